@@ -1,0 +1,103 @@
+/**
+ * The one definition of every table and queue. The CDK stack and the local services both build from
+ * this file, so what runs locally and what is deployed cannot drift. Plain data: no CDK or AWS import.
+ */
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name is `${prefix}-${name}` locally and CDK-generated when deployed. */
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly globalSecondaryIndexes: readonly IndexDefinition[];
+  /** Attribute DynamoDB TTL reads; only set on rows that may expire (never on money rows). */
+  readonly timeToLiveAttribute?: string;
+}
+
+export const tables = {
+  webhookAuditLog: {
+    name: 'WebhookAuditLog',
+    partitionKey: 'stripeEventId',
+    globalSecondaryIndexes: [{ indexName: 'byStatusCreatedAt', partitionKey: 'status', sortKey: 'createdAt' }],
+    timeToLiveAttribute: 'expiresAt',
+  },
+  /** Ledger rows (pk = revenueShareId) and transfer-id guard items (pk = `transfer#tr_...`). */
+  revenueShares: {
+    name: 'RevenueShares',
+    partitionKey: 'pk',
+    globalSecondaryIndexes: [
+      { indexName: 'byDistrictCreatedAt', partitionKey: 'districtId', sortKey: 'createdAt' },
+      { indexName: 'byPayoutStatusCreatedAt', partitionKey: 'payoutStatus', sortKey: 'createdAt' },
+    ],
+  },
+  districts: {
+    name: 'Districts',
+    partitionKey: 'districtId',
+    globalSecondaryIndexes: [],
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableKey = keyof typeof tables;
+
+export interface QueueDefinition {
+  readonly name: string;
+  readonly fifo: boolean;
+  /** How long one invocation of the consumer may run; the visibility timeout is six times this. */
+  readonly consumerTimeoutSeconds: number;
+  readonly batchSize: number;
+  /** Receives before a message moves to the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly dlqRetentionDays: number;
+}
+
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+export const queues = {
+  revenueShare: {
+    name: 'revenue-share',
+    fifo: true,
+    consumerTimeoutSeconds: 30,
+    batchSize: 10,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+  },
+  transfer: {
+    name: 'transfer',
+    fifo: true,
+    consumerTimeoutSeconds: 30,
+    batchSize: 5,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+  },
+  markPaid: {
+    name: 'mark-paid',
+    fifo: true,
+    consumerTimeoutSeconds: 30,
+    batchSize: 5,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+  },
+  alerts: {
+    name: 'financial-alerts',
+    fifo: false,
+    consumerTimeoutSeconds: 10,
+    batchSize: 10,
+    maxReceiveCount: 10,
+    dlqRetentionDays: 14,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type QueueKey = keyof typeof queues;
+
+export const visibilityTimeoutSeconds = (queue: QueueDefinition): number =>
+  queue.consumerTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR;
+
+/** SQS requires the `.fifo` suffix on FIFO queue names. */
+export const physicalQueueName = (prefix: string, queue: QueueDefinition, dlq = false): string =>
+  `${prefix}-${queue.name}${dlq ? '-dlq' : ''}${queue.fifo ? '.fifo' : ''}`;
+
+export const physicalTableName = (prefix: string, table: TableDefinition): string => `${prefix}-${table.name}`;

@@ -1,0 +1,111 @@
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  physicalQueueName,
+  physicalTableName,
+  type QueueKey,
+  queues,
+  type TableDefinition,
+  type TableKey,
+  tables,
+  visibilityTimeoutSeconds,
+} from '../lib/resources.js';
+
+export type TableNames = Record<TableKey, string>;
+export interface QueueUrls {
+  queues: Record<QueueKey, string>;
+  deadLetterQueues: Record<QueueKey, string>;
+}
+
+/** Creates every table of lib/resources.ts under `prefix`, as the CDK stack defines them. */
+export async function createTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {
+  const names = {} as TableNames;
+  for (const [key, table] of Object.entries(tables) as [TableKey, TableDefinition][]) {
+    const tableName = physicalTableName(prefix, table);
+    await client.send(new CreateTableCommand(createTableInput(tableName, table)));
+    if (table.timeToLiveAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+        }),
+      );
+    }
+    names[key] = tableName;
+  }
+  return names;
+}
+
+function createTableInput(tableName: string, table: TableDefinition) {
+  const keyNames = new Set<string>([table.partitionKey]);
+  for (const index of table.globalSecondaryIndexes) {
+    keyNames.add(index.partitionKey);
+    if (index.sortKey) keyNames.add(index.sortKey);
+  }
+  const attributeDefinitions: AttributeDefinition[] = [...keyNames].map((name) => ({
+    AttributeName: name,
+    AttributeType: 'S',
+  }));
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: attributeDefinitions,
+    KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' as const }],
+    GlobalSecondaryIndexes: table.globalSecondaryIndexes.length
+      ? table.globalSecondaryIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+            ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
+          ],
+          Projection: { ProjectionType: 'ALL' as const },
+        }))
+      : undefined,
+  };
+}
+
+/** Creates every queue of lib/resources.ts and its DLQ (with the same redrive policy as deployed). */
+export async function createQueues(client: SQSClient, prefix: string): Promise<QueueUrls> {
+  const urls = { queues: {}, deadLetterQueues: {} } as QueueUrls;
+  for (const [key, queue] of Object.entries(queues) as [QueueKey, (typeof queues)[QueueKey]][]) {
+    const fifoAttributes: Record<string, string> = queue.fifo ? { FifoQueue: 'true' } : {};
+    const dlq = await client.send(
+      new CreateQueueCommand({
+        QueueName: physicalQueueName(prefix, queue, true),
+        Attributes: { ...fifoAttributes, MessageRetentionPeriod: String(queue.dlqRetentionDays * 86_400) },
+      }),
+    );
+    const dlqUrl = required(dlq.QueueUrl, 'DLQ url');
+    const dlqArn = await queueArn(client, dlqUrl);
+    const main = await client.send(
+      new CreateQueueCommand({
+        QueueName: physicalQueueName(prefix, queue),
+        Attributes: {
+          ...fifoAttributes,
+          VisibilityTimeout: String(visibilityTimeoutSeconds(queue)),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: queue.maxReceiveCount }),
+        },
+      }),
+    );
+    urls.queues[key] = required(main.QueueUrl, 'queue url');
+    urls.deadLetterQueues[key] = dlqUrl;
+  }
+  return urls;
+}
+
+async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
+  const attributes = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return required(attributes.Attributes?.QueueArn, 'queue ARN');
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`The SQS server returned no ${what}`);
+  return value;
+}
