@@ -1,0 +1,51 @@
+/**
+ * Every HTTP route of the stack: the REST API in the CDK stack and the local gateway of `npm start`
+ * are both built from this list, so both serve the same paths with the same function behind each.
+ */
+export type FunctionName =
+  | 'stripe-webhook'
+  | 'revenue-share'
+  | 'transfer'
+  | 'mark-paid'
+  | 'financial-alert'
+  | 'platform-api'
+  | 'resync';
+
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST' | 'PUT';
+  /** API Gateway resource path; `{name}` segments become pathParameters. */
+  readonly resource: string;
+  readonly functionName: FunctionName;
+  /** Stripe signs the webhook itself; every platform route needs SigV4 (IAM) when deployed. */
+  readonly authorization: 'NONE' | 'AWS_IAM';
+}
+
+const platform = (method: ApiRoute['method'], resource: string): ApiRoute => ({
+  method,
+  resource,
+  functionName: 'platform-api',
+  authorization: 'AWS_IAM',
+});
+
+export const apiRoutes: readonly ApiRoute[] = [
+  { method: 'POST', resource: '/stripe/webhook', functionName: 'stripe-webhook', authorization: 'NONE' },
+  platform('POST', '/platform/payout/retry'),
+  platform('POST', '/platform/payout/mark-paid'),
+  platform('GET', '/platform/revenue-shares'),
+  platform('GET', '/platform/revenue-shares/{revenueShareId}'),
+  platform('GET', '/platform/webhook-events'),
+  platform('GET', '/platform/districts'),
+  platform('PUT', '/platform/districts/{districtId}'),
+  platform('POST', '/platform/resync'),
+];
+
+/** Which queue (lib/resources.ts key) feeds which worker function. */
+export const queueConsumers = {
+  revenueShare: 'revenue-share',
+  transfer: 'transfer',
+  markPaid: 'mark-paid',
+  alerts: 'financial-alert',
+} as const satisfies Record<string, FunctionName>;
+
+/** Webhook bodies above this are refused with 413 (API Gateway's own limit is 10 MB). */
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
