@@ -12,7 +12,8 @@ export type FunctionName =
   | 'resync';
 
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  /** ANY on the webhook so the function itself answers a wrong method with 405. */
+  readonly method: 'ANY' | 'GET' | 'POST' | 'PUT';
   /** API Gateway resource path; `{name}` segments become pathParameters. */
   readonly resource: string;
   readonly functionName: FunctionName;
@@ -20,7 +21,7 @@ export interface ApiRoute {
   readonly authorization: 'NONE' | 'AWS_IAM';
 }
 
-const platform = (method: ApiRoute['method'], resource: string): ApiRoute => ({
+const platform = (method: Exclude<ApiRoute['method'], 'ANY'>, resource: string): ApiRoute => ({
   method,
   resource,
   functionName: 'platform-api',
@@ -28,7 +29,7 @@ const platform = (method: ApiRoute['method'], resource: string): ApiRoute => ({
 });
 
 export const apiRoutes: readonly ApiRoute[] = [
-  { method: 'POST', resource: '/stripe/webhook', functionName: 'stripe-webhook', authorization: 'NONE' },
+  { method: 'ANY', resource: '/stripe/webhook', functionName: 'stripe-webhook', authorization: 'NONE' },
   platform('POST', '/platform/payout/retry'),
   platform('POST', '/platform/payout/mark-paid'),
   platform('GET', '/platform/revenue-shares'),
