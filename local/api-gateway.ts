@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { ApiRoute } from '../lib/api-routes.js';
+import { type LambdaHandler, lambdaContext } from './lambda-context.js';
+
+export type ProxyHandler = LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+export interface LocalApiGateway {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface RouteTarget {
+  route: ApiRoute;
+  handler: ProxyHandler;
+  timeoutSeconds: number;
+}
+
+/**
+ * Serves handlers over HTTP the way API Gateway's REST proxy integration calls them: each request
+ * becomes an APIGatewayProxyEvent (raw body kept exactly, path parameters from the resource template).
+ */
+export async function startLocalApiGateway(options: {
+  port: number;
+  targets: RouteTarget[];
+  extraRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+}): Promise<LocalApiGateway> {
+  const server = createServer((req, res) => {
+    handle(req, res, options).catch((error: unknown) => {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'local gateway failure', error: String(error) }));
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Bad gateway' }));
+    });
+  });
+  await listen(server, options.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () => closeServer(server),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: {
+    targets: RouteTarget[];
+    extraRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  },
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const extra = options.extraRoutes?.[`${req.method} ${url.pathname}`];
+  if (extra) return extra(req, res);
+
+  const matches = options.targets
+    .map((target) => ({ target, params: matchResource(target.route.resource, url.pathname) }))
+    .filter((m) => m.params !== undefined);
+  if (matches.length === 0) return sendJson(res, 404, { error: `No route for ${url.pathname}` });
+  const match = matches.find((m) => m.target.route.method === req.method || m.target.route.method === 'ANY');
+  if (!match) return sendJson(res, 405, { error: `Method ${req.method} not allowed on ${url.pathname}` });
+  return invoke(req, res, match.target, url, match.params);
+}
+
+async function invoke(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: RouteTarget,
+  url: URL,
+  params: Record<string, string> | undefined,
+): Promise<void> {
+  const body = await readBody(req);
+  const event = toProxyEvent(req, url, target.route.resource, params ?? {}, body);
+  const result = await target.handler(event, lambdaContext(target.route.functionName, target.timeoutSeconds));
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  res.writeHead(result.statusCode, headers);
+  res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+}
+
+function toProxyEvent(
+  req: IncomingMessage,
+  url: URL,
+  resource: string,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string;
+    const value = req.rawHeaders[i + 1] as string;
+    headers[name] = value;
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    multiQuery[name] = [...(multiQuery[name] ?? []), value];
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  const hasParams = Object.keys(pathParameters).length > 0;
+  return {
+    resource,
+    path: url.pathname,
+    httpMethod: req.method ?? 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: hasParams ? pathParameters : null,
+    stageVariables: null,
+    body: body.length > 0 ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: req.method ?? 'GET',
+      identity: localIdentity(req.socket.remoteAddress ?? '127.0.0.1', headers['user-agent'] ?? headers['User-Agent']),
+      path: `/local${url.pathname}`,
+      stage: 'local',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: resource,
+    },
+  };
+}
+
+function localIdentity(
+  sourceIp: string,
+  userAgent: string | undefined,
+): APIGatewayProxyEvent['requestContext']['identity'] {
+  return {
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp,
+    user: null,
+    userAgent: userAgent ?? null,
+    userArn: null,
+  };
+}
+
+/** Matches `/platform/districts/{districtId}` against a path; undefined when it does not match. */
+export function matchResource(resource: string, path: string): Record<string, string> | undefined {
+  const want = resource.split('/').filter(Boolean);
+  const have = path.split('/').filter(Boolean);
+  if (want.length !== have.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, segment] of want.entries()) {
+    const actual = have[i] as string;
+    const name = /^\{(.+)\}$/.exec(segment)?.[1];
+    if (name) params[name] = decodeURIComponent(actual);
+    else if (segment !== actual) return undefined;
+  }
+  return params;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
