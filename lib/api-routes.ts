@@ -37,7 +37,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   platform('GET', '/platform/webhook-events'),
   platform('GET', '/platform/districts'),
   platform('PUT', '/platform/districts/{districtId}'),
-  platform('POST', '/platform/resync'),
+  { method: 'POST', resource: '/platform/resync', functionName: 'resync', authorization: 'AWS_IAM' },
 ];
 
 /** Which queue (lib/resources.ts key) feeds which worker function. */

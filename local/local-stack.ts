@@ -1,0 +1,168 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type ApiRoute, apiRoutes, type FunctionName, queueConsumers } from '../lib/api-routes.js';
+import { env } from '../lib/environment.js';
+import { type QueueKey, queues } from '../lib/resources.js';
+import { type LocalApiGateway, type ProxyHandler, sendJson, startLocalApiGateway } from './api-gateway.js';
+import { localDynamoDbClient, localSqsClient } from './aws-clients.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { createQueues, createTables, type QueueUrls, type TableNames } from './provision.js';
+import { type QueuePoller, type SqsHandler, startQueuePoller } from './queue-poller.js';
+import { type SqsServer, startSqsServer } from './sqs-server.js';
+import { type StripeEmulator, startStripeEmulator } from './stripe-emulator/index.js';
+
+export interface LocalStackOptions {
+  /** HTTP port of the local API (0 = any free port). */
+  port: number;
+  /** The Stripe secret key to use; unset = the local Stripe emulator on `stripeEmulatorPort`. */
+  stripeApiKey?: string;
+  stripeEmulatorPort: number;
+  /** Signing secrets the webhook accepts (the first one is what the demo signs with). */
+  webhookSecrets: string[];
+  /** Seconds before a failed queue message is retried (deployed: the queue's visibility timeout). */
+  retryDelaySeconds?: number;
+  /** DynamoDB Local data folder; unset = in memory. */
+  dataDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly webhookUrl: string;
+  readonly stripe?: StripeEmulator;
+  readonly tables: TableNames;
+  readonly queues: QueueUrls;
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  readonly dynamodbLocal: DynamoDbLocal;
+  stop(): Promise<void>;
+}
+
+const API_FUNCTION_TIMEOUT_SECONDS = 10;
+const LOCAL_PREFIX = 'local';
+
+/**
+ * The whole stack on one machine: real local services, the same handlers a deployment runs, an HTTP
+ * gateway in front of them and an SQS event source behind every queue.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    stoppers.length = 0;
+  };
+  try {
+    const [dynamodbLocal, sqsServer, stripe] = await Promise.all([
+      startDynamoDbLocal({ dbPath: options.dataDir }).then(track(stoppers)),
+      startSqsServer().then(track(stoppers)),
+      options.stripeApiKey
+        ? Promise.resolve(undefined)
+        : startStripeEmulator({ port: options.stripeEmulatorPort }).then(track(stoppers)),
+    ]);
+    const dynamodb = localDynamoDbClient(dynamodbLocal.endpoint);
+    const sqs = localSqsClient(sqsServer.endpoint);
+    const [tables, queueUrls] = await Promise.all([
+      createTables(dynamodb, LOCAL_PREFIX),
+      createQueues(sqs, LOCAL_PREFIX),
+    ]);
+    configureEnvironment({ options, dynamodbLocal, sqsServer, stripe, tables, queueUrls });
+
+    const handlers = await loadHandlers();
+    const gateway: LocalApiGateway = await startLocalApiGateway({
+      port: options.port,
+      targets: apiRoutes.map((route: ApiRoute) => ({
+        route,
+        handler: handlers[route.functionName] as ProxyHandler,
+        timeoutSeconds: API_FUNCTION_TIMEOUT_SECONDS,
+      })),
+      extraRoutes: { 'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }) },
+    });
+    stoppers.push(() => gateway.close());
+
+    for (const [queueKey, functionName] of Object.entries(queueConsumers) as [QueueKey, FunctionName][]) {
+      const queue = queues[queueKey];
+      const poller: QueuePoller = startQueuePoller({
+        sqs,
+        queueUrl: queueUrls.queues[queueKey],
+        functionName,
+        handler: handlers[functionName] as SqsHandler,
+        batchSize: queue.batchSize,
+        timeoutSeconds: queue.consumerTimeoutSeconds,
+        retryDelaySeconds: options.retryDelaySeconds ?? 2,
+        onError: (error) => options.log?.(`[${functionName}] ${String(error)}`),
+      });
+      stoppers.push(() => poller.stop());
+    }
+
+    return {
+      url: gateway.url,
+      webhookUrl: `${gateway.url}/stripe/webhook`,
+      stripe,
+      tables,
+      queues: queueUrls,
+      dynamodb,
+      sqs,
+      dynamodbLocal,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function track<T extends { stop(): Promise<void> } | undefined>(stoppers: (() => Promise<void>)[]) {
+  return (service: T): T => {
+    if (service) stoppers.push(() => service.stop());
+    return service;
+  };
+}
+
+function configureEnvironment(parts: {
+  options: LocalStackOptions;
+  dynamodbLocal: DynamoDbLocal;
+  sqsServer: SqsServer;
+  stripe: StripeEmulator | undefined;
+  tables: TableNames;
+  queueUrls: QueueUrls;
+}): void {
+  const { options, dynamodbLocal, sqsServer, stripe, tables, queueUrls } = parts;
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'true',
+    [env.dynamodbEndpoint]: dynamodbLocal.endpoint,
+    [env.sqsEndpoint]: sqsServer.endpoint,
+    [env.auditTable]: tables.webhookAuditLog,
+    [env.revenueSharesTable]: tables.revenueShares,
+    [env.districtsTable]: tables.districts,
+    [env.processEventQueueUrl]: queueUrls.queues.revenueShare,
+    [env.transferQueueUrl]: queueUrls.queues.transfer,
+    [env.markPaidQueueUrl]: queueUrls.queues.markPaid,
+    [env.alertsQueueUrl]: queueUrls.queues.alerts,
+    [env.stripeWebhookSecrets]: options.webhookSecrets.join(','),
+    [env.stripeApiKey]: options.stripeApiKey ?? stripe?.apiKey ?? '',
+    ...(stripe ? { [env.stripeApiBaseUrl]: stripe.url } : {}),
+  });
+}
+
+async function loadHandlers(): Promise<Record<FunctionName, unknown>> {
+  const names: FunctionName[] = [
+    'stripe-webhook',
+    'revenue-share',
+    'transfer',
+    'mark-paid',
+    'financial-alert',
+    'platform-api',
+    'resync',
+  ];
+  const loaded = {} as Record<FunctionName, unknown>;
+  for (const name of names) {
+    const module = (await import(`../functions/${name}/handler.js`)) as { handler?: unknown };
+    if (typeof module.handler !== 'function') throw new Error(`functions/${name}/handler.ts exports no handler`);
+    loaded[name] = module.handler;
+  }
+  return loaded;
+}
