@@ -77,13 +77,6 @@ export const idempotencyMismatch = (key: string): StripeApiError =>
     message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
   });
 
-export const idempotencyInUse = (key: string): StripeApiError =>
-  new StripeApiError(409, {
-    type: 'idempotency_error',
-    code: 'idempotency_key_in_use',
-    message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
-  });
-
 export const unrecognizedUrl = (method: string, path: string): StripeApiError =>
   invalid(
     404,

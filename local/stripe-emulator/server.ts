@@ -6,7 +6,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { route } from './api.js';
 import {
-  idempotencyInUse,
   idempotencyMismatch,
   injectedFault,
   invalidApiKey,
@@ -35,10 +34,10 @@ interface Reply {
   requestId: string;
 }
 
-/** What an Idempotency-Key maps to: the request it was first used with and, once done, the response. */
+/** What an Idempotency-Key maps to: the request it was first used with and the response it got. */
 interface IdempotentEntry {
   request: string;
-  reply?: Reply;
+  reply: Reply;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -90,6 +89,7 @@ export class ApiServer {
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    if (!this.http.listening) return;
     this.http.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.http.close((error) => (error ? reject(error) : resolve())));
   }
@@ -167,23 +167,21 @@ export class ApiServer {
       const request = `${method} ${url.pathname} ${fingerprint(params)}`;
       const entry = this.idempotency.get(scope);
       if (entry && entry.request !== request) throw idempotencyMismatch(key);
-      if (entry?.reply) {
+      if (entry) {
         send(entry.reply, { 'Idempotent-Replayed': 'true', 'Original-Request': entry.reply.requestId });
         return;
       }
-      if (entry) throw idempotencyInUse(key);
-      const fresh: IdempotentEntry = { request };
-      this.idempotency.set(scope, fresh);
-      try {
-        fresh.reply = execute();
-      } catch (error) {
-        this.idempotency.delete(scope);
-        throw error;
-      }
-      send(fresh.reply);
+      // Handlers are synchronous, so no other request can see this key between execution and storage.
+      const reply = execute();
+      this.idempotency.set(scope, { request, reply });
+      send(reply);
     } catch (error) {
-      if (!(error instanceof StripeApiError)) throw error;
-      send(errorReply(error));
+      if (error instanceof StripeApiError) {
+        send(errorReply(error));
+        return;
+      }
+      console.error('[stripe-emulator] unexpected error', error);
+      send(errorReply(new StripeApiError(500, { type: 'api_error', message: `Stripe emulator bug: ${error}` })));
     }
   }
 
@@ -246,7 +244,7 @@ export class ApiServer {
 /** Control bodies: JSON, or form-encoded like the API. */
 function parseBody(raw: string, req: IncomingMessage): Record<string, unknown> {
   const type = header(req, 'content-type') ?? '';
-  if (type.includes('application/json') || (!type && raw.trimStart().startsWith('{'))) {
+  if (type.includes('application/json') || raw.trimStart().startsWith('{')) {
     const parsed: unknown = JSON.parse(raw);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
     return parsed as Record<string, unknown>;
