@@ -143,6 +143,19 @@ const listEvents: Handler = ({ params, store, path }) => {
   return paginate(store.events.values(), params, path, 'event', (e) => matchesType(e.type));
 };
 
+const listInvoices: Handler = ({ params, store, path }) => {
+  const status = oneOf(params, 'status', ['draft', 'open', 'paid', 'uncollectible', 'void']);
+  const customer = optionalString('customer', params.customer);
+  return paginate(
+    store.invoices.values(),
+    params,
+    path,
+    'invoice',
+    (invoice) =>
+      (status === undefined || invoice.status === status) && (customer === undefined || invoice.customer === customer),
+  );
+};
+
 /** `[method, pattern, handler]`; `:id` segments are captured into `ids`. */
 const ROUTES: Array<[string, string, Handler]> = [
   ['POST', '/v1/accounts', createAccount],
@@ -172,6 +185,7 @@ const ROUTES: Array<[string, string, Handler]> = [
   ['GET', '/v1/events', listEvents],
   ['GET', '/v1/events/:id', ({ store, ids: [id = ''] }) => store.getEvent(id)],
   ['GET', '/v1/balance', ({ store }) => store.balance()],
+  ['GET', '/v1/invoices', listInvoices],
   ['GET', '/v1/invoices/:id', ({ store, ids: [id = ''] }) => store.getInvoice(id)],
 ];
 

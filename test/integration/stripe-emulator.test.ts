@@ -291,6 +291,19 @@ describe('events', () => {
     expect(fetchedInvoice.metadata).toEqual({ districtId: 'd-9' });
     expect(fetchedInvoice).not.toHaveProperty('subscription');
   });
+
+  it('lists invoices filtered by status and customer, as reconciliation reads them', async () => {
+    // Prepare
+    const paid = emulator.buildInvoice({ customer: 'cus_reconcile', amount_paid: 700 });
+    emulator.buildInvoice({ customer: 'cus_other', amount_paid: 900 });
+    emulator.buildInvoice({ customer: 'cus_reconcile', status: 'open', amount_paid: 0 });
+
+    // Act
+    const listed = await stripe.invoices.list({ status: 'paid', customer: 'cus_reconcile' });
+
+    // Assess
+    expect(listed.data.map((i) => i.id)).toEqual([paid.id]);
+  });
 });
 
 describe('idempotency', () => {
