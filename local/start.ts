@@ -5,8 +5,7 @@
  */
 import { seedDemoDistrict } from './demo-district.js';
 import { startLocalStack } from './local-stack.js';
-
-export const DEFAULT_WEBHOOK_SECRET = 'whsec_local_development';
+import { DEFAULT_WEBHOOK_SECRET } from './webhook-secret.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const stripeApiKey = process.env.STRIPE_API_KEY || undefined;
