@@ -1,0 +1,277 @@
+/**
+ * WebhookAuditLog on DynamoDB: one row per Stripe event (pk stripeEventId), GSI byStatusCreatedAt.
+ *
+ * The claim is one conditional PutItem. A new event needs only `attribute_not_exists(stripeEventId)`. When
+ * the row exists, the failed condition returns the old row (ReturnValuesOnConditionCheckFailure ALL_OLD);
+ * if that row may be re-claimed (FAILED, or RECEIVED with an expired lease and never enqueued) the put is
+ * repeated with the re-claim condition AND `attempts = <the attempts just read>`, writing attempts + 1.
+ * So every successful claim increments attempts exactly once, and of any number of concurrent deliveries
+ * exactly one wins: the others fail the condition and see the winner's fresh RECEIVED lease.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { AUDIT_STATUSES, type AuditRecord, type AuditStatus } from '../../domain/model.js';
+import type { AuditLog, ClaimOutcome, ClaimRequest } from '../../domain/ports.js';
+import { tables } from '../../lib/resources.js';
+
+/** Raw events above this many bytes are stored gzip-compressed (a Binary attribute). */
+export const COMPRESS_ABOVE_BYTES = 32 * 1024;
+/** IGNORED rows expire after this long; money-related rows never do. */
+export const IGNORED_TTL_SECONDS = 90 * 24 * 60 * 60;
+const ERROR_MESSAGE_MAX_LENGTH = 1_000;
+/** A re-claim races at most a few times: each lost round means another delivery claimed the row. */
+const MAX_CLAIM_ROUNDS = 3;
+const BY_STATUS_CREATED_AT = tables.webhookAuditLog.globalSecondaryIndexes[0].indexName;
+
+export class AuditRecordNotFoundError extends Error {
+  override readonly name = 'AuditRecordNotFoundError';
+}
+
+interface ExistingRow {
+  status?: string;
+  attempts?: number;
+  createdAt?: string;
+  leaseExpiresAt?: string;
+  enqueued: boolean;
+}
+
+export class DynamoDbAuditLog implements AuditLog {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    const now = request.now.toISOString();
+    let existing: ExistingRow | undefined;
+    for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+      const attempts = (existing?.attempts ?? 0) + 1;
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              stripeEventId: request.stripeEventId,
+              eventType: request.eventType,
+              status: 'RECEIVED' satisfies AuditStatus,
+              attempts,
+              createdAt: existing?.createdAt ?? now,
+              updatedAt: now,
+              leaseExpiresAt: new Date(request.now.getTime() + request.leaseSeconds * 1000).toISOString(),
+              ...rawEventAttribute(request.rawEvent),
+            },
+            ...claimCondition(existing, now),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { claimed: true, attempts };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        existing = readExistingRow(error.Item);
+        if (!isReclaimable(existing, now)) return { claimed: false, existingStatus: auditStatus(existing.status) };
+      }
+    }
+    return { claimed: false, existingStatus: auditStatus(existing?.status) };
+  }
+
+  async markEnqueued(stripeEventId: string, now: Date): Promise<void> {
+    await this.update(stripeEventId, 'SET enqueuedAt = :now, updatedAt = :now', { ':now': now.toISOString() });
+  }
+
+  async markIgnored(stripeEventId: string, now: Date): Promise<void> {
+    await this.update(
+      stripeEventId,
+      'SET #status = :ignored, updatedAt = :now, expiresAt = :expiresAt REMOVE leaseExpiresAt',
+      {
+        ':ignored': 'IGNORED' satisfies AuditStatus,
+        ':now': now.toISOString(),
+        ':expiresAt': Math.floor(now.getTime() / 1000) + IGNORED_TTL_SECONDS,
+      },
+    );
+  }
+
+  async markProcessed(
+    stripeEventId: string,
+    now: Date,
+    details: { districtId?: string; invoiceId?: string; metadata?: Record<string, string> } = {},
+  ): Promise<void> {
+    const { sets, names, values } = optionalSets(details);
+    await this.update(
+      stripeEventId,
+      `SET #status = :processed, updatedAt = :now${sets} REMOVE leaseExpiresAt, errorMessage, expiresAt`,
+      { ':processed': 'PROCESSED' satisfies AuditStatus, ':now': now.toISOString(), ...values },
+      names,
+    );
+  }
+
+  async markFailed(
+    stripeEventId: string,
+    errorMessage: string,
+    now: Date,
+    details: { districtId?: string; invoiceId?: string; eventType?: string } = {},
+  ): Promise<void> {
+    const { sets, names, values } = optionalSets(details);
+    await this.update(
+      stripeEventId,
+      `SET #status = :failed, errorMessage = :errorMessage, updatedAt = :now${sets} REMOVE leaseExpiresAt, expiresAt`,
+      {
+        ':failed': 'FAILED' satisfies AuditStatus,
+        ':errorMessage': errorMessage.slice(0, ERROR_MESSAGE_MAX_LENGTH),
+        ':now': now.toISOString(),
+        ...values,
+      },
+      names,
+    );
+  }
+
+  async get(stripeEventId: string): Promise<AuditRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { stripeEventId }, ConsistentRead: true }),
+    );
+    return Item ? toAuditRecord(Item) : undefined;
+  }
+
+  /** Rows with `status` created at or after `since`, oldest first (the GSI is eventually consistent). */
+  async listByStatus(status: AuditStatus, since: Date, limit = 100): Promise<AuditRecord[]> {
+    const records: AuditRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.client, pageSize: Math.min(limit, 100) },
+      {
+        TableName: this.tableName,
+        IndexName: BY_STATUS_CREATED_AT,
+        KeyConditionExpression: '#status = :status AND createdAt >= :since',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':since': since.toISOString() },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        records.push(toAuditRecord(item));
+        if (records.length >= limit) return records;
+      }
+    }
+    return records;
+  }
+
+  private async update(
+    stripeEventId: string,
+    expression: string,
+    values: Record<string, unknown>,
+    extraNames: Record<string, string> = {},
+  ): Promise<void> {
+    const names = { ...(expression.includes('#status') ? { '#status': 'status' } : {}), ...extraNames };
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { stripeEventId },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(stripeEventId)',
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new AuditRecordNotFoundError(`No audit row for Stripe event ${stripeEventId}`);
+      }
+      throw error;
+    }
+  }
+}
+
+/** A new row needs no row there; a re-claim needs a claimable row still holding the attempts we read. */
+function claimCondition(existing: ExistingRow | undefined, now: string) {
+  if (!existing) return { ConditionExpression: 'attribute_not_exists(stripeEventId)' };
+  const sameAttempts = existing.attempts === undefined ? 'attribute_not_exists(attempts)' : 'attempts = :attempts';
+  return {
+    ConditionExpression:
+      '(attribute_not_exists(stripeEventId) OR #status = :failed OR ' +
+      `(#status = :received AND leaseExpiresAt < :now AND attribute_not_exists(enqueuedAt))) AND ${sameAttempts}`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':failed': 'FAILED',
+      ':received': 'RECEIVED',
+      ':now': now,
+      ...(existing.attempts === undefined ? {} : { ':attempts': existing.attempts }),
+    },
+  };
+}
+
+/** The same rule as the condition, evaluated on the row the failed put returned. */
+function isReclaimable(row: ExistingRow, now: string): boolean {
+  if (row.status === 'FAILED') return true;
+  return row.status === 'RECEIVED' && !row.enqueued && row.leaseExpiresAt !== undefined && row.leaseExpiresAt < now;
+}
+
+/** The old row of a failed condition arrives as raw attribute values (lib-dynamodb does not unmarshall it). */
+function readExistingRow(item: Record<string, AttributeValue> | undefined): ExistingRow {
+  const attempts = item?.attempts?.N;
+  return {
+    status: item?.status?.S,
+    attempts: attempts === undefined ? undefined : Number(attempts),
+    createdAt: item?.createdAt?.S,
+    leaseExpiresAt: item?.leaseExpiresAt?.S,
+    enqueued: item?.enqueuedAt !== undefined,
+  };
+}
+
+function rawEventAttribute(rawEvent: string): { rawEvent: string } | { rawEventGzip: Uint8Array } {
+  const bytes = Buffer.from(rawEvent, 'utf8');
+  return bytes.length > COMPRESS_ABOVE_BYTES ? { rawEventGzip: gzipSync(bytes) } : { rawEvent };
+}
+
+/** `, #name = :name` for each defined detail (names are aliased: any could be a reserved word). */
+function optionalSets(details: Record<string, unknown>) {
+  let sets = '';
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(details)) {
+    if (value === undefined) continue;
+    sets += `, #${name} = :${name}`;
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+  }
+  return { sets, names, values };
+}
+
+const auditStatus = (value: string | undefined): AuditStatus | undefined =>
+  AUDIT_STATUSES.find((status) => status === value);
+
+function toAuditRecord(item: Record<string, unknown>): AuditRecord {
+  const text = (name: string): string | undefined => (typeof item[name] === 'string' ? item[name] : undefined);
+  const compressed = item.rawEventGzip;
+  const rawEvent =
+    compressed instanceof Uint8Array ? gunzipSync(compressed).toString('utf8') : (text('rawEvent') ?? undefined);
+  const record: AuditRecord = {
+    stripeEventId: String(item.stripeEventId),
+    eventType: text('eventType') ?? '',
+    status: auditStatus(text('status')) ?? 'RECEIVED',
+    createdAt: text('createdAt') ?? '',
+    updatedAt: text('updatedAt') ?? '',
+    attempts: typeof item.attempts === 'number' ? item.attempts : 0,
+  };
+  const optional = {
+    errorMessage: text('errorMessage'),
+    districtId: text('districtId'),
+    invoiceId: text('invoiceId'),
+    leaseExpiresAt: text('leaseExpiresAt'),
+    enqueuedAt: text('enqueuedAt'),
+    rawEvent,
+    metadata: isStringMap(item.metadata) ? item.metadata : undefined,
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) Object.assign(record, { [key]: value });
+  }
+  return record;
+}
+
+const isStringMap = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' && value !== null && Object.values(value).every((entry) => typeof entry === 'string');

@@ -1,0 +1,116 @@
+/**
+ * What happens to one verified Stripe event: claim it in the audit log (exactly one delivery wins), then
+ * route it. Money events go to the revenue-share queue; every other type is recorded as IGNORED. Nothing is
+ * acknowledged while it could be lost: a failed write or enqueue raises an alert and a typed error (5xx).
+ */
+import type { ProcessEventMessage } from '../model.js';
+import type { AlertSink, AuditLog, Clock, MessageQueue } from '../ports.js';
+import { buildAlert } from './alert.js';
+import { AuditLogUnavailableError, EventEnqueueFailedError } from './errors.js';
+import type { WebhookEvent } from './stripe-event.js';
+
+/** The event types this stack acts on; the revenue-share worker handles both. */
+export const ROUTED_EVENT_TYPES: ReadonlySet<string> = new Set(['invoice.paid', 'transfer.reversed']);
+
+/**
+ * How long a RECEIVED claim blocks other deliveries. Longer than the webhook function's timeout, so a live
+ * delivery never loses its claim; a crashed one is taken over by Stripe's next retry after this.
+ */
+export const CLAIM_LEASE_SECONDS = 60;
+
+export type WebhookOutcome = 'enqueued' | 'ignored' | 'duplicate';
+
+/** Structured diagnostics (the Powertools logger fits). */
+export interface DiagnosticLog {
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface WebhookReceiverDeps {
+  auditLog: AuditLog;
+  processEventQueue: MessageQueue<ProcessEventMessage>;
+  alerts: AlertSink;
+  clock: Clock;
+  log: DiagnosticLog;
+  leaseSeconds?: number;
+}
+
+export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookReceiverDeps): Promise<WebhookOutcome> {
+  const { auditLog, alerts, clock, log } = deps;
+  const correlation = { stripeEventId: event.id, eventType: event.type };
+
+  let claimed: boolean;
+  try {
+    const outcome = await auditLog.claim({
+      stripeEventId: event.id,
+      eventType: event.type,
+      rawEvent: event.rawBody,
+      now: clock.now(),
+      leaseSeconds: deps.leaseSeconds ?? CLAIM_LEASE_SECONDS,
+    });
+    claimed = outcome.claimed;
+  } catch (error) {
+    log.error('Audit log write failed: the event is not recorded', { ...correlation, error: describe(error) });
+    await alerts.raise(
+      buildAlert(
+        {
+          kind: 'AUDIT_LOG_WRITE_FAILED',
+          stripeEventId: event.id,
+          message: `Could not record Stripe event ${event.id} (${event.type}) in the audit log: ${describe(error)}`,
+        },
+        clock.now(),
+      ),
+    );
+    throw new AuditLogUnavailableError(`Could not record Stripe event ${event.id}`, { cause: error });
+  }
+  if (!claimed) return 'duplicate';
+
+  if (!ROUTED_EVENT_TYPES.has(event.type)) {
+    try {
+      await auditLog.markIgnored(event.id, clock.now());
+    } catch (error) {
+      // No money rides on an unhandled type: no page. The claim's lease expires and Stripe's retry re-claims.
+      log.error('Could not mark the event IGNORED', { ...correlation, error: describe(error) });
+      throw new AuditLogUnavailableError(`Could not record Stripe event ${event.id}`, { cause: error });
+    }
+    return 'ignored';
+  }
+
+  try {
+    await deps.processEventQueue.send(
+      { stripeEventId: event.id, eventType: event.type },
+      { deduplicationId: event.id, groupId: event.id },
+    );
+  } catch (error) {
+    await failEnqueue(event, error, deps);
+  }
+
+  try {
+    await auditLog.markEnqueued(event.id, clock.now());
+  } catch (error) {
+    // The event is safely on its queue, so it is acknowledged. Without `enqueuedAt` a redelivery after the
+    // lease may enqueue it again: the queue's deduplication and the worker's conditional writes absorb that.
+    log.warn('Event enqueued, but enqueuedAt could not be recorded', { ...correlation, error: describe(error) });
+  }
+  return 'enqueued';
+}
+
+async function failEnqueue(event: WebhookEvent, error: unknown, deps: WebhookReceiverDeps): Promise<never> {
+  const { auditLog, alerts, clock, log } = deps;
+  const reason = `Could not enqueue ${event.type} event: ${describe(error)}`;
+  const correlation = { stripeEventId: event.id, eventType: event.type };
+  log.error('Enqueue failed: the event is marked FAILED', { ...correlation, error: describe(error) });
+  try {
+    await auditLog.markFailed(event.id, reason, clock.now(), { eventType: event.type });
+  } catch (markError) {
+    // The row stays RECEIVED without enqueuedAt: Stripe's retry re-claims it once the lease expires.
+    log.error('Could not mark the event FAILED', { ...correlation, error: describe(markError) });
+  }
+  await alerts.raise(
+    buildAlert({ kind: 'WEBHOOK_ENQUEUE_FAILED', stripeEventId: event.id, message: reason }, clock.now()),
+  );
+  throw new EventEnqueueFailedError(`Could not enqueue Stripe event ${event.id}`, { cause: error });
+}
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
