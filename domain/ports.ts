@@ -6,9 +6,12 @@ import type {
   AlertKind,
   AuditRecord,
   AuditStatus,
+  District,
   FinancialAlert,
   MarkPaidMessage,
+  PayoutStatus,
   ProcessEventMessage,
+  RevenueShare,
   TransferMessage,
 } from './model.js';
 
@@ -73,3 +76,126 @@ export interface AlertSink {
 
 export type AlertInput = Omit<FinancialAlert, 'occurredAt' | 'severity'> & { severity?: FinancialAlert['severity'] };
 export type { AlertKind };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ledger, districts and the payment provider (added with the payout workers).
+
+export type CreateLedgerRowOutcome = { created: true; row: RevenueShare } | { created: false; existing: RevenueShare };
+
+/** Fields a conditional update may change. `lastError: null` removes the attribute. Version is always incremented. */
+export interface LedgerChanges {
+  payoutStatus?: PayoutStatus;
+  transferAttempt?: number;
+  lastError?: string | null;
+  paidAt?: string;
+  updatedAt: string;
+}
+
+export interface LedgerUpdate {
+  revenueShareId: string;
+  /** The version the caller read; the update happens only if the row still has it. */
+  expectedVersion: number;
+  /** When set, the update also requires this payout status. */
+  expectedStatus?: PayoutStatus;
+  changes: LedgerChanges;
+}
+
+/** A lost condition is an outcome, not an error: `current` is the row as it is now (undefined if it does not exist). */
+export type LedgerUpdateOutcome = { updated: true; row: RevenueShare } | { updated: false; current?: RevenueShare };
+
+export interface RecordTransferRequest {
+  revenueShareId: string;
+  expectedVersion: number;
+  stripeTransferId: string;
+  now: Date;
+}
+
+/**
+ * `row_changed`: the ledger row no longer has the version read or already has a transfer id.
+ * `transfer_id_taken`: the guard item says another row already owns this transfer id.
+ */
+export type RecordTransferOutcome =
+  | { recorded: true; row: RevenueShare }
+  | { recorded: false; reason: 'row_changed'; current?: RevenueShare }
+  | { recorded: false; reason: 'transfer_id_taken'; ownerRevenueShareId: string };
+
+export interface LedgerQuery {
+  districtId?: string;
+  payoutStatus?: PayoutStatus;
+  /** Only rows created at or after this instant. */
+  since?: Date;
+  /** At most this many rows (default 100), newest first. */
+  limit?: number;
+}
+
+export interface LedgerStore {
+  /** Conditional put: one row per revenueShareId, which is derived from (districtId, invoiceId). */
+  create(row: RevenueShare): Promise<CreateLedgerRowOutcome>;
+  /** Strongly consistent read. */
+  get(revenueShareId: string): Promise<RevenueShare | undefined>;
+  update(update: LedgerUpdate): Promise<LedgerUpdateOutcome>;
+  /**
+   * One transaction: sets stripeTransferId (and payoutStatus PENDING, clears lastError) on the row if it still has
+   * `expectedVersion` and no transfer id, and puts the guard item `transfer#<id>` if no row owns that id yet.
+   */
+  recordTransfer(request: RecordTransferRequest): Promise<RecordTransferOutcome>;
+  /** The row that owns a transfer id, found through its guard item. */
+  findByTransferId(stripeTransferId: string): Promise<RevenueShare | undefined>;
+  list(query: LedgerQuery): Promise<RevenueShare[]>;
+}
+
+export interface DistrictStore {
+  get(districtId: string): Promise<District | undefined>;
+  put(district: District): Promise<void>;
+  list(): Promise<District[]>;
+  /** Every district whose stripeCustomerIds include this customer (more than one is a configuration error). */
+  findByCustomerId(customerId: string): Promise<District[]>;
+}
+
+/** What the domain asks a payment provider to move; amounts in integer minor units. */
+export interface TransferRequest {
+  amountCents: number;
+  currency: string;
+  destinationAccountId: string;
+  transferGroup: string;
+  metadata: Record<string, string>;
+  description?: string;
+}
+
+/** A transfer as the provider reports it (provider-neutral). */
+export interface ProviderTransfer {
+  id: string;
+  amountCents: number;
+  amountReversedCents: number;
+  reversed: boolean;
+  currency: string;
+  destinationAccountId: string;
+  transferGroup?: string;
+  metadata: Record<string, string>;
+  /** Seconds since the epoch. */
+  created: number;
+}
+
+export interface PaymentProvider {
+  /** The same idempotency key returns the same result (success or stored error) while the provider keeps it. */
+  createTransfer(request: TransferRequest, idempotencyKey: string): Promise<ProviderTransfer>;
+  /** Every transfer made with this transfer group, oldest first. */
+  findTransfersByGroup(transferGroup: string): Promise<ProviderTransfer[]>;
+  retrieveTransfer(transferId: string): Promise<ProviderTransfer>;
+}
+
+/**
+ * A provider error, classified. `permanent`: repeating the same request cannot succeed (invalid request,
+ * insufficient balance, permission); otherwise (connection, rate limit, 5xx) a retry may succeed.
+ */
+export class PaymentProviderError extends Error {
+  constructor(
+    readonly permanent: boolean,
+    readonly code: string,
+    message: string,
+    readonly statusCode?: number,
+  ) {
+    super(message);
+    this.name = 'PaymentProviderError';
+  }
+}

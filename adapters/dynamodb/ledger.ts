@@ -1,0 +1,301 @@
+/**
+ * The RevenueShares ledger on DynamoDB. Ledger rows: pk = revenueShareId, plus every RevenueShare attribute.
+ * Transfer-id guard items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt; they carry no
+ * districtId/payoutStatus, so they stay out of both GSIs (byDistrictCreatedAt, byPayoutStatusCreatedAt).
+ * Lost conditions come back as typed outcomes, never as errors; anything else (throttling, timeouts) is thrown.
+ */
+import {
+  type AttributeValue,
+  type CancellationReason,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  paginateScan,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { PAYOUT_STATUSES, type PayoutStatus, type RevenueShare } from '../../domain/model.js';
+import type {
+  CreateLedgerRowOutcome,
+  LedgerQuery,
+  LedgerStore,
+  LedgerUpdate,
+  LedgerUpdateOutcome,
+  RecordTransferOutcome,
+  RecordTransferRequest,
+} from '../../domain/ports.js';
+import { tables } from '../../lib/resources.js';
+
+export const TRANSFER_GUARD_PREFIX = 'transfer#';
+const DEFAULT_LIST_LIMIT = 100;
+const LAST_ERROR_MAX_LENGTH = 1_000;
+const [BY_DISTRICT, BY_STATUS] = tables.revenueShares.globalSecondaryIndexes;
+
+export const transferGuardKey = (stripeTransferId: string): string => `${TRANSFER_GUARD_PREFIX}${stripeTransferId}`;
+
+export class DynamoDbLedgerStore implements LedgerStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(row: RevenueShare): Promise<CreateLedgerRowOutcome> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: row.revenueShareId, ...row },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { created: true, row };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const existing = await this.get(row.revenueShareId);
+    if (!existing) throw new Error(`ledger row ${row.revenueShareId} exists but could not be read`);
+    return { created: false, existing };
+  }
+
+  async get(revenueShareId: string): Promise<RevenueShare | undefined> {
+    if (revenueShareId.startsWith(TRANSFER_GUARD_PREFIX)) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: revenueShareId }, ConsistentRead: true }),
+    );
+    return Item ? toRevenueShare(Item) : undefined;
+  }
+
+  async update({
+    revenueShareId,
+    expectedVersion,
+    expectedStatus,
+    changes,
+  }: LedgerUpdate): Promise<LedgerUpdateOutcome> {
+    const sets = ['version = :next', 'updatedAt = :updatedAt'];
+    const removes: string[] = [];
+    const values: Record<string, unknown> = {
+      ':expected': expectedVersion,
+      ':next': expectedVersion + 1,
+      ':updatedAt': changes.updatedAt,
+    };
+    if (changes.payoutStatus !== undefined) {
+      sets.push('payoutStatus = :payoutStatus');
+      values[':payoutStatus'] = changes.payoutStatus;
+    }
+    if (changes.transferAttempt !== undefined) {
+      sets.push('transferAttempt = :transferAttempt');
+      values[':transferAttempt'] = changes.transferAttempt;
+    }
+    if (changes.paidAt !== undefined) {
+      sets.push('paidAt = :paidAt');
+      values[':paidAt'] = changes.paidAt;
+    }
+    if (changes.lastError === null) removes.push('lastError');
+    else if (changes.lastError !== undefined) {
+      sets.push('lastError = :lastError');
+      values[':lastError'] = changes.lastError.slice(0, LAST_ERROR_MAX_LENGTH);
+    }
+    let condition = 'attribute_exists(pk) AND version = :expected';
+    if (expectedStatus !== undefined) {
+      condition += ' AND payoutStatus = :expectedStatus';
+      values[':expectedStatus'] = expectedStatus;
+    }
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: revenueShareId },
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!Attributes) throw new Error(`update of ledger row ${revenueShareId} returned no attributes`);
+      return { updated: true, row: toRevenueShare(Attributes) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { updated: false, current: await this.get(revenueShareId) };
+    }
+  }
+
+  async recordTransfer({
+    revenueShareId,
+    expectedVersion,
+    stripeTransferId,
+    now,
+  }: RecordTransferRequest): Promise<RecordTransferOutcome> {
+    const recordedAt = now.toISOString();
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: revenueShareId },
+                UpdateExpression:
+                  'SET stripeTransferId = :transferId, payoutStatus = :pending, version = :next, updatedAt = :now ' +
+                  'REMOVE lastError',
+                ConditionExpression:
+                  'attribute_exists(pk) AND version = :expected AND attribute_not_exists(stripeTransferId)',
+                ExpressionAttributeValues: {
+                  ':transferId': stripeTransferId,
+                  ':pending': 'PENDING' satisfies PayoutStatus,
+                  ':expected': expectedVersion,
+                  ':next': expectedVersion + 1,
+                  ':now': recordedAt,
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: transferGuardKey(stripeTransferId), revenueShareId, stripeTransferId, recordedAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      return await this.cancelledRecordTransfer(revenueShareId, error.CancellationReasons ?? []);
+    }
+    const row = await this.get(revenueShareId);
+    if (!row) throw new Error(`ledger row ${revenueShareId} vanished after its transfer was recorded`);
+    return { recorded: true, row };
+  }
+
+  /** Which condition failed. A transaction conflict or throttle (no failed condition) is transient: rethrown. */
+  private async cancelledRecordTransfer(
+    revenueShareId: string,
+    reasons: CancellationReason[],
+  ): Promise<RecordTransferOutcome> {
+    const [rowReason, guardReason] = reasons;
+    if (guardReason?.Code === 'ConditionalCheckFailed') {
+      // lib-dynamodb leaves the cancellation reason's Item in raw attribute-value form.
+      const owner = (guardReason.Item as Record<string, AttributeValue> | undefined)?.revenueShareId?.S ?? '(unknown)';
+      if (owner !== revenueShareId) return { recorded: false, reason: 'transfer_id_taken', ownerRevenueShareId: owner };
+    }
+    if (rowReason?.Code === 'ConditionalCheckFailed' || guardReason?.Code === 'ConditionalCheckFailed') {
+      return { recorded: false, reason: 'row_changed', current: await this.get(revenueShareId) };
+    }
+    const codes = reasons.map((reason) => reason.Code ?? 'None').join(', ');
+    throw new Error(`recording the transfer of ledger row ${revenueShareId} was cancelled: ${codes}`);
+  }
+
+  async findByTransferId(stripeTransferId: string): Promise<RevenueShare | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: transferGuardKey(stripeTransferId) },
+        ConsistentRead: true,
+      }),
+    );
+    const owner = Item?.revenueShareId;
+    return typeof owner === 'string' ? await this.get(owner) : undefined;
+  }
+
+  /**
+   * Newest first. districtId -> the byDistrictCreatedAt index (status, if given too, filters); status alone ->
+   * byPayoutStatusCreatedAt; neither -> a Scan of the ledger rows (unordered by DynamoDB, sorted here).
+   */
+  async list({ districtId, payoutStatus, since, limit = DEFAULT_LIST_LIMIT }: LedgerQuery): Promise<RevenueShare[]> {
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = {};
+    const sinceCondition = since ? ' AND createdAt >= :since' : '';
+    if (since) values[':since'] = since.toISOString();
+    if (districtId !== undefined || payoutStatus !== undefined) {
+      const byDistrict = districtId !== undefined;
+      values[':key'] = byDistrict ? districtId : payoutStatus;
+      if (byDistrict && payoutStatus !== undefined) values[':status'] = payoutStatus;
+      const pages = paginateQuery(
+        { client: this.client, pageSize: Math.min(limit, DEFAULT_LIST_LIMIT) },
+        {
+          TableName: this.tableName,
+          IndexName: byDistrict ? BY_DISTRICT.indexName : BY_STATUS.indexName,
+          KeyConditionExpression: `${byDistrict ? 'districtId' : 'payoutStatus'} = :key${sinceCondition}`,
+          ...(byDistrict && payoutStatus !== undefined ? { FilterExpression: 'payoutStatus = :status' } : {}),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+        },
+      );
+      return await collect(pages, limit);
+    }
+    names['#status'] = 'payoutStatus';
+    const pages = paginateScan(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        FilterExpression: `attribute_exists(#status)${since ? ' AND createdAt >= :since' : ''}`,
+        ExpressionAttributeNames: names,
+        ...(since ? { ExpressionAttributeValues: values } : {}),
+      },
+    );
+    const rows = await collect(pages, Number.POSITIVE_INFINITY);
+    return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+  }
+}
+
+async function collect(
+  pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>,
+  limit: number,
+): Promise<RevenueShare[]> {
+  const rows: RevenueShare[] = [];
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      rows.push(toRevenueShare(item));
+      if (rows.length >= limit) return rows;
+    }
+  }
+  return rows;
+}
+
+/** A stored item as a RevenueShare; a row that is not one (wrong types) is an error, not a guess. */
+export function toRevenueShare(item: Record<string, unknown>): RevenueShare {
+  const text = (name: string): string => {
+    const value = item[name];
+    if (typeof value !== 'string') throw new Error(`ledger item ${String(item.pk)} has no string ${name}`);
+    return value;
+  };
+  const integer = (name: string): number => {
+    const value = item[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      throw new Error(`ledger item ${String(item.pk)} has no integer ${name}`);
+    }
+    return value;
+  };
+  const optionalText = (name: string): string | undefined => (typeof item[name] === 'string' ? item[name] : undefined);
+  const status = PAYOUT_STATUSES.find((candidate) => candidate === item.payoutStatus);
+  if (!status) throw new Error(`ledger item ${String(item.pk)} has an unknown payoutStatus`);
+  const row: RevenueShare = {
+    revenueShareId: text('revenueShareId'),
+    districtId: text('districtId'),
+    invoiceId: text('invoiceId'),
+    stripeEventId: text('stripeEventId'),
+    amountCents: integer('amountCents'),
+    currency: text('currency'),
+    shareBps: integer('shareBps'),
+    shareCents: integer('shareCents'),
+    payoutStatus: status,
+    destinationAccountId: text('destinationAccountId'),
+    version: integer('version'),
+    transferAttempt: integer('transferAttempt'),
+    createdAt: text('createdAt'),
+    updatedAt: text('updatedAt'),
+  };
+  const stripeTransferId = optionalText('stripeTransferId');
+  const lastError = optionalText('lastError');
+  const paidAt = optionalText('paidAt');
+  if (stripeTransferId !== undefined) row.stripeTransferId = stripeTransferId;
+  if (lastError !== undefined) row.lastError = lastError;
+  if (paidAt !== undefined) row.paidAt = paidAt;
+  return row;
+}

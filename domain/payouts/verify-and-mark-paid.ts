@@ -1,0 +1,105 @@
+/**
+ * The mark-paid worker's use case: PENDING -> PAID only after the provider confirms the row's transfer (amount,
+ * currency, destination, not reversed, metadata naming the row). The update is conditional on the status and
+ * version read, so concurrent runs make one change and the others see a lost condition (no error). A mismatch
+ * leaves the status alone, records why in lastError and raises TRANSFER_MISMATCH.
+ */
+import type { MarkPaidMessage, RevenueShare } from '../model.js';
+import {
+  type AlertSink,
+  type Clock,
+  type DistrictStore,
+  type LedgerStore,
+  type PaymentProvider,
+  PaymentProviderError,
+} from '../ports.js';
+import { assertHasTransferId, MissingTransferIdError } from './errors.js';
+import { rowContext } from './execute-transfer.js';
+import { raiseAlert } from './raise-alert.js';
+import { transferMismatches } from './transfer-verification.js';
+import { assertTransition } from './transitions.js';
+
+export interface VerifyAndMarkPaidDeps {
+  ledger: LedgerStore;
+  districts: DistrictStore;
+  payments: PaymentProvider;
+  alerts: AlertSink;
+  clock: Clock;
+}
+
+export type VerifyAndMarkPaidResult =
+  | { outcome: 'paid'; row: RevenueShare }
+  | { outcome: 'already_paid' }
+  /** The row changed between read and write (e.g. a concurrent mark-paid): nothing was changed by this run. */
+  | { outcome: 'conflict' }
+  | { outcome: 'mismatch'; reasons: string[] }
+  | { outcome: 'refused'; reason: string }
+  | { outcome: 'skipped'; reason: string };
+
+export async function verifyAndMarkPaid(
+  message: MarkPaidMessage,
+  deps: VerifyAndMarkPaidDeps,
+): Promise<VerifyAndMarkPaidResult> {
+  const row = await deps.ledger.get(message.revenueShareId);
+  if (!row) return { outcome: 'skipped', reason: `ledger row ${message.revenueShareId} does not exist` };
+  if (row.payoutStatus === 'PAID') return { outcome: 'already_paid' };
+  try {
+    assertHasTransferId(row);
+  } catch (error) {
+    if (!(error instanceof MissingTransferIdError)) throw error;
+    if (row.payoutStatus === 'PENDING') await recordLastError(row, `mark-paid refused: ${error.message}`, deps);
+    return { outcome: 'refused', reason: error.message };
+  }
+  if (row.payoutStatus !== 'PENDING') return { outcome: 'skipped', reason: `ledger row is ${row.payoutStatus}` };
+
+  const reasons = await mismatchesAtProvider(row, row.stripeTransferId, deps);
+  if (reasons.length > 0) {
+    const why = `transfer verification failed: ${reasons.join('; ')}`;
+    await recordLastError(row, why, deps);
+    await raiseAlert(deps.alerts, deps.clock, {
+      kind: 'TRANSFER_MISMATCH',
+      message: `ledger row ${row.revenueShareId}, transfer ${row.stripeTransferId}: ${why}`,
+      ...rowContext(row),
+    });
+    return { outcome: 'mismatch', reasons };
+  }
+
+  assertTransition(row.payoutStatus, 'PAID');
+  const now = deps.clock.now().toISOString();
+  const result = await deps.ledger.update({
+    revenueShareId: row.revenueShareId,
+    expectedVersion: row.version,
+    expectedStatus: 'PENDING',
+    changes: { payoutStatus: 'PAID', paidAt: now, lastError: null, updatedAt: now },
+  });
+  return result.updated ? { outcome: 'paid', row: result.row } : { outcome: 'conflict' };
+}
+
+async function mismatchesAtProvider(
+  row: RevenueShare,
+  stripeTransferId: string,
+  deps: VerifyAndMarkPaidDeps,
+): Promise<string[]> {
+  try {
+    const [transfer, district] = await Promise.all([
+      deps.payments.retrieveTransfer(stripeTransferId),
+      deps.districts.get(row.districtId),
+    ]);
+    return transferMismatches(row, district, transfer);
+  } catch (error) {
+    if (error instanceof PaymentProviderError && error.permanent) {
+      return [`transfer ${stripeTransferId} could not be retrieved: ${error.code}: ${error.message}`];
+    }
+    throw error;
+  }
+}
+
+/** Records why, without changing the status; a lost condition means the row moved on, so it is left alone. */
+async function recordLastError(row: RevenueShare, lastError: string, deps: VerifyAndMarkPaidDeps): Promise<void> {
+  await deps.ledger.update({
+    revenueShareId: row.revenueShareId,
+    expectedVersion: row.version,
+    expectedStatus: row.payoutStatus,
+    changes: { lastError, updatedAt: deps.clock.now().toISOString() },
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The revenue-share worker's use case: one ProcessEventMessage, routed by the type of the event stored on its
+ * audit row. A permanent failure marks the audit row FAILED with the reason and raises an alert, and returns (the
+ * message is acknowledged; re-sync replays the event once the cause is fixed). Anything else is thrown so the
+ * queue retries the message and finally dead-letters it.
+ */
+import type { AuditRecord, ProcessEventMessage, TransferMessage } from '../model.js';
+import { raiseAlert } from '../payouts/raise-alert.js';
+import type { AlertSink, AuditLog, Clock, DistrictStore, LedgerStore, MessageQueue } from '../ports.js';
+import { PermanentEventError } from './permanent-event-error.js';
+import { type InvoicePaidResult, processInvoicePaid } from './process-invoice-paid.js';
+import { processTransferReversed, type TransferReversedResult } from './process-transfer-reversed.js';
+import { parseStoredEvent } from './stripe-event.js';
+
+export interface ProcessEventDeps {
+  auditLog: AuditLog;
+  ledger: LedgerStore;
+  districts: DistrictStore;
+  transferQueue: MessageQueue<TransferMessage>;
+  alerts: AlertSink;
+  clock: Clock;
+}
+
+export type ProcessEventResult =
+  | InvoicePaidResult
+  | TransferReversedResult
+  | { outcome: 'failed'; errorMessage: string; districtId?: string; invoiceId?: string }
+  | { outcome: 'skipped'; reason: string };
+
+export const HANDLED_EVENT_TYPES = ['invoice.paid', 'transfer.reversed'] as const;
+
+export async function processEvent(message: ProcessEventMessage, deps: ProcessEventDeps): Promise<ProcessEventResult> {
+  const audit = await deps.auditLog.get(message.stripeEventId);
+  // The webhook writes the audit row before it queues the message, so a missing row is not final: retry.
+  if (!audit) throw new Error(`no audit row for event ${message.stripeEventId}`);
+  if (audit.status === 'PROCESSED' || audit.status === 'IGNORED') {
+    return { outcome: 'skipped', reason: `event ${audit.stripeEventId} is already ${audit.status}` };
+  }
+  try {
+    const event = parseStoredEvent(audit.stripeEventId, audit.rawEvent);
+    switch (event.type) {
+      case 'invoice.paid':
+        return await processInvoicePaid(event, deps);
+      case 'transfer.reversed':
+        return await processTransferReversed(event, deps);
+      default:
+        throw new PermanentEventError(`event type ${event.type} is not handled by the revenue-share worker`);
+    }
+  } catch (error) {
+    if (!(error instanceof PermanentEventError)) throw error;
+    await recordPermanentFailure(audit, error, deps);
+    return { outcome: 'failed', errorMessage: error.message, ...error.details };
+  }
+}
+
+/** Audit row FAILED with the reason, then an alert. If the audit write fails, alert that and throw (retry). */
+async function recordPermanentFailure(audit: AuditRecord, error: PermanentEventError, deps: ProcessEventDeps) {
+  const { districtId, invoiceId } = error.details;
+  const context = { stripeEventId: audit.stripeEventId, districtId, invoiceId };
+  try {
+    await deps.auditLog.markFailed(audit.stripeEventId, error.message, deps.clock.now(), {
+      districtId,
+      invoiceId,
+      eventType: audit.eventType,
+    });
+  } catch (writeError) {
+    await raiseAlert(deps.alerts, deps.clock, {
+      kind: 'AUDIT_LOG_WRITE_FAILED',
+      message: `event failed (${error.message}) and marking it FAILED failed too: ${String(writeError)}`,
+      ...context,
+    });
+    throw writeError;
+  }
+  await raiseAlert(deps.alerts, deps.clock, { kind: 'EVENT_FAILED', message: error.message, ...context });
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { PAYOUT_STATUSES, type PayoutStatus } from '../../domain/model.js';
+import { assertTransition, canTransition, InvalidPayoutTransitionError } from '../../domain/payouts/transitions.js';
+
+const allowed: Array<[PayoutStatus, PayoutStatus]> = [
+  ['PENDING', 'PAID'],
+  ['PENDING', 'TRANSFER_FAILED'],
+  ['PENDING', 'REVERSED'],
+  ['TRANSFER_FAILED', 'PENDING'],
+  ['PAID', 'REVERSED'],
+];
+
+describe('payout state machine', () => {
+  it('allows exactly the documented transitions', () => {
+    // Act
+    const actual = PAYOUT_STATUSES.flatMap((from) =>
+      PAYOUT_STATUSES.filter((to) => canTransition(from, to)).map((to) => [from, to]),
+    );
+
+    // Assess
+    expect(actual.sort()).toEqual([...allowed].sort());
+  });
+
+  it('lets PAID go only to REVERSED', () => {
+    for (const to of PAYOUT_STATUSES) {
+      expect(canTransition('PAID', to), `PAID -> ${to}`).toBe(to === 'REVERSED');
+    }
+  });
+
+  it('keeps REVERSED and NO_PAYOUT terminal', () => {
+    for (const to of PAYOUT_STATUSES) {
+      expect(canTransition('REVERSED', to)).toBe(false);
+      expect(canTransition('NO_PAYOUT', to)).toBe(false);
+    }
+  });
+
+  it('throws a typed error naming both statuses', () => {
+    // Act
+    const act = () => assertTransition('PAID', 'PENDING');
+
+    // Assess
+    expect(act).toThrow(InvalidPayoutTransitionError);
+    expect(act).toThrow('payout status cannot change from PAID to PENDING');
+    expect(() => assertTransition('PENDING', 'PAID')).not.toThrow();
+  });
+});
