@@ -4,7 +4,7 @@
  * acknowledged while it could be lost: a failed write or enqueue raises an alert and a typed error (5xx).
  */
 import type { ProcessEventMessage } from '../model.js';
-import type { AlertSink, AuditLog, Clock, MessageQueue } from '../ports.js';
+import type { AlertSink, AuditLog, ClaimOutcome, Clock, MessageQueue } from '../ports.js';
 import { buildAlert } from './alert.js';
 import { AuditLogUnavailableError, EventEnqueueFailedError } from './errors.js';
 import type { WebhookEvent } from './stripe-event.js';
@@ -19,6 +19,14 @@ export const ROUTED_EVENT_TYPES: ReadonlySet<string> = new Set(['invoice.paid', 
 export const CLAIM_LEASE_SECONDS = 60;
 
 export type WebhookOutcome = 'enqueued' | 'ignored' | 'duplicate';
+
+/**
+ * One deduplication id per claim of an event. Sends within one claim (an SDK retry of a send that in fact
+ * arrived) collapse into one message; a re-claim (the event FAILED, Stripe redelivered) gets a new id, so
+ * FIFO deduplication's five-minute window cannot swallow the re-drive and leave the row stuck.
+ */
+export const processEventDeduplicationId = (stripeEventId: string, attempt: number): string =>
+  `${stripeEventId}#${attempt}`;
 
 /** Structured diagnostics (the Powertools logger fits). */
 export interface DiagnosticLog {
@@ -39,16 +47,15 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
   const { auditLog, alerts, clock, log } = deps;
   const correlation = { stripeEventId: event.id, eventType: event.type };
 
-  let claimed: boolean;
+  let claim: ClaimOutcome;
   try {
-    const outcome = await auditLog.claim({
+    claim = await auditLog.claim({
       stripeEventId: event.id,
       eventType: event.type,
       rawEvent: event.rawBody,
       now: clock.now(),
       leaseSeconds: deps.leaseSeconds ?? CLAIM_LEASE_SECONDS,
     });
-    claimed = outcome.claimed;
   } catch (error) {
     log.error('Audit log write failed: the event is not recorded', { ...correlation, error: describe(error) });
     await alerts.raise(
@@ -63,7 +70,7 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
     );
     throw new AuditLogUnavailableError(`Could not record Stripe event ${event.id}`, { cause: error });
   }
-  if (!claimed) return 'duplicate';
+  if (!claim.claimed) return 'duplicate';
 
   if (!ROUTED_EVENT_TYPES.has(event.type)) {
     try {
@@ -79,7 +86,7 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
   try {
     await deps.processEventQueue.send(
       { stripeEventId: event.id, eventType: event.type },
-      { deduplicationId: event.id, groupId: event.id },
+      { deduplicationId: processEventDeduplicationId(event.id, claim.attempts), groupId: event.id },
     );
   } catch (error) {
     await failEnqueue(event, error, deps);

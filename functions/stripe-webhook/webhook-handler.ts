@@ -58,6 +58,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
       if (response.statusCode >= 500) {
         metrics.addMetric('WebhookUnavailable', MetricUnit.Count, 1);
       } else {
+        metrics.addMetric('WebhookRejected', MetricUnit.Count, 1);
         logger.warn('Webhook request rejected', { statusCode: response.statusCode, reason: (error as Error).message });
       }
       return response;

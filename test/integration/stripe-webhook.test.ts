@@ -1,0 +1,413 @@
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
+import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
+import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
+import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
+import type { ProcessEventMessage } from '../../domain/model.js';
+import type { MessageQueue } from '../../domain/ports.js';
+import { createObservability } from '../../functions/commons/observability.js';
+import { createWebhookHandler } from '../../functions/stripe-webhook/webhook-handler.js';
+import { lambdaContext } from '../../local/lambda-context.js';
+import { type StripeEmulator, type StripeEventLike, startStripeEmulator } from '../../local/stripe-emulator/index.js';
+import { provisionTestResources, type TestResources } from '../support/local-stack.js';
+import { apiGatewayEvent, signedWebhookEvent } from '../support/webhook-requests.js';
+
+const CURRENT_SECRET = 'whsec_current_0123456789abcdef';
+const NEXT_SECRET = 'whsec_next_fedcba9876543210';
+const LEASE_SECONDS = 60;
+
+describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
+  let resources: TestResources;
+  let emulator: StripeEmulator;
+  let auditLog: DynamoDbAuditLog;
+  let sends: number;
+  let handler: ReturnType<typeof createWebhookHandler>;
+
+  beforeAll(async () => {
+    [resources, emulator] = await Promise.all([provisionTestResources('webhook'), startStripeEmulator()]);
+    const documents = DynamoDBDocumentClient.from(resources.dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    auditLog = new DynamoDbAuditLog(documents, resources.tables.webhookAuditLog);
+    const queue = new SqsMessageQueue<ProcessEventMessage>(resources.sqs, resources.queues.queues.revenueShare);
+    const countingQueue: MessageQueue<ProcessEventMessage> = {
+      send: async (message, options) => {
+        sends++;
+        await queue.send(message, options);
+      },
+    };
+    const observability = createObservability('stripe-webhook');
+    handler = createWebhookHandler({
+      observability,
+      webhookSecrets: { kind: 'static', values: [CURRENT_SECRET, NEXT_SECRET] },
+      verifier: new StripeWebhookSignatureVerifier(),
+      auditLog,
+      processEventQueue: countingQueue,
+      alerts: new SqsAlertSink(resources.sqs, resources.queues.queues.alerts, observability.logger),
+      clock: { now: () => new Date() },
+      leaseSeconds: LEASE_SECONDS,
+    });
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  beforeEach(async () => {
+    sends = 0;
+    await drainProcessEventQueue();
+  });
+
+  const invoke = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
+    handler(event, lambdaContext('stripe-webhook', 10));
+
+  const invoicePaid = (): { event: StripeEventLike; payload: string } => {
+    const invoice = emulator.buildInvoice({ amount_paid: 12_345, metadata: { districtId: 'district-shahdol' } });
+    const event = emulator.createEvent('invoice.paid', invoice);
+    return { event, payload: JSON.stringify(event, null, 2) };
+  };
+
+  const deliver = (payload: string, options: Partial<Parameters<typeof signedWebhookEvent>[1]> = {}) =>
+    invoke(signedWebhookEvent(payload, { secret: CURRENT_SECRET, ...options }));
+
+  async function drainProcessEventQueue(): Promise<ProcessEventMessage[]> {
+    const received: ProcessEventMessage[] = [];
+    for (;;) {
+      const { Messages = [] } = await resources.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: resources.queues.queues.revenueShare,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 60,
+        }),
+      );
+      if (Messages.length === 0) return received;
+      received.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}') as ProcessEventMessage));
+      await resources.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: resources.queues.queues.revenueShare,
+          Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+    }
+  }
+
+  async function rowCount(): Promise<number> {
+    const { Count } = await resources.dynamodb.send(
+      new ScanCommand({ TableName: resources.tables.webhookAuditLog, Select: 'COUNT', ConsistentRead: true }),
+    );
+    return Count ?? 0;
+  }
+
+  const rawRow = async (stripeEventId: string) =>
+    (
+      await resources.dynamodb.send(
+        new GetItemCommand({
+          TableName: resources.tables.webhookAuditLog,
+          Key: { stripeEventId: { S: stripeEventId } },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+
+  const body = (response: APIGatewayProxyResult): unknown => JSON.parse(response.body);
+
+  describe('exactly once', () => {
+    it('records 50 concurrent deliveries of one event as one row and one queue message', async () => {
+      // Prepare
+      const { event, payload } = invoicePaid();
+      const request = signedWebhookEvent(payload, { secret: CURRENT_SECRET });
+      // Act
+      const responses = await Promise.all(Array.from({ length: 50 }, () => invoke(request)));
+      // Assess
+      expect(responses.map((response) => response.statusCode)).toEqual(Array(50).fill(200));
+      const bodies = responses.map(body);
+      expect(bodies.filter((b) => JSON.stringify(b) === '{"duplicate":true}')).toHaveLength(49);
+      expect(bodies.filter((b) => JSON.stringify(b) === '{"received":true}')).toHaveLength(1);
+      const row = await auditLog.get(event.id);
+      expect(row).toMatchObject({
+        stripeEventId: event.id,
+        eventType: 'invoice.paid',
+        status: 'RECEIVED',
+        attempts: 1,
+      });
+      expect(row?.enqueuedAt).toBeDefined();
+      expect(row?.rawEvent).toBe(payload);
+      expect(sends).toBe(1);
+      expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
+    });
+
+    it('re-claims a FAILED row on redelivery, incrementing attempts and enqueuing again', async () => {
+      // Prepare
+      const { event, payload } = invoicePaid();
+      await deliver(payload);
+      await drainProcessEventQueue();
+      await auditLog.markFailed(event.id, 'District not found', new Date());
+      // Act
+      const response = await deliver(payload);
+      // Assess
+      expect(body(response)).toEqual({ received: true });
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2 });
+      expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
+    });
+
+    it('does not re-claim a PROCESSED row', async () => {
+      // Prepare
+      const { event, payload } = invoicePaid();
+      await deliver(payload);
+      await drainProcessEventQueue();
+      await auditLog.markProcessed(event.id, new Date(), { districtId: 'district-shahdol' });
+      sends = 0;
+      // Act
+      const response = await deliver(payload);
+      // Assess
+      expect(body(response)).toEqual({ duplicate: true });
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'PROCESSED', attempts: 1 });
+      expect(sends).toBe(0);
+      expect(await drainProcessEventQueue()).toEqual([]);
+    });
+
+    it('takes over an expired RECEIVED lease that was never enqueued (a crashed delivery)', async () => {
+      // Prepare: a delivery claimed the event two minutes ago and died before enqueuing it
+      const { event, payload } = invoicePaid();
+      const crashed = await auditLog.claim({
+        stripeEventId: event.id,
+        eventType: event.type,
+        rawEvent: payload,
+        now: new Date(Date.now() - 120_000),
+        leaseSeconds: LEASE_SECONDS,
+      });
+      // Act
+      const response = await deliver(payload);
+      // Assess
+      expect(crashed).toEqual({ claimed: true, attempts: 1 });
+      expect(body(response)).toEqual({ received: true });
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2 });
+      expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
+    });
+
+    it('leaves an unexpired RECEIVED lease to the delivery holding it', async () => {
+      // Prepare: another delivery claimed the event a moment ago and is still working on it
+      const { event, payload } = invoicePaid();
+      await auditLog.claim({
+        stripeEventId: event.id,
+        eventType: event.type,
+        rawEvent: payload,
+        now: new Date(),
+        leaseSeconds: LEASE_SECONDS,
+      });
+      // Act
+      const response = await deliver(payload);
+      // Assess
+      expect(body(response)).toEqual({ duplicate: true });
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 1 });
+      expect(sends).toBe(0);
+    });
+
+    it('does not re-claim an expired lease whose event is already on the queue', async () => {
+      // Prepare
+      const { event, payload } = invoicePaid();
+      await auditLog.claim({
+        stripeEventId: event.id,
+        eventType: event.type,
+        rawEvent: payload,
+        now: new Date(Date.now() - 120_000),
+        leaseSeconds: LEASE_SECONDS,
+      });
+      await auditLog.markEnqueued(event.id, new Date(Date.now() - 119_000));
+      // Act
+      const response = await deliver(payload);
+      // Assess
+      expect(body(response)).toEqual({ duplicate: true });
+      expect(await auditLog.get(event.id)).toMatchObject({ attempts: 1 });
+      expect(sends).toBe(0);
+    });
+  });
+
+  describe('Stripe-Signature', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+
+    it('accepts a valid signature', async () => {
+      const { event, payload } = invoicePaid();
+      const response = await deliver(payload);
+      expect(response.statusCode).toBe(200);
+      expect(await auditLog.get(event.id)).toBeDefined();
+    });
+
+    it.each([
+      ['a tampered body', (payload: string) => ({ body: payload.replace('12345', '99999'), secret: CURRENT_SECRET })],
+      ['an unknown secret', (payload: string) => ({ body: payload, secret: 'whsec_someone_else' })],
+      ['a timestamp older than 300 s', (payload: string) => ({ body: payload, timestamp: now() - 301 })],
+      ['a timestamp more than 300 s in the future', (payload: string) => ({ body: payload, timestamp: now() + 301 })],
+    ])('rejects %s with 400 and writes no row', async (_name, variant) => {
+      // Prepare
+      const { event, payload } = invoicePaid();
+      const { body: sentBody, secret, timestamp } = { secret: CURRENT_SECRET, timestamp: now(), ...variant(payload) };
+      const signed = signedWebhookEvent(payload, { secret, timestamp });
+      const request = { ...signed, body: sentBody };
+      // Act
+      const response = await invoke(request);
+      // Assess
+      expect(response.statusCode).toBe(400);
+      expect(body(response)).toEqual({ error: expect.stringMatching(/Stripe-Signature/) });
+      expect(await auditLog.get(event.id)).toBeUndefined();
+      expect(sends).toBe(0);
+    });
+
+    it('rejects a request without the header with 400 and writes no row', async () => {
+      const { event, payload } = invoicePaid();
+      const response = await invoke(apiGatewayEvent({ body: payload }));
+      expect(response.statusCode).toBe(400);
+      expect(body(response)).toEqual({ error: 'Missing Stripe-Signature header' });
+      expect(await auditLog.get(event.id)).toBeUndefined();
+    });
+
+    it('accepts the second secret during a rotation', async () => {
+      const { event, payload } = invoicePaid();
+      const response = await deliver(payload, { secret: NEXT_SECRET });
+      expect(body(response)).toEqual({ received: true });
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED' });
+    });
+
+    it('verifies a base64-encoded body from API Gateway over the decoded bytes', async () => {
+      const { event, payload } = invoicePaid();
+      const response = await deliver(payload, { base64: true });
+      expect(body(response)).toEqual({ received: true });
+      expect((await auditLog.get(event.id))?.rawEvent).toBe(payload);
+    });
+
+    it.each(['stripe-signature', 'STRIPE-SIGNATURE', 'Stripe-Signature'])(
+      'finds the header spelled %s',
+      async (name) => {
+        const { event, payload } = invoicePaid();
+        const response = await deliver(payload, { headerName: name });
+        expect(response.statusCode).toBe(200);
+        expect(await auditLog.get(event.id)).toBeDefined();
+      },
+    );
+  });
+
+  describe('rejected requests', () => {
+    it('answers 413 for a body over 256 KB and writes no row', async () => {
+      // Prepare: a validly signed event, padded past the limit
+      const { event } = invoicePaid();
+      const payload = JSON.stringify({ ...event, padding: 'x'.repeat(256 * 1024) });
+      const before = await rowCount();
+      // Act
+      const response = await deliver(payload);
+      // Assess
+      expect(response.statusCode).toBe(413);
+      expect(body(response)).toEqual({ error: expect.any(String) });
+      expect(await rowCount()).toBe(before);
+    });
+
+    it('answers 405 for a method other than POST', async () => {
+      const before = await rowCount();
+      const response = await invoke(apiGatewayEvent({ method: 'GET' }));
+      expect(response.statusCode).toBe(405);
+      expect(response.headers?.Allow).toBe('POST');
+      expect(body(response)).toEqual({ error: expect.any(String) });
+      expect(await rowCount()).toBe(before);
+    });
+
+    it.each([
+      ['not JSON', 'this is not json', 'Body is not JSON'],
+      ['JSON but not an event', JSON.stringify({ id: 'ch_123', object: 'charge' }), 'Body is not a Stripe event'],
+      ['an event without a type', JSON.stringify({ id: 'evt_123', object: 'event' }), 'Stripe event has no valid type'],
+    ])('answers 400 for a signed body that is %s', async (_name, payload, error) => {
+      const before = await rowCount();
+      const response = await deliver(payload);
+      expect(response.statusCode).toBe(400);
+      expect(response.headers?.['Content-Type']).toBe('application/json');
+      expect(body(response)).toEqual({ error });
+      expect(await rowCount()).toBe(before);
+    });
+  });
+
+  describe('routing and storage', () => {
+    it('records an unhandled event type as IGNORED with a TTL, and enqueues nothing', async () => {
+      // Prepare
+      const customer = { id: 'cus_QXg1o8vcGmoR32', object: 'customer', email: null };
+      const event = emulator.createEvent('customer.created', customer);
+      const startedAt = Math.floor(Date.now() / 1000);
+      // Act
+      const response = await deliver(JSON.stringify(event));
+      // Assess
+      expect(body(response)).toEqual({ received: true, ignored: true });
+      const row = await rawRow(event.id);
+      expect(row?.status?.S).toBe('IGNORED');
+      const expiresAt = Number(row?.expiresAt?.N);
+      expect(expiresAt).toBeGreaterThanOrEqual(startedAt + 90 * 86_400);
+      expect(expiresAt).toBeLessThan(startedAt + 91 * 86_400);
+      expect(sends).toBe(0);
+    });
+
+    it('routes transfer.reversed to the revenue-share queue', async () => {
+      const transfer = { id: 'tr_1Pgc7BB7WZ01zgkWVJfE40RX', object: 'transfer', amount: 1000, reversed: true };
+      const event = emulator.createEvent('transfer.reversed', transfer);
+      const response = await deliver(JSON.stringify(event));
+      expect(body(response)).toEqual({ received: true });
+      expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'transfer.reversed' }]);
+    });
+
+    it('never puts a TTL on a money event', async () => {
+      const { event, payload } = invoicePaid();
+      await deliver(payload);
+      await auditLog.markFailed(event.id, 'boom', new Date());
+      expect((await rawRow(event.id))?.expiresAt).toBeUndefined();
+    });
+
+    it('stores a large event compressed and reads it back byte for byte', async () => {
+      // Prepare: an invoice with enough lines to make a ~100 KB event
+      const invoice = emulator.buildInvoice({ metadata: { districtId: 'district-shahdol' } });
+      const lines = invoice.lines as { data: Record<string, unknown>[] };
+      const line = lines.data[0] ?? {};
+      lines.data = Array.from({ length: 50 }, (_, index) => ({
+        ...line,
+        id: `il_${index}`,
+        description: 'é'.repeat(400),
+      }));
+      const event = emulator.createEvent('invoice.paid', invoice);
+      const payload = JSON.stringify(event, null, 2);
+      expect(Buffer.byteLength(payload)).toBeGreaterThan(64 * 1024);
+      expect(Buffer.byteLength(payload)).toBeLessThan(256 * 1024);
+      // Act
+      const response = await deliver(payload);
+      // Assess
+      expect(response.statusCode).toBe(200);
+      const row = await rawRow(event.id);
+      expect(row?.rawEventGzip?.B).toBeInstanceOf(Uint8Array);
+      expect(row?.rawEventGzip?.B?.length).toBeLessThan(Buffer.byteLength(payload) / 4);
+      expect(row?.rawEvent).toBeUndefined();
+      expect((await auditLog.get(event.id))?.rawEvent).toBe(payload);
+    });
+
+    it('lists FAILED events since an instant, oldest first, across pages', async () => {
+      // Prepare: five FAILED events claimed "tomorrow" so no other test's row is in the window
+      const tomorrow = Date.now() + 86_400_000;
+      const ids = Array.from({ length: 5 }, (_, index) => `evt_list_${tomorrow}_${index}`);
+      for (const [index, id] of ids.entries()) {
+        const at = new Date(tomorrow + index * 1000);
+        await auditLog.claim({
+          stripeEventId: id,
+          eventType: 'invoice.paid',
+          rawEvent: '{}',
+          now: at,
+          leaseSeconds: 60,
+        });
+        await auditLog.markFailed(id, `failure ${index}`, at);
+      }
+      // Act
+      const all = await auditLog.listByStatus('FAILED', new Date(tomorrow), 100);
+      const firstThree = await auditLog.listByStatus('FAILED', new Date(tomorrow), 3);
+      // Assess
+      expect(all.map((record) => record.stripeEventId)).toEqual(ids);
+      expect(all[4]).toMatchObject({ status: 'FAILED', errorMessage: 'failure 4', rawEvent: '{}' });
+      expect(firstThree.map((record) => record.stripeEventId)).toEqual(ids.slice(0, 3));
+    });
+  });
+});
