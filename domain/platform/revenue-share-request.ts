@@ -1,0 +1,11 @@
+import { REVENUE_SHARE_ID_PATTERN, rejectUnknownFields, requiredString, requireObject } from './validate.js';
+
+/** The body of POST /platform/payout/retry and /platform/payout/mark-paid: `{ "revenueShareId": "rs_..." }`. */
+export function parseRevenueShareIdBody(body: unknown): string {
+  const input = requireObject(body);
+  rejectUnknownFields(input, ['revenueShareId']);
+  return parseRevenueShareId(input.revenueShareId);
+}
+
+export const parseRevenueShareId = (value: unknown): string =>
+  requiredString(value, 'revenueShareId', REVENUE_SHARE_ID_PATTERN, 'letters, digits, - and _');

@@ -1,0 +1,87 @@
+/**
+ * What the platform API shows of each record. Fields are copied one by one, so a storage attribute (a key, a TTL,
+ * a raw Stripe payload) can never leak into a response. Optional fields are left out when they are not set.
+ */
+import type { AuditRecord, District, RevenueShare } from '../model.js';
+
+export interface RevenueShareView {
+  revenueShareId: string;
+  districtId: string;
+  invoiceId: string;
+  stripeEventId: string;
+  amountCents: number;
+  currency: string;
+  shareBps: number;
+  shareCents: number;
+  payoutStatus: RevenueShare['payoutStatus'];
+  stripeTransferId?: string;
+  destinationAccountId: string;
+  lastError?: string;
+  transferAttempt: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  paidAt?: string;
+}
+
+export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
+  revenueShareId: row.revenueShareId,
+  districtId: row.districtId,
+  invoiceId: row.invoiceId,
+  stripeEventId: row.stripeEventId,
+  amountCents: row.amountCents,
+  currency: row.currency,
+  shareBps: row.shareBps,
+  shareCents: row.shareCents,
+  payoutStatus: row.payoutStatus,
+  ...optional('stripeTransferId', row.stripeTransferId),
+  destinationAccountId: row.destinationAccountId,
+  ...optional('lastError', row.lastError),
+  transferAttempt: row.transferAttempt,
+  version: row.version,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  ...optional('paidAt', row.paidAt),
+});
+
+/** An audit row without its raw event (a whole Stripe payload) and without the claim's lease bookkeeping. */
+export interface WebhookEventView {
+  stripeEventId: string;
+  eventType: string;
+  status: AuditRecord['status'];
+  errorMessage?: string;
+  districtId?: string;
+  invoiceId?: string;
+  metadata?: Record<string, string>;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const webhookEventView = (record: AuditRecord): WebhookEventView => ({
+  stripeEventId: record.stripeEventId,
+  eventType: record.eventType,
+  status: record.status,
+  ...optional('errorMessage', record.errorMessage),
+  ...optional('districtId', record.districtId),
+  ...optional('invoiceId', record.invoiceId),
+  ...optional('metadata', record.metadata),
+  attempts: record.attempts,
+  createdAt: record.createdAt,
+  updatedAt: record.updatedAt,
+});
+
+export const districtView = (district: District): District => ({
+  districtId: district.districtId,
+  stripeAccountId: district.stripeAccountId,
+  shareBps: district.shareBps,
+  currency: district.currency,
+  autoTransfer: district.autoTransfer,
+  stripeCustomerIds: [...district.stripeCustomerIds],
+  createdAt: district.createdAt,
+  updatedAt: district.updatedAt,
+});
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

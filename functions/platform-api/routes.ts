@@ -1,0 +1,49 @@
+/**
+ * Which use case answers which route. Keys are `METHOD resource`, exactly as lib/api-routes.ts declares the
+ * platform-api routes (API Gateway puts the resource template in `event.resource`).
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { MarkPaidMessage, TransferMessage } from '../../domain/model.js';
+import { putDistrict } from '../../domain/platform/put-district.js';
+import { getRevenueShare, listDistricts, listRevenueShares, listWebhookEvents } from '../../domain/platform/queries.js';
+import { requestMarkPaid } from '../../domain/platform/request-mark-paid.js';
+import { retryPayout } from '../../domain/platform/retry-payout.js';
+import { parseRevenueShareIdBody } from '../../domain/platform/revenue-share-request.js';
+import type { AuditLog, Clock, DistrictStore, LedgerStore, MessageQueue } from '../../domain/ports.js';
+import { pathParameter, queryParameters, readJsonBody } from './http.js';
+
+export interface PlatformDeps {
+  ledger: LedgerStore;
+  districts: DistrictStore;
+  auditLog: AuditLog;
+  transferQueue: MessageQueue<TransferMessage>;
+  markPaidQueue: MessageQueue<MarkPaidMessage>;
+  clock: Clock;
+}
+
+export interface RouteResult {
+  statusCode: number;
+  body: unknown;
+}
+
+type Route = (event: APIGatewayProxyEvent, deps: PlatformDeps) => Promise<RouteResult>;
+
+const ok = (body: unknown): RouteResult => ({ statusCode: 200, body });
+const accepted = (body: unknown): RouteResult => ({ statusCode: 202, body });
+
+export const platformRoutes: Readonly<Record<string, Route>> = {
+  'POST /platform/payout/retry': async (event, deps) =>
+    accepted(await retryPayout(parseRevenueShareIdBody(readJsonBody(event)), deps)),
+  'POST /platform/payout/mark-paid': async (event, deps) =>
+    accepted(await requestMarkPaid(parseRevenueShareIdBody(readJsonBody(event)), deps)),
+  'GET /platform/revenue-shares': async (event, deps) => ok(await listRevenueShares(queryParameters(event), deps)),
+  'GET /platform/revenue-shares/{revenueShareId}': async (event, deps) =>
+    ok(await getRevenueShare(pathParameter(event, 'revenueShareId'), deps)),
+  'GET /platform/webhook-events': async (event, deps) => ok(await listWebhookEvents(queryParameters(event), deps)),
+  'GET /platform/districts': async (_event, deps) => ok(await listDistricts(deps)),
+  'PUT /platform/districts/{districtId}': async (event, deps) =>
+    ok(await putDistrict(pathParameter(event, 'districtId'), readJsonBody(event), deps)),
+};
+
+export const routeKey = (event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource'>): string =>
+  `${(event.httpMethod ?? '').toUpperCase()} ${event.resource ?? ''}`;
