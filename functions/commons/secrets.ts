@@ -36,8 +36,8 @@ export function secretMiddleware(
   return secretsManager({
     fetchData: { [contextKey]: source.secretName },
     setToContext: true,
-    // One cache per secret: middy's cache is global and keyed by this name.
-    cacheKey: `secrets-manager-${contextKey}`,
+    // One cache entry per secret: middy's cache is global, keyed by this name.
+    cacheKey: `secrets-manager-${contextKey}-${source.secretName}`,
     cacheExpiry: options.cacheExpiryMilliseconds ?? SECRET_CACHE_MILLISECONDS,
   }) as MiddlewareObj;
 }
