@@ -1,0 +1,245 @@
+/**
+ * The daily three-way match: paid invoices at Stripe, ledger rows, transfers at Stripe. Pure: the caller
+ * gathers the three lists (ops/reconcile), this function only compares them.
+ */
+import type { RevenueShare } from '../model.js';
+
+/** A paid invoice as Stripe lists it (the fields the match reads). */
+export interface PaidInvoice {
+  id: string;
+  amount_paid: number;
+  currency: string;
+  customer: string | null;
+  metadata: Record<string, string> | null;
+}
+
+/** A transfer as Stripe lists it (the fields the match reads); `created` is unix seconds. */
+export interface StripeTransfer {
+  id: string;
+  amount: number;
+  currency: string;
+  destination: string | null;
+  reversed: boolean;
+  amount_reversed: number;
+  created: number;
+  metadata: Record<string, string> | null;
+}
+
+export type LedgerRow = Pick<
+  RevenueShare,
+  | 'revenueShareId'
+  | 'districtId'
+  | 'invoiceId'
+  | 'amountCents'
+  | 'currency'
+  | 'shareCents'
+  | 'payoutStatus'
+  | 'destinationAccountId'
+  | 'stripeTransferId'
+>;
+
+export const MISMATCH_KINDS = [
+  'MISSING_LEDGER_ROW',
+  'MISSING_TRANSFER',
+  'AMOUNT_DIFFERS',
+  'CURRENCY_DIFFERS',
+  'DESTINATION_DIFFERS',
+  'REVERSED',
+  'ORPHAN_TRANSFER',
+  'DUPLICATE_TRANSFER',
+] as const;
+export type MismatchKind = (typeof MISMATCH_KINDS)[number];
+
+export interface Mismatch {
+  kind: MismatchKind;
+  invoiceId?: string;
+  revenueShareId?: string;
+  stripeTransferId?: string;
+  detail: string;
+}
+
+export interface ThreeWayMatchInput {
+  /** The day's paid invoices. */
+  invoices: readonly PaidInvoice[];
+  /** Ledger rows; a superset is fine (rows unrelated to the day's invoices and transfers are not checked). */
+  ledgerRows: readonly LedgerRow[];
+  /** Transfers from the start of the day on (a share is often transferred after the invoice's day ends). */
+  transfers: readonly StripeTransfer[];
+  /**
+   * The day, in unix seconds [gte, lt). Transfers created in it are each checked (an orphan is reported);
+   * later ones are checked only as the transfer of one of the day's invoices. Unset: every transfer is the day's.
+   */
+  day?: { gte: number; lt: number };
+}
+
+/** The metadata key the transfer worker writes on every transfer it creates. */
+export const TRANSFER_ROW_METADATA_KEY = 'revenueShareId';
+
+/**
+ * Every disagreement between what Stripe says was paid and transferred and what the ledger records.
+ * An empty list means the day reconciles. Order: invoices first (in input order), then transfers.
+ */
+export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
+  const mismatches: Mismatch[] = [];
+  const rowsById = new Map(input.ledgerRows.map((row) => [row.revenueShareId, row]));
+  const transfersByRow = groupTransfersByRow(input.transfers, input.ledgerRows);
+
+  const rowsToCheck = new Map<string, LedgerRow>();
+  for (const invoice of input.invoices) {
+    const rows = input.ledgerRows.filter((row) => row.invoiceId === invoice.id);
+    if (rows.length === 0) {
+      mismatches.push({
+        kind: 'MISSING_LEDGER_ROW',
+        invoiceId: invoice.id,
+        detail: `paid invoice (amount_paid ${invoice.amount_paid} ${invoice.currency}, customer ${invoice.customer ?? 'none'}) has no ledger row`,
+      });
+      continue;
+    }
+    for (const row of rows) {
+      mismatches.push(...compareInvoiceWithRow(invoice, row));
+      rowsToCheck.set(row.revenueShareId, row);
+    }
+  }
+
+  const daysTransfers = input.transfers.filter((transfer) => isInDay(transfer, input.day));
+  for (const transfer of daysTransfers) {
+    const namedRowId = transfer.metadata?.[TRANSFER_ROW_METADATA_KEY];
+    const row = namedRowId ? rowsById.get(namedRowId) : rowRecordingTransfer(input.ledgerRows, transfer.id);
+    if (row) {
+      rowsToCheck.set(row.revenueShareId, row);
+    } else if (namedRowId) {
+      mismatches.push({
+        kind: 'ORPHAN_TRANSFER',
+        revenueShareId: namedRowId,
+        stripeTransferId: transfer.id,
+        detail: `transfer of ${transfer.amount} ${transfer.currency} to ${transfer.destination ?? 'no destination'} names a ledger row that does not exist`,
+      });
+    }
+    // A transfer naming no row and recorded by none was not made by this pipeline: not ours to judge.
+  }
+
+  for (const row of rowsToCheck.values()) {
+    mismatches.push(...compareRowWithTransfers(row, transfersByRow.get(row.revenueShareId) ?? []));
+  }
+  return mismatches;
+}
+
+function compareInvoiceWithRow(invoice: PaidInvoice, row: LedgerRow): Mismatch[] {
+  const found: Mismatch[] = [];
+  const ids = { invoiceId: invoice.id, revenueShareId: row.revenueShareId };
+  if (row.amountCents !== invoice.amount_paid) {
+    found.push({
+      kind: 'AMOUNT_DIFFERS',
+      ...ids,
+      detail: `ledger amountCents ${row.amountCents}, invoice amount_paid ${invoice.amount_paid}`,
+    });
+  }
+  if (!sameCurrency(row.currency, invoice.currency)) {
+    found.push({
+      kind: 'CURRENCY_DIFFERS',
+      ...ids,
+      detail: `ledger currency ${row.currency}, invoice currency ${invoice.currency}`,
+    });
+  }
+  return found;
+}
+
+function compareRowWithTransfers(row: LedgerRow, transfers: readonly StripeTransfer[]): Mismatch[] {
+  const found: Mismatch[] = [];
+  const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId };
+  const needsTransfer = row.shareCents > 0 && row.payoutStatus !== 'NO_PAYOUT';
+  const recorded = row.stripeTransferId ? transfers.find((t) => t.id === row.stripeTransferId) : undefined;
+
+  if (row.stripeTransferId && !recorded) {
+    found.push({
+      kind: 'MISSING_TRANSFER',
+      ...ids,
+      stripeTransferId: row.stripeTransferId,
+      detail: `ledger records transfer ${row.stripeTransferId} (${row.payoutStatus}), Stripe has no such transfer`,
+    });
+  } else if (transfers.length === 0 && needsTransfer) {
+    found.push({
+      kind: 'MISSING_TRANSFER',
+      ...ids,
+      detail: `share ${row.shareCents} ${row.currency} (${row.payoutStatus}) has no transfer at Stripe`,
+    });
+  }
+
+  const kept = recorded ?? (row.stripeTransferId ? undefined : oldest(transfers));
+  for (const transfer of transfers) {
+    if (transfer !== kept) {
+      found.push({
+        kind: 'DUPLICATE_TRANSFER',
+        ...ids,
+        stripeTransferId: transfer.id,
+        detail: `transfer of ${transfer.amount} ${transfer.currency} names this row, but ${row.stripeTransferId ? `the ledger records ${row.stripeTransferId}` : `${kept?.id} came first`}`,
+      });
+    }
+    found.push(...compareTransferWithRow(row, transfer));
+  }
+  return found;
+}
+
+function compareTransferWithRow(row: LedgerRow, transfer: StripeTransfer): Mismatch[] {
+  const found: Mismatch[] = [];
+  const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId, stripeTransferId: transfer.id };
+  if (transfer.amount !== row.shareCents) {
+    found.push({
+      kind: 'AMOUNT_DIFFERS',
+      ...ids,
+      detail: `transfer amount ${transfer.amount}, ledger shareCents ${row.shareCents}`,
+    });
+  }
+  if (!sameCurrency(transfer.currency, row.currency)) {
+    found.push({
+      kind: 'CURRENCY_DIFFERS',
+      ...ids,
+      detail: `transfer currency ${transfer.currency}, ledger currency ${row.currency}`,
+    });
+  }
+  if (transfer.destination !== row.destinationAccountId) {
+    found.push({
+      kind: 'DESTINATION_DIFFERS',
+      ...ids,
+      detail: `transfer destination ${transfer.destination ?? 'none'}, ledger destination ${row.destinationAccountId}`,
+    });
+  }
+  if (transfer.reversed || transfer.amount_reversed > 0) {
+    found.push({
+      kind: 'REVERSED',
+      ...ids,
+      detail: `${transfer.amount_reversed} of ${transfer.amount} ${transfer.currency} reversed at Stripe; ledger status ${row.payoutStatus}`,
+    });
+  }
+  return found;
+}
+
+function groupTransfersByRow(
+  transfers: readonly StripeTransfer[],
+  rows: readonly LedgerRow[],
+): Map<string, StripeTransfer[]> {
+  const byRow = new Map<string, StripeTransfer[]>();
+  for (const transfer of transfers) {
+    const rowId =
+      transfer.metadata?.[TRANSFER_ROW_METADATA_KEY] ?? rowRecordingTransfer(rows, transfer.id)?.revenueShareId;
+    if (!rowId) continue;
+    byRow.set(rowId, [...(byRow.get(rowId) ?? []), transfer]);
+  }
+  return byRow;
+}
+
+function rowRecordingTransfer(rows: readonly LedgerRow[], stripeTransferId: string): LedgerRow | undefined {
+  return rows.find((row) => row.stripeTransferId === stripeTransferId);
+}
+
+function oldest(transfers: readonly StripeTransfer[]): StripeTransfer | undefined {
+  return [...transfers].sort((a, b) => a.created - b.created || a.id.localeCompare(b.id))[0];
+}
+
+function isInDay(transfer: StripeTransfer, day: ThreeWayMatchInput['day']): boolean {
+  return !day || (transfer.created >= day.gte && transfer.created < day.lt);
+}
+
+function sameCurrency(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

@@ -1,0 +1,95 @@
+import type { District } from '../../domain/model.js';
+import { type Command, EXIT_OK, type OptionValues, requiredString, stringList, UsageError } from '../command.js';
+import { formatBps, printJson, renderFields, renderTable } from '../output.js';
+import type { DistrictInput } from '../platform-client.js';
+
+export const districtsList: Command = {
+  words: ['districts', 'list'],
+  args: [],
+  synopsis: '',
+  summary: 'Every district and its payout configuration.',
+  options: {},
+  async run({ client, io, json }) {
+    const districts = await client.listDistricts();
+    if (json) {
+      printJson(io, districts);
+    } else if (districts.length === 0) {
+      io.out('No districts.');
+    } else {
+      io.out(
+        renderTable(districts, [
+          { header: 'DISTRICT', value: (d) => d.districtId },
+          { header: 'STRIPE ACCOUNT', value: (d) => d.stripeAccountId },
+          { header: 'SHARE', value: (d) => formatBps(d.shareBps), align: 'right' },
+          { header: 'CURRENCY', value: (d) => d.currency.toUpperCase() },
+          { header: 'AUTO TRANSFER', value: (d) => (d.autoTransfer ? 'yes' : 'no') },
+          { header: 'CUSTOMERS', value: (d) => d.stripeCustomerIds.join(',') || '-' },
+          { header: 'UPDATED', value: (d) => d.updatedAt },
+        ]),
+      );
+    }
+    return EXIT_OK;
+  },
+};
+
+export const districtsPut: Command = {
+  words: ['districts', 'put'],
+  args: ['ID'],
+  synopsis:
+    '--account acct_... --share-bps N --currency usd [--auto-transfer|--no-auto-transfer] [--customer cus_... ...]',
+  summary:
+    'Create or replace a district. Without --[no-]auto-transfer / --customer an existing district keeps its values (new: auto transfer on, no customers).',
+  options: {
+    account: { type: 'string' },
+    'share-bps': { type: 'string' },
+    currency: { type: 'string' },
+    'auto-transfer': { type: 'boolean' },
+    customer: { type: 'string', multiple: true },
+  },
+  async run({ client, io, json }, { args: [districtId = ''], values }) {
+    const input = await districtInput(values, () => existingDistrict(client.listDistricts(), districtId));
+    const district = await client.putDistrict(districtId, input);
+    if (json) {
+      printJson(io, district);
+    } else {
+      io.out(`District ${district.districtId} saved.`);
+      io.out(describeDistrict(district));
+    }
+    return EXIT_OK;
+  },
+};
+
+async function districtInput(
+  values: OptionValues,
+  existing: () => Promise<District | undefined>,
+): Promise<DistrictInput> {
+  const stripeAccountId = requiredString(values, 'account');
+  const shareText = requiredString(values, 'share-bps');
+  if (!/^\d+$/.test(shareText)) throw new UsageError('--share-bps must be a whole number of basis points (0-10000)');
+  const currency = requiredString(values, 'currency').toLowerCase();
+  const autoTransfer = values['auto-transfer'];
+  const customers = stringList(values, 'customer');
+  const current = autoTransfer === undefined || customers === undefined ? await existing() : undefined;
+  return {
+    stripeAccountId,
+    shareBps: Number(shareText),
+    currency,
+    autoTransfer: typeof autoTransfer === 'boolean' ? autoTransfer : (current?.autoTransfer ?? true),
+    stripeCustomerIds: customers ?? current?.stripeCustomerIds ?? [],
+  };
+}
+
+async function existingDistrict(all: Promise<District[]>, districtId: string): Promise<District | undefined> {
+  return (await all).find((district) => district.districtId === districtId);
+}
+
+function describeDistrict(district: District): string {
+  return renderFields([
+    ['stripeAccountId', district.stripeAccountId],
+    ['share', `${formatBps(district.shareBps)} (${district.shareBps} bps)`],
+    ['currency', district.currency.toUpperCase()],
+    ['autoTransfer', district.autoTransfer ? 'yes' : 'no'],
+    ['stripeCustomerIds', district.stripeCustomerIds.join(', ') || '-'],
+    ['updatedAt', district.updatedAt],
+  ]);
+}

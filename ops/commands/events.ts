@@ -1,0 +1,33 @@
+import { AUDIT_STATUSES } from '../../domain/model.js';
+import { type Command, EXIT_OK, isoInstant, oneOf, stringOption } from '../command.js';
+import { printJson, renderTable } from '../output.js';
+import type { WebhookEvent } from '../platform-client.js';
+
+export const eventsList: Command = {
+  words: ['events', 'list'],
+  args: [],
+  synopsis: `[--status ${AUDIT_STATUSES.join('|')}] [--since ISO-8601]`,
+  summary: 'Webhook events by status (default FAILED), from the audit log.',
+  options: { status: { type: 'string' }, since: { type: 'string' } },
+  async run({ client, io, json }, { values }) {
+    const status = oneOf('status', stringOption(values, 'status'), AUDIT_STATUSES) ?? 'FAILED';
+    const since = isoInstant('since', stringOption(values, 'since'));
+    const events = await client.listWebhookEvents({ status, since });
+    if (json) printJson(io, events);
+    else io.out(events.length === 0 ? `No ${status} events.` : eventsTable(events));
+    return EXIT_OK;
+  },
+};
+
+export function eventsTable(events: readonly WebhookEvent[]): string {
+  return renderTable(events, [
+    { header: 'EVENT', value: (e) => e.stripeEventId },
+    { header: 'TYPE', value: (e) => e.eventType },
+    { header: 'STATUS', value: (e) => e.status },
+    { header: 'ATTEMPTS', value: (e) => String(e.attempts), align: 'right' },
+    { header: 'CREATED', value: (e) => e.createdAt },
+    { header: 'DISTRICT', value: (e) => e.districtId ?? '-' },
+    { header: 'INVOICE', value: (e) => e.invoiceId ?? '-' },
+    { header: 'ERROR', value: (e) => e.errorMessage ?? '' },
+  ]);
+}

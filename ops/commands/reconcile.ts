@@ -1,0 +1,66 @@
+import { parseReconcileDay, type ReconcileDay, yesterdayUtc } from '../../domain/reconcile/reconcile-day.js';
+import { type Mismatch, threeWayMatch } from '../../domain/reconcile/three-way-match.js';
+import { type Command, EXIT_FAILURE, EXIT_OK, stringOption, UsageError } from '../command.js';
+import { printJson, renderTable } from '../output.js';
+import { gatherLedgerRows } from '../reconcile/ledger-rows.js';
+
+/** A share is usually transferred minutes after its invoice is paid; look this far past the day for it. */
+export const TRANSFER_LOOKAHEAD_SECONDS = 7 * 86_400;
+
+export const reconcile: Command = {
+  words: ['reconcile'],
+  args: [],
+  synopsis: '[--date YYYY-MM-DD]',
+  summary:
+    'Three-way match of one UTC day (default yesterday): paid invoices at Stripe, ledger rows, transfers at Stripe. Exit 1 when anything differs.',
+  options: { date: { type: 'string' } },
+  async run({ client, io, json, now, stripeSource }, { values }) {
+    const day = reconcileDay(stringOption(values, 'date'), now());
+    const source = stripeSource();
+    const nowSeconds = Math.floor(now().getTime() / 1000);
+    const transfersUntil = Math.max(day.lt, Math.min(nowSeconds + 1, day.lt + TRANSFER_LOOKAHEAD_SECONDS));
+
+    const [invoices, transfers] = await Promise.all([
+      source.paidInvoices({ gte: day.gte, lt: day.lt }),
+      source.transfers({ gte: day.gte, lt: transfersUntil }),
+    ]);
+    const ledgerRows = await gatherLedgerRows(client, invoices, transfers);
+    const mismatches = threeWayMatch({ invoices, ledgerRows, transfers, day: { gte: day.gte, lt: day.lt } });
+
+    const counts = {
+      paidInvoices: invoices.length,
+      ledgerRows: ledgerRows.filter((row) => invoices.some((invoice) => invoice.id === row.invoiceId)).length,
+      transfers: transfers.filter((t) => t.created >= day.gte && t.created < day.lt).length,
+    };
+    if (json) {
+      printJson(io, { date: day.date, ...counts, mismatches });
+    } else {
+      io.out(
+        `Reconcile ${day.date} (UTC): ${counts.paidInvoices} paid invoice(s), ${counts.ledgerRows} ledger row(s) for them, ${counts.transfers} transfer(s) that day.`,
+      );
+      io.out(mismatches.length === 0 ? 'No mismatches.' : mismatchTable(mismatches));
+    }
+    if (mismatches.length > 0) {
+      io.err(`${mismatches.length} mismatch(es) on ${day.date}.`);
+      return EXIT_FAILURE;
+    }
+    return EXIT_OK;
+  },
+};
+
+function reconcileDay(date: string | undefined, now: Date): ReconcileDay {
+  if (date === undefined) return yesterdayUtc(now);
+  const day = parseReconcileDay(date);
+  if (!day) throw new UsageError('--date must be a calendar date, YYYY-MM-DD');
+  return day;
+}
+
+function mismatchTable(mismatches: readonly Mismatch[]): string {
+  return renderTable(mismatches, [
+    { header: 'KIND', value: (m) => m.kind },
+    { header: 'INVOICE', value: (m) => m.invoiceId ?? '-' },
+    { header: 'REVENUE SHARE', value: (m) => m.revenueShareId ?? '-' },
+    { header: 'TRANSFER', value: (m) => m.stripeTransferId ?? '-' },
+    { header: 'DETAIL', value: (m) => m.detail },
+  ]);
+}

@@ -1,0 +1,176 @@
+/** A client of the platform API (/platform/*), as the operator CLI uses it. */
+import type { AuditRecord, AuditStatus, District, PayoutStatus, RevenueShare } from '../domain/model.js';
+import type { RequestSigner } from './sigv4.js';
+
+export type WebhookEvent = Omit<AuditRecord, 'rawEvent'>;
+
+export interface DistrictInput {
+  stripeAccountId: string;
+  shareBps: number;
+  currency: string;
+  autoTransfer: boolean;
+  stripeCustomerIds: string[];
+}
+
+export interface RetryResult {
+  revenueShareId: string;
+  transferAttempt: number;
+}
+
+export interface ResyncRequest {
+  since?: string;
+  dryRun?: boolean;
+  stripeEventIds?: string[];
+}
+
+export interface ResyncItem {
+  stripeEventId: string;
+  outcome: string;
+  error?: string;
+}
+
+export interface ResyncResult {
+  replayed: number;
+  stillFailing: number;
+  skipped: number;
+  items: ResyncItem[];
+}
+
+export interface PlatformClient {
+  listDistricts(): Promise<District[]>;
+  putDistrict(districtId: string, input: DistrictInput): Promise<District>;
+  listRevenueShares(filter?: { districtId?: string; status?: PayoutStatus }): Promise<RevenueShare[]>;
+  getRevenueShare(revenueShareId: string): Promise<RevenueShare>;
+  retryPayout(revenueShareId: string): Promise<RetryResult>;
+  markPaid(revenueShareId: string): Promise<Record<string, unknown>>;
+  listWebhookEvents(filter: { status: AuditStatus; since?: string }): Promise<WebhookEvent[]>;
+  resync(request: ResyncRequest): Promise<ResyncResult>;
+}
+
+/** The API answered with an error status; `message` is its `{ "error": ... }` text. */
+export class PlatformApiError extends Error {
+  override name = 'PlatformApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The request never got an HTTP answer (connection refused, DNS, timeout, credentials). */
+export class PlatformUnreachableError extends Error {
+  override name = 'PlatformUnreachableError';
+}
+
+export interface HttpPlatformClientOptions {
+  baseUrl: string;
+  /** Set for a deployed (IAM-authorised) API; unset sends unsigned requests. */
+  signer?: RequestSigner;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export class HttpPlatformClient implements PlatformClient {
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: HttpPlatformClientOptions) {
+    this.fetch = options.fetch ?? fetch;
+  }
+
+  async listDistricts(): Promise<District[]> {
+    return (await this.request<{ items: District[] }>('GET', '/platform/districts')).items;
+  }
+
+  putDistrict(districtId: string, input: DistrictInput): Promise<District> {
+    return this.request('PUT', `/platform/districts/${encodeURIComponent(districtId)}`, { body: input });
+  }
+
+  async listRevenueShares(filter: { districtId?: string; status?: PayoutStatus } = {}): Promise<RevenueShare[]> {
+    const query = { districtId: filter.districtId, status: filter.status };
+    return (await this.request<{ items: RevenueShare[] }>('GET', '/platform/revenue-shares', { query })).items;
+  }
+
+  getRevenueShare(revenueShareId: string): Promise<RevenueShare> {
+    return this.request('GET', `/platform/revenue-shares/${encodeURIComponent(revenueShareId)}`);
+  }
+
+  retryPayout(revenueShareId: string): Promise<RetryResult> {
+    return this.request('POST', '/platform/payout/retry', { body: { revenueShareId } });
+  }
+
+  markPaid(revenueShareId: string): Promise<Record<string, unknown>> {
+    return this.request('POST', '/platform/payout/mark-paid', { body: { revenueShareId } });
+  }
+
+  async listWebhookEvents(filter: { status: AuditStatus; since?: string }): Promise<WebhookEvent[]> {
+    const query = { status: filter.status, since: filter.since };
+    return (await this.request<{ items: WebhookEvent[] }>('GET', '/platform/webhook-events', { query })).items;
+  }
+
+  resync(request: ResyncRequest): Promise<ResyncResult> {
+    return this.request('POST', '/platform/resync', { body: request });
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    options: { query?: Record<string, string | undefined>; body?: unknown } = {},
+  ): Promise<T> {
+    const url = new URL(`${this.options.baseUrl}${path}`);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, value);
+    }
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    try {
+      const sent = this.options.signer ? await this.options.signer({ method, url, headers, body }) : headers;
+      // fetch sets Host itself, to the same value that was signed.
+      const { host: _host, ...withoutHost } = sent;
+      response = await this.fetch(url, {
+        method,
+        headers: withoutHost,
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new PlatformUnreachableError(`${method} ${url.origin}${url.pathname}: ${describe(error)}`);
+    }
+
+    const text = await response.text();
+    const parsed = parseJson(text);
+    if (!response.ok) {
+      const message = isErrorBody(parsed) ? parsed.error : text.trim() || response.statusText;
+      throw new PlatformApiError(response.status, `${response.status} ${message}`);
+    }
+    if (parsed === undefined) {
+      throw new PlatformApiError(response.status, `${method} ${path} answered ${response.status} without JSON`);
+    }
+    return parsed as T;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isErrorBody(value: unknown): value is { error: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { error?: unknown }).error === 'string';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,102 @@
+/** The Stripe side of reconcile: one day's paid invoices and the transfers since, via the official SDK. */
+import Stripe from 'stripe';
+import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
+import { districtIdFromInvoice } from '../../domain/revenue-share/find-district.js';
+import { env as envNames, STRIPE_API_VERSION } from '../../lib/environment.js';
+import { UsageError } from '../command.js';
+import type { Target } from '../target.js';
+
+/** A paid invoice plus the district its metadata names (if any), for finding its ledger row. */
+export interface SourcedInvoice extends PaidInvoice {
+  namedDistrictId?: string;
+}
+
+/** Unix-seconds range [gte, lt), as Stripe's `created` filter takes it. */
+export interface CreatedRange {
+  gte: number;
+  lt: number;
+}
+
+export interface ReconcileStripeSource {
+  paidInvoices(created: CreatedRange): Promise<SourcedInvoice[]>;
+  transfers(created: CreatedRange): Promise<StripeTransfer[]>;
+}
+
+export const EMULATOR_API_KEY = 'sk_test_emulator';
+export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:12111';
+const PAGE_SIZE = 100;
+
+export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
+  return {
+    async paidInvoices(created) {
+      const invoices: SourcedInvoice[] = [];
+      for await (const invoice of stripe.invoices.list({ status: 'paid', created, limit: PAGE_SIZE })) {
+        invoices.push(toPaidInvoice(invoice));
+      }
+      return invoices;
+    },
+    async transfers(created) {
+      const transfers: StripeTransfer[] = [];
+      for await (const transfer of stripe.transfers.list({ created, limit: PAGE_SIZE })) {
+        transfers.push(toStripeTransfer(transfer));
+      }
+      return transfers;
+    },
+  };
+}
+
+/**
+ * The Stripe client reconcile reads with: STRIPE_API_KEY (a restricted key that can read invoices and
+ * transfers is enough); for the local stack without a key, the local Stripe emulator at STRIPE_API_BASE_URL.
+ */
+export function stripeClientFor(target: Target, env: Record<string, string | undefined>): Stripe {
+  const configuredKey = env[envNames.stripeApiKey];
+  if (!configuredKey && !target.local) {
+    throw new UsageError(
+      `reconcile against ${target.url} needs ${envNames.stripeApiKey} (a restricted key that can read invoices and transfers)`,
+    );
+  }
+  const baseUrl = env[envNames.stripeApiBaseUrl] || (configuredKey ? undefined : DEFAULT_EMULATOR_URL);
+  return new Stripe(configuredKey || EMULATOR_API_KEY, {
+    apiVersion: STRIPE_API_VERSION,
+    maxNetworkRetries: 2,
+    ...(baseUrl ? hostOptions(baseUrl) : {}),
+  });
+}
+
+function hostOptions(baseUrl: string): { host: string; port: number; protocol: 'http' | 'https' } {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new UsageError(`${envNames.stripeApiBaseUrl} is not a URL: ${baseUrl}`);
+  }
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  return { host: url.hostname, port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol };
+}
+
+function toPaidInvoice(invoice: Stripe.Invoice): SourcedInvoice {
+  const customer = invoice.customer;
+  return {
+    id: invoice.id,
+    amount_paid: invoice.amount_paid,
+    currency: invoice.currency,
+    customer: typeof customer === 'string' ? customer : (customer?.id ?? null),
+    metadata: invoice.metadata,
+    namedDistrictId: districtIdFromInvoice(invoice as unknown as Record<string, unknown>)?.districtId,
+  };
+}
+
+function toStripeTransfer(transfer: Stripe.Transfer): StripeTransfer {
+  const destination = transfer.destination;
+  return {
+    id: transfer.id,
+    amount: transfer.amount,
+    currency: transfer.currency,
+    destination: typeof destination === 'string' ? destination : (destination?.id ?? null),
+    reversed: transfer.reversed,
+    amount_reversed: transfer.amount_reversed,
+    created: transfer.created,
+    metadata: transfer.metadata,
+  };
+}

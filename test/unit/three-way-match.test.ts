@@ -1,0 +1,343 @@
+import { describe, expect, it } from 'vitest';
+import { parseReconcileDay, yesterdayUtc } from '../../domain/reconcile/reconcile-day.js';
+import {
+  type LedgerRow,
+  type PaidInvoice,
+  type StripeTransfer,
+  threeWayMatch,
+} from '../../domain/reconcile/three-way-match.js';
+
+const DAY = { gte: 1_796_083_200, lt: 1_796_169_600 }; // 2026-12-01 UTC
+const DURING_DAY = DAY.gte + 3_600;
+
+const invoice = (id: string, overrides: Partial<PaidInvoice> = {}): PaidInvoice => ({
+  id,
+  amount_paid: 10_000,
+  currency: 'usd',
+  customer: 'cus_shahdol',
+  metadata: {},
+  ...overrides,
+});
+
+const row = (revenueShareId: string, invoiceId: string, overrides: Partial<LedgerRow> = {}): LedgerRow => ({
+  revenueShareId,
+  districtId: 'shahdol',
+  invoiceId,
+  amountCents: 10_000,
+  currency: 'usd',
+  shareCents: 1_500,
+  payoutStatus: 'PAID',
+  destinationAccountId: 'acct_shahdol',
+  stripeTransferId: `tr_${revenueShareId}`,
+  ...overrides,
+});
+
+const transfer = (revenueShareId: string, overrides: Partial<StripeTransfer> = {}): StripeTransfer => ({
+  id: `tr_${revenueShareId}`,
+  amount: 1_500,
+  currency: 'usd',
+  destination: 'acct_shahdol',
+  reversed: false,
+  amount_reversed: 0,
+  created: DURING_DAY,
+  metadata: { revenueShareId, invoiceId: 'in_ignored_by_match' },
+  ...overrides,
+});
+
+/** One paid invoice, its PAID row and its matching transfer; plus a zero-share invoice with its NO_PAYOUT row. */
+const cleanDay = () => ({
+  invoices: [invoice('in_1'), invoice('in_zero', { amount_paid: 0 })],
+  ledgerRows: [
+    row('rs_1', 'in_1'),
+    row('rs_zero', 'in_zero', {
+      amountCents: 0,
+      shareCents: 0,
+      payoutStatus: 'NO_PAYOUT',
+      stripeTransferId: undefined,
+    }),
+  ],
+  transfers: [transfer('rs_1')],
+  day: DAY,
+});
+
+describe('threeWayMatch', () => {
+  it('finds nothing on a clean day, where a zero share needs no transfer', () => {
+    // Prepare
+    const input = cleanDay();
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([]);
+  });
+
+  it('ignores rows of other days and transfers this pipeline did not make', () => {
+    // Prepare
+    const input = cleanDay();
+    input.ledgerRows.push(
+      row('rs_other_day', 'in_other_day', { payoutStatus: 'PENDING', stripeTransferId: undefined }),
+    );
+    input.transfers.push(transfer('unused', { id: 'tr_manual', metadata: {} }));
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([]);
+  });
+
+  it('accepts a transfer made after the day for one of its invoices', () => {
+    // Prepare
+    const input = cleanDay();
+    input.transfers = [transfer('rs_1', { created: DAY.lt + 600 })];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([]);
+  });
+
+  it('reports a paid invoice with no ledger row as MISSING_LEDGER_ROW', () => {
+    // Prepare
+    const input = cleanDay();
+    input.invoices.push(invoice('in_lost', { amount_paid: 4_200, customer: 'cus_unknown' }));
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      {
+        kind: 'MISSING_LEDGER_ROW',
+        invoiceId: 'in_lost',
+        detail: expect.stringContaining('amount_paid 4200 usd, customer cus_unknown'),
+      },
+    ]);
+  });
+
+  it('reports a share without a transfer as MISSING_TRANSFER', () => {
+    // Prepare
+    const input = cleanDay();
+    input.invoices.push(invoice('in_2'));
+    input.ledgerRows.push(row('rs_2', 'in_2', { payoutStatus: 'TRANSFER_FAILED', stripeTransferId: undefined }));
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      {
+        kind: 'MISSING_TRANSFER',
+        invoiceId: 'in_2',
+        revenueShareId: 'rs_2',
+        detail: 'share 1500 usd (TRANSFER_FAILED) has no transfer at Stripe',
+      },
+    ]);
+  });
+
+  it('reports a recorded transfer id that Stripe does not have as MISSING_TRANSFER', () => {
+    // Prepare
+    const input = cleanDay();
+    input.transfers = [];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      expect.objectContaining({ kind: 'MISSING_TRANSFER', revenueShareId: 'rs_1', stripeTransferId: 'tr_rs_1' }),
+    ]);
+  });
+
+  it('reports a row whose amount is not the invoice amount_paid as AMOUNT_DIFFERS', () => {
+    // Prepare
+    const input = cleanDay();
+    input.invoices[0] = invoice('in_1', { amount_paid: 10_001 });
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      {
+        kind: 'AMOUNT_DIFFERS',
+        invoiceId: 'in_1',
+        revenueShareId: 'rs_1',
+        detail: 'ledger amountCents 10000, invoice amount_paid 10001',
+      },
+    ]);
+  });
+
+  it('reports a transfer whose amount is not the share as AMOUNT_DIFFERS', () => {
+    // Prepare
+    const input = cleanDay();
+    input.transfers = [transfer('rs_1', { amount: 1_501 })];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      {
+        kind: 'AMOUNT_DIFFERS',
+        invoiceId: 'in_1',
+        revenueShareId: 'rs_1',
+        stripeTransferId: 'tr_rs_1',
+        detail: 'transfer amount 1501, ledger shareCents 1500',
+      },
+    ]);
+  });
+
+  it('reports a transfer for a zero share as AMOUNT_DIFFERS', () => {
+    // Prepare
+    const input = cleanDay();
+    input.transfers.push(transfer('rs_zero', { amount: 1 }));
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches.map((m) => [m.kind, m.revenueShareId])).toEqual([['AMOUNT_DIFFERS', 'rs_zero']]);
+  });
+
+  it('reports currencies that differ between invoice and row, and between row and transfer', () => {
+    // Prepare
+    const input = cleanDay();
+    input.invoices[0] = invoice('in_1', { currency: 'eur' });
+    input.transfers = [transfer('rs_1', { currency: 'cad' })];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      expect.objectContaining({ kind: 'CURRENCY_DIFFERS', detail: 'ledger currency usd, invoice currency eur' }),
+      expect.objectContaining({
+        kind: 'CURRENCY_DIFFERS',
+        stripeTransferId: 'tr_rs_1',
+        detail: 'transfer currency cad, ledger currency usd',
+      }),
+    ]);
+  });
+
+  it('reports a transfer to another account as DESTINATION_DIFFERS', () => {
+    // Prepare
+    const input = cleanDay();
+    input.transfers = [transfer('rs_1', { destination: 'acct_someone_else' })];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      expect.objectContaining({
+        kind: 'DESTINATION_DIFFERS',
+        stripeTransferId: 'tr_rs_1',
+        detail: 'transfer destination acct_someone_else, ledger destination acct_shahdol',
+      }),
+    ]);
+  });
+
+  it('reports a fully or partly reversed transfer as REVERSED', () => {
+    // Prepare
+    const input = cleanDay();
+    input.invoices.push(invoice('in_2'));
+    input.ledgerRows.push(row('rs_2', 'in_2', { payoutStatus: 'REVERSED' }));
+    input.transfers = [
+      transfer('rs_1', { amount_reversed: 500 }),
+      transfer('rs_2', { reversed: true, amount_reversed: 1_500 }),
+    ];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      expect.objectContaining({
+        kind: 'REVERSED',
+        revenueShareId: 'rs_1',
+        detail: expect.stringContaining('500 of 1500'),
+      }),
+      expect.objectContaining({
+        kind: 'REVERSED',
+        revenueShareId: 'rs_2',
+        detail: expect.stringContaining('REVERSED'),
+      }),
+    ]);
+  });
+
+  it('reports a transfer naming a row that does not exist as ORPHAN_TRANSFER, only for transfers of the day', () => {
+    // Prepare
+    const input = cleanDay();
+    input.transfers.push(transfer('rs_ghost'), transfer('rs_ghost_tomorrow', { created: DAY.lt + 60 }));
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      {
+        kind: 'ORPHAN_TRANSFER',
+        revenueShareId: 'rs_ghost',
+        stripeTransferId: 'tr_rs_ghost',
+        detail: 'transfer of 1500 usd to acct_shahdol names a ledger row that does not exist',
+      },
+    ]);
+  });
+
+  it('reports a second transfer for one row as DUPLICATE_TRANSFER', () => {
+    // Prepare
+    const input = cleanDay();
+    input.transfers.push(transfer('rs_1', { id: 'tr_second', created: DURING_DAY + 5 }));
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([
+      {
+        kind: 'DUPLICATE_TRANSFER',
+        invoiceId: 'in_1',
+        revenueShareId: 'rs_1',
+        stripeTransferId: 'tr_second',
+        detail: 'transfer of 1500 usd names this row, but the ledger records tr_rs_1',
+      },
+    ]);
+  });
+
+  it('checks a transfer the row records even when the transfer carries no metadata', () => {
+    // Prepare
+    const input = cleanDay();
+    input.transfers = [transfer('rs_1', { metadata: null, destination: 'acct_wrong' })];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches.map((m) => m.kind)).toEqual(['DESTINATION_DIFFERS']);
+  });
+});
+
+describe('reconcile day', () => {
+  it('is a whole UTC day in unix seconds', () => {
+    expect(parseReconcileDay('2026-12-01')).toEqual({ date: '2026-12-01', ...DAY });
+  });
+
+  it('refuses text that is not a calendar date', () => {
+    expect([parseReconcileDay('2026-02-30'), parseReconcileDay('2026-1-1'), parseReconcileDay('yesterday')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('defaults to yesterday in UTC, across a month end', () => {
+    expect(yesterdayUtc(new Date('2026-12-02T00:30:00+02:00'))).toEqual({
+      date: '2026-11-30',
+      gte: DAY.gte - 86_400,
+      lt: DAY.gte,
+    });
+  });
+});
