@@ -124,4 +124,30 @@ describe('webhook signing secrets', () => {
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     secretsManager.restore();
   });
+
+  it('answers 500 with a JSON error, and no stack, when the secrets cannot be fetched', async () => {
+    // Prepare
+    const secretsManager = mockClient(SecretsManagerClient);
+    secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException: not allowed'));
+    const handler = createWebhookHandler({
+      observability: createObservability('stripe-webhook'),
+      webhookSecrets: { kind: 'secretsManager', secretName: 'stripe/webhook-unreachable' },
+      verifier: new StripeWebhookSignatureVerifier(),
+      auditLog: {} as AuditLog,
+      processEventQueue: { send: async () => undefined },
+      alerts: { raise: async () => undefined },
+      clock: { now: () => new Date() },
+    });
+    const payload = JSON.stringify({ id: 'evt_three', object: 'event', type: 'invoice.paid', data: {} });
+    // Act
+    const response = await handler(
+      signedWebhookEvent(payload, { secret: 'whsec_any' }),
+      lambdaContext('stripe-webhook', 10),
+    );
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.headers?.['Content-Type']).toBe('application/json');
+    expect(JSON.parse(response.body)).toEqual({ error: 'Internal server error' });
+    secretsManager.restore();
+  });
 });
