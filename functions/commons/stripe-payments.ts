@@ -1,0 +1,13 @@
+/** The PaymentProvider of one invocation of a worker that calls Stripe, from the API key on its context. */
+import type { Context } from 'aws-lambda';
+import { StripePaymentProvider } from '../../adapters/stripe/payments.js';
+import type { PaymentProvider } from '../../domain/ports.js';
+import { stripeApiKeyFrom } from './secrets.js';
+import { stripeClientFor } from './stripe-client.js';
+
+export type PaymentsForContext = (context: Context) => PaymentProvider;
+
+export const stripePaymentsFromContext =
+  (baseUrl?: string): PaymentsForContext =>
+  (context) =>
+    new StripePaymentProvider(stripeClientFor(stripeApiKeyFrom(context), baseUrl));

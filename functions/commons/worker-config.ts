@@ -1,0 +1,61 @@
+/**
+ * Configuration of the payout workers (revenue-share, transfer, mark-paid), read once at cold start with the
+ * readers of config.ts: a missing required value fails the cold start.
+ */
+import { env } from '../../lib/environment.js';
+import {
+  type AlertsConfig,
+  alertsConfig,
+  type Environment,
+  requiredEnv,
+  type SecretSource,
+  stripeApiBaseUrl,
+  stripeApiKeySource,
+} from './config.js';
+
+export interface RevenueShareWorkerConfig extends AlertsConfig {
+  auditTable: string;
+  revenueSharesTable: string;
+  districtsTable: string;
+  transferQueueUrl: string;
+}
+
+export const revenueShareWorkerConfig = (source: Environment = process.env): RevenueShareWorkerConfig => ({
+  auditTable: requiredEnv(env.auditTable, source),
+  revenueSharesTable: requiredEnv(env.revenueSharesTable, source),
+  districtsTable: requiredEnv(env.districtsTable, source),
+  transferQueueUrl: requiredEnv(env.transferQueueUrl, source),
+  ...alertsConfig(source),
+});
+
+/** The workers that call Stripe: the ledger, the districts, and the Stripe API key. */
+export interface StripeWorkerConfig extends AlertsConfig {
+  revenueSharesTable: string;
+  districtsTable: string;
+  stripeApiKey: SecretSource;
+  /** Local runs only: the Stripe API emulator. */
+  stripeApiBaseUrl?: string;
+}
+
+export const stripeWorkerConfig = (source: Environment = process.env): StripeWorkerConfig => {
+  const baseUrl = stripeApiBaseUrl(source);
+  return {
+    revenueSharesTable: requiredEnv(env.revenueSharesTable, source),
+    districtsTable: requiredEnv(env.districtsTable, source),
+    stripeApiKey: stripeApiKeySource(source),
+    ...(baseUrl ? { stripeApiBaseUrl: baseUrl } : {}),
+    ...alertsConfig(source),
+  };
+};
+
+export interface TransferWorkerConfig extends StripeWorkerConfig {
+  markPaidQueueUrl: string;
+}
+
+export const transferWorkerConfig = (source: Environment = process.env): TransferWorkerConfig => ({
+  ...stripeWorkerConfig(source),
+  markPaidQueueUrl: requiredEnv(env.markPaidQueueUrl, source),
+});
+
+export type MarkPaidWorkerConfig = StripeWorkerConfig;
+export const markPaidWorkerConfig = stripeWorkerConfig;

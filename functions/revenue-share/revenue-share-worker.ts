@@ -1,0 +1,54 @@
+/**
+ * The revenue-share queue's consumer: each ProcessEventMessage (invoice.paid or transfer.reversed) goes through
+ * processEvent. A permanent failure is acknowledged (the audit row is FAILED and an alert raised, and the
+ * WebhookEventsFailed metric pages); a thrown error fails the record, so SQS retries it and finally dead-letters it.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type ProcessEventDeps, processEvent } from '../../domain/revenue-share/process-event.js';
+import { metricNames } from '../../lib/observability.js';
+import { processFifoBatch } from '../commons/fifo-batch.js';
+import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
+import { parseProcessEventMessage } from '../commons/queue-messages.js';
+
+export interface RevenueShareHandlerDeps extends ProcessEventDeps {
+  observability: Observability;
+}
+
+export function createRevenueShareHandler({ observability, ...deps }: RevenueShareHandlerDeps) {
+  const { logger, metrics } = observability;
+
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    const message = parseProcessEventMessage(record.body);
+    const keys = { stripeEventId: message.stripeEventId, eventType: message.eventType, messageId: record.messageId };
+    let result: Awaited<ReturnType<typeof processEvent>>;
+    try {
+      result = await processEvent(message, deps);
+    } catch (error) {
+      logger.error('Event processing failed; the message will be retried', { ...keys, error: error as Error });
+      throw error;
+    }
+    switch (result.outcome) {
+      case 'processed':
+        if (result.rowCreated) metrics.addMetric(metricNames.revenueSharesCreated, MetricUnit.Count, 1);
+        logger.info('Event processed', { ...keys, ...result });
+        break;
+      case 'reversed':
+        metrics.addMetric(metricNames.payoutsReversed, MetricUnit.Count, 1);
+        logger.warn('Transfer reversed', { ...keys, ...result });
+        break;
+      case 'failed':
+        metrics.addMetric(metricNames.webhookEventsFailed, MetricUnit.Count, 1);
+        logger.error('Event FAILED', { ...keys, ...result });
+        break;
+      case 'skipped':
+        logger.info('Event skipped', { ...keys, reason: result.reason });
+        break;
+    }
+  };
+
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(observabilityMiddlewares(observability))
+    .handler((event: SQSEvent, context: Context) => processFifoBatch(event, context, handleRecord));
+}
