@@ -75,6 +75,16 @@ export function oneOf<T extends string>(name: string, value: string | undefined,
   return match;
 }
 
+/** A whole number from 1 up to `max`, for `--limit`. */
+export function limitOption(values: OptionValues, max: number): number | undefined {
+  const value = stringOption(values, 'limit');
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    throw new UsageError(`--limit must be a whole number from 1 to ${max}`);
+  }
+  return Number(value);
+}
+
 /** An ISO-8601 instant, normalised to `toISOString()` form (the API compares instants as strings). */
 export function isoInstant(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

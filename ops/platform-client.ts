@@ -12,11 +12,17 @@ export interface DistrictInput {
   stripeCustomerIds: string[];
 }
 
+export interface MarkPaidResult {
+  revenueShareId: string;
+  stripeTransferId?: string;
+}
+
 export interface RetryResult {
   revenueShareId: string;
   transferAttempt: number;
 }
 
+/** Either `stripeEventIds` (at most 100) or `since`; the CLI always names the events. */
 export interface ResyncRequest {
   since?: string;
   dryRun?: boolean;
@@ -36,14 +42,31 @@ export interface ResyncResult {
   items: ResyncItem[];
 }
 
+/** `limit`: at most this many, newest first (the API's default is 100, its maximum 1000). */
+export interface RevenueShareFilter {
+  districtId?: string;
+  status?: PayoutStatus;
+  limit?: number;
+}
+
+/** `since` defaults to 30 days ago at the API; `limit` as for revenue shares. */
+export interface WebhookEventFilter {
+  status: AuditStatus;
+  since?: string;
+  limit?: number;
+}
+
+/** The largest `limit` the list endpoints accept. */
+export const MAX_LIST_LIMIT = 1_000;
+
 export interface PlatformClient {
   listDistricts(): Promise<District[]>;
   putDistrict(districtId: string, input: DistrictInput): Promise<District>;
-  listRevenueShares(filter?: { districtId?: string; status?: PayoutStatus }): Promise<RevenueShare[]>;
+  listRevenueShares(filter?: RevenueShareFilter): Promise<RevenueShare[]>;
   getRevenueShare(revenueShareId: string): Promise<RevenueShare>;
   retryPayout(revenueShareId: string): Promise<RetryResult>;
-  markPaid(revenueShareId: string): Promise<Record<string, unknown>>;
-  listWebhookEvents(filter: { status: AuditStatus; since?: string }): Promise<WebhookEvent[]>;
+  markPaid(revenueShareId: string): Promise<MarkPaidResult>;
+  listWebhookEvents(filter: WebhookEventFilter): Promise<WebhookEvent[]>;
   resync(request: ResyncRequest): Promise<ResyncResult>;
 }
 
@@ -88,8 +111,8 @@ export class HttpPlatformClient implements PlatformClient {
     return this.request('PUT', `/platform/districts/${encodeURIComponent(districtId)}`, { body: input });
   }
 
-  async listRevenueShares(filter: { districtId?: string; status?: PayoutStatus } = {}): Promise<RevenueShare[]> {
-    const query = { districtId: filter.districtId, status: filter.status };
+  async listRevenueShares(filter: RevenueShareFilter = {}): Promise<RevenueShare[]> {
+    const query = { districtId: filter.districtId, status: filter.status, limit: filter.limit?.toString() };
     return (await this.request<{ items: RevenueShare[] }>('GET', '/platform/revenue-shares', { query })).items;
   }
 
@@ -101,12 +124,12 @@ export class HttpPlatformClient implements PlatformClient {
     return this.request('POST', '/platform/payout/retry', { body: { revenueShareId } });
   }
 
-  markPaid(revenueShareId: string): Promise<Record<string, unknown>> {
+  markPaid(revenueShareId: string): Promise<MarkPaidResult> {
     return this.request('POST', '/platform/payout/mark-paid', { body: { revenueShareId } });
   }
 
-  async listWebhookEvents(filter: { status: AuditStatus; since?: string }): Promise<WebhookEvent[]> {
-    const query = { status: filter.status, since: filter.since };
+  async listWebhookEvents(filter: WebhookEventFilter): Promise<WebhookEvent[]> {
+    const query = { status: filter.status, since: filter.since, limit: filter.limit?.toString() };
     return (await this.request<{ items: WebhookEvent[] }>('GET', '/platform/webhook-events', { query })).items;
   }
 

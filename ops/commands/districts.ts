@@ -66,7 +66,7 @@ async function districtInput(
   const stripeAccountId = requiredString(values, 'account');
   const shareText = requiredString(values, 'share-bps');
   if (!/^\d+$/.test(shareText)) throw new UsageError('--share-bps must be a whole number of basis points (0-10000)');
-  const currency = requiredString(values, 'currency').toLowerCase();
+  const currency = requiredString(values, 'currency');
   const autoTransfer = values['auto-transfer'];
   const customers = stringList(values, 'customer');
   const current = autoTransfer === undefined || customers === undefined ? await existing() : undefined;

@@ -1,16 +1,21 @@
 import { PAYOUT_STATUSES, type RevenueShare } from '../../domain/model.js';
-import { type Command, EXIT_OK, oneOf, stringOption } from '../command.js';
+import { type Command, EXIT_OK, limitOption, oneOf, stringOption } from '../command.js';
 import { formatBps, formatMoney, printJson, renderFields, renderTable } from '../output.js';
+import { MAX_LIST_LIMIT } from '../platform-client.js';
 
 export const payoutsList: Command = {
   words: ['payouts', 'list'],
   args: [],
-  synopsis: `[--status ${PAYOUT_STATUSES.join('|')}] [--district ID]`,
-  summary: 'Ledger rows (revenue shares), newest first as the API returns them.',
-  options: { status: { type: 'string' }, district: { type: 'string' } },
+  synopsis: `[--status ${PAYOUT_STATUSES.join('|')}] [--district ID] [--limit N]`,
+  summary: `Ledger rows (revenue shares), newest first; at most --limit (API default 100, up to ${MAX_LIST_LIMIT}).`,
+  options: { status: { type: 'string' }, district: { type: 'string' }, limit: { type: 'string' } },
   async run({ client, io, json }, { values }) {
     const status = oneOf('status', stringOption(values, 'status'), PAYOUT_STATUSES);
-    const rows = await client.listRevenueShares({ districtId: stringOption(values, 'district'), status });
+    const rows = await client.listRevenueShares({
+      districtId: stringOption(values, 'district'),
+      status,
+      limit: limitOption(values, MAX_LIST_LIMIT),
+    });
     if (json) {
       printJson(io, rows);
     } else if (rows.length === 0) {
@@ -72,7 +77,7 @@ export const payoutsMarkPaid: Command = {
     if (json) printJson(io, result);
     else
       io.out(
-        `Verification queued for ${revenueShareId}: it becomes PAID once its transfer checks out at Stripe (payouts show ${revenueShareId}).`,
+        `Verification of ${result.stripeTransferId ?? 'the transfer'} queued for ${result.revenueShareId}: it becomes PAID once the transfer checks out at Stripe.`,
       );
     return EXIT_OK;
   },

@@ -1,6 +1,12 @@
 import { type Command, EXIT_FAILURE, EXIT_OK, isoInstant, stringOption } from '../command.js';
 import { type Io, printJson, renderTable } from '../output.js';
-import type { PlatformClient, ResyncItem, ResyncResult, WebhookEvent } from '../platform-client.js';
+import {
+  MAX_LIST_LIMIT,
+  type PlatformClient,
+  type ResyncItem,
+  type ResyncResult,
+  type WebhookEvent,
+} from '../platform-client.js';
 import { progressBar } from '../progress-bar.js';
 import { eventsTable } from './events.js';
 
@@ -17,7 +23,10 @@ export const resync: Command = {
   async run({ client, io, json }, { values }) {
     const since = isoInstant('since', stringOption(values, 'since'));
     const dryRun = values['dry-run'] === true;
-    const failed = await client.listWebhookEvents({ status: 'FAILED', since });
+    const failed = await client.listWebhookEvents({ status: 'FAILED', since, limit: MAX_LIST_LIMIT });
+    if (failed.length === MAX_LIST_LIMIT) {
+      io.err(`Only the first ${MAX_LIST_LIMIT} FAILED events are taken; run resync again for the rest.`);
+    }
 
     if (dryRun || failed.length === 0) {
       if (json) printJson(io, { dryRun, events: failed, ...(dryRun ? {} : emptyResult()) });

@@ -2,7 +2,7 @@
 import type { RevenueShare } from '../../domain/model.js';
 import { type StripeTransfer, TRANSFER_ROW_METADATA_KEY } from '../../domain/reconcile/three-way-match.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
-import { PlatformApiError, type PlatformClient } from '../platform-client.js';
+import { MAX_LIST_LIMIT, PlatformApiError, type PlatformClient } from '../platform-client.js';
 import type { SourcedInvoice } from './stripe-source.js';
 
 const CONCURRENT_LOOKUPS = 8;
@@ -17,7 +17,9 @@ export async function gatherLedgerRows(
   invoices: readonly SourcedInvoice[],
   transfers: readonly StripeTransfer[],
 ): Promise<RevenueShare[]> {
-  const rows = new Map((await client.listRevenueShares()).map((row) => [row.revenueShareId, row]));
+  const rows = new Map(
+    (await client.listRevenueShares({ limit: MAX_LIST_LIMIT })).map((row) => [row.revenueShareId, row]),
+  );
   const coveredInvoices = new Set([...rows.values()].map((row) => row.invoiceId));
 
   const wanted = new Set<string>();

@@ -93,7 +93,7 @@ class FakePlatformApi {
     if (route === 'POST /platform/payout/mark-paid') {
       const row = rowIn(body?.revenueShareId);
       if (!row) return send(res, 404, { error: 'not found' });
-      return send(res, 202, { revenueShareId: row.revenueShareId });
+      return send(res, 202, { revenueShareId: row.revenueShareId, stripeTransferId: row.stripeTransferId });
     }
     if (route === 'GET /platform/webhook-events') {
       const items = this.events
@@ -267,6 +267,19 @@ describe('payouts', () => {
     expect(lines[0]).toMatch(/in_1\s+1234\.56 USD\s+185\.18 USD\s+PAID\s+tr_in_1/);
   });
 
+  it('asks for at most --limit rows, and refuses a limit the API would refuse', async () => {
+    // Act
+    const [limited, zero] = [
+      await ops(['payouts', 'list', '--limit', '5']),
+      await ops(['payouts', 'list', '--limit', '0']),
+    ];
+
+    // Assess
+    expect([limited.code, zero.code]).toEqual([0, 2]);
+    expect(api.requestsTo('GET', '/platform/revenue-shares').map((r) => r.query)).toEqual([{ limit: '5' }]);
+    expect(zero.stderr).toContain('--limit must be a whole number from 1 to 1000');
+  });
+
   it('prints the items as JSON with --json, amounts in cents', async () => {
     // Prepare
     api.rows = [ledgerRow('in_1'), ledgerRow('in_2')];
@@ -344,7 +357,7 @@ describe('payouts', () => {
     expect(api.requestsTo('POST', '/platform/payout/mark-paid')[0]?.body).toEqual({
       revenueShareId: row.revenueShareId,
     });
-    expect(JSON.parse(result.stdout)).toEqual({ revenueShareId: row.revenueShareId });
+    expect(JSON.parse(result.stdout)).toEqual({ revenueShareId: row.revenueShareId, stripeTransferId: 'tr_in_1' });
   });
 });
 
@@ -360,7 +373,7 @@ describe('districts', () => {
       '--share-bps',
       '1250',
       '--currency',
-      'USD',
+      'usd',
       '--customer',
       'cus_a',
       '--customer',
