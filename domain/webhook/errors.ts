@@ -5,7 +5,14 @@ export class AuditLogUnavailableError extends Error {
   override readonly name = 'AuditLogUnavailableError';
 }
 
-/** The event was claimed but could not be put on its queue; its row is FAILED (when that write worked). */
+/** The event was claimed but could not be put on its queue; its row is FAILED when `markedFailed`. */
 export class EventEnqueueFailedError extends Error {
   override readonly name = 'EventEnqueueFailedError';
+  constructor(
+    message: string,
+    readonly markedFailed: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }

@@ -107,8 +107,10 @@ async function failEnqueue(event: WebhookEvent, error: unknown, deps: WebhookRec
   const reason = `Could not enqueue ${event.type} event: ${describe(error)}`;
   const correlation = { stripeEventId: event.id, eventType: event.type };
   log.error('Enqueue failed: the event is marked FAILED', { ...correlation, error: describe(error) });
+  let markedFailed = false;
   try {
     await auditLog.markFailed(event.id, reason, clock.now(), { eventType: event.type });
+    markedFailed = true;
   } catch (markError) {
     // The row stays RECEIVED without enqueuedAt: Stripe's retry re-claims it once the lease expires.
     log.error('Could not mark the event FAILED', { ...correlation, error: describe(markError) });
@@ -116,7 +118,7 @@ async function failEnqueue(event: WebhookEvent, error: unknown, deps: WebhookRec
   await alerts.raise(
     buildAlert({ kind: 'WEBHOOK_ENQUEUE_FAILED', stripeEventId: event.id, message: reason }, clock.now()),
   );
-  throw new EventEnqueueFailedError(`Could not enqueue Stripe event ${event.id}`, { cause: error });
+  throw new EventEnqueueFailedError(`Could not enqueue Stripe event ${event.id}`, markedFailed, { cause: error });
 }
 
 const describe = (error: unknown): string =>

@@ -8,10 +8,11 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { metricNames } from '../../lib/observability.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { MalformedAlertError, parseFinancialAlert } from './parse-alert.js';
 
-export const FINANCIAL_ALERTS_METRIC = 'FinancialAlerts';
+export const FINANCIAL_ALERTS_METRIC = metricNames.financialAlerts;
 export const MALFORMED_ALERT_KIND = 'MALFORMED';
 
 export interface FinancialAlertHandlerDeps {

@@ -13,6 +13,7 @@ import type { AlertSink, AuditLog, Clock, MessageQueue } from '../../domain/port
 import { AuditLogUnavailableError, EventEnqueueFailedError } from '../../domain/webhook/errors.js';
 import { receiveWebhookEvent, type WebhookOutcome } from '../../domain/webhook/receive-event.js';
 import { InvalidStripeEventError, parseStripeEvent } from '../../domain/webhook/stripe-event.js';
+import { metricNames } from '../../lib/observability.js';
 import type { SecretSource } from '../commons/config.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { stripeWebhookSecretsFrom, stripeWebhookSecretsMiddleware } from '../commons/secrets.js';
@@ -56,9 +57,12 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
       const response = errorResponse(error);
       if (!response) throw error;
       if (response.statusCode >= 500) {
-        metrics.addMetric('WebhookUnavailable', MetricUnit.Count, 1);
+        metrics.addMetric(metricNames.webhookUnavailable, MetricUnit.Count, 1);
+        if (error instanceof EventEnqueueFailedError && error.markedFailed) {
+          metrics.addMetric(metricNames.webhookEventsFailed, MetricUnit.Count, 1);
+        }
       } else {
-        metrics.addMetric('WebhookRejected', MetricUnit.Count, 1);
+        metrics.addMetric(metricNames.webhookRejected, MetricUnit.Count, 1);
         logger.warn('Webhook request rejected', { statusCode: response.statusCode, reason: (error as Error).message });
       }
       return response;
@@ -78,9 +82,9 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
 }
 
 const OUTCOME_METRICS: Record<WebhookOutcome, string> = {
-  enqueued: 'WebhookEventEnqueued',
-  ignored: 'WebhookEventIgnored',
-  duplicate: 'WebhookEventDuplicate',
+  enqueued: metricNames.webhookEventEnqueued,
+  ignored: metricNames.webhookEventIgnored,
+  duplicate: metricNames.webhookEventDuplicate,
 };
 
 const OUTCOME_RESPONSES: Record<WebhookOutcome, () => APIGatewayProxyResult> = {

@@ -34,7 +34,9 @@ describe('stripe-webhook when AWS services fail', () => {
 
   beforeEach(() => {
     logLines = [];
-    for (const method of ['info', 'warn', 'error'] as const) {
+    // EMF metrics print only when enabled; POWERTOOLS_DEV (set for tests) disables them otherwise.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    for (const method of ['log', 'info', 'warn', 'error'] as const) {
       vi.spyOn(console, method).mockImplementation((line: unknown) => {
         if (typeof line === 'string' && line.startsWith('{')) logLines.push(JSON.parse(line));
       });
@@ -45,6 +47,7 @@ describe('stripe-webhook when AWS services fail', () => {
     dynamodb.reset();
     sqs.reset();
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
   });
 
   const deliver = async (): Promise<APIGatewayProxyResult> => {
@@ -94,6 +97,7 @@ describe('stripe-webhook when AWS services fail', () => {
     expect(alertsSent()).toEqual([
       expect.objectContaining({ kind: 'WEBHOOK_ENQUEUE_FAILED', severity: 'critical', stripeEventId: EVENT_ID }),
     ]);
+    expect(logLines).toContainEqual(expect.objectContaining({ WebhookEventsFailed: 1 }));
   });
 
   it('raises AUDIT_LOG_WRITE_FAILED through the alerts queue and answers 503 when DynamoDB is down', async () => {
@@ -142,5 +146,6 @@ describe('stripe-webhook when AWS services fail', () => {
     // Assess
     expect(response.statusCode).toBe(503);
     expect(alertsSent()).toEqual([expect.objectContaining({ kind: 'WEBHOOK_ENQUEUE_FAILED' })]);
+    expect(logLines).not.toContainEqual(expect.objectContaining({ WebhookEventsFailed: 1 }));
   });
 });
