@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { District } from '../../domain/model.js';
+import { PayoutHarness } from '../support/payout-harness.js';
+
+describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
+  let harness: PayoutHarness;
+  let district: District;
+
+  beforeAll(async () => {
+    harness = await PayoutHarness.start('ledger');
+    district = await harness.addDistrict({ stripeAccountId: 'acct_ledger_test' });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  it('creates a row once and returns the existing row to a second create', async () => {
+    // Prepare
+    const row = await harness.pendingRow(district);
+
+    // Act
+    const again = await harness.ledger.create({ ...row, amountCents: 1, version: 7 });
+
+    // Assess
+    expect(again).toEqual({ created: false, existing: row });
+  });
+
+  it('updates only from the version read, and reports the current row otherwise', async () => {
+    // Prepare
+    const row = await harness.pendingRow(district);
+    const changes = { lastError: 'first', updatedAt: new Date().toISOString() };
+    await harness.ledger.update({ revenueShareId: row.revenueShareId, expectedVersion: row.version, changes });
+
+    // Act
+    const stale = await harness.ledger.update({
+      revenueShareId: row.revenueShareId,
+      expectedVersion: row.version,
+      changes: { ...changes, lastError: 'second' },
+    });
+
+    // Assess
+    expect(stale).toEqual({ updated: false, current: expect.objectContaining({ version: 2, lastError: 'first' }) });
+  });
+
+  it('keeps a transfer id on one row only: the guard item refuses a second owner', async () => {
+    // Prepare
+    const first = await harness.pendingRow(district);
+    const second = await harness.pendingRow(district);
+    const record = (row: typeof first) =>
+      harness.ledger.recordTransfer({
+        revenueShareId: row.revenueShareId,
+        expectedVersion: row.version,
+        stripeTransferId: 'tr_shared_by_mistake',
+        now: new Date(),
+      });
+    await record(first);
+
+    // Act
+    const outcome = await record(second);
+
+    // Assess
+    expect(outcome).toEqual({
+      recorded: false,
+      reason: 'transfer_id_taken',
+      ownerRevenueShareId: first.revenueShareId,
+    });
+    expect((await harness.ledger.get(second.revenueShareId))?.stripeTransferId).toBeUndefined();
+    expect((await harness.ledger.findByTransferId('tr_shared_by_mistake'))?.revenueShareId).toBe(first.revenueShareId);
+  });
+
+  it('refuses to record a second transfer on a row that has one', async () => {
+    // Prepare
+    const row = await harness.pendingRow(district);
+    const recorded = await harness.ledger.recordTransfer({
+      revenueShareId: row.revenueShareId,
+      expectedVersion: row.version,
+      stripeTransferId: 'tr_first_of_row',
+      now: new Date(),
+    });
+
+    // Act
+    const outcome = await harness.ledger.recordTransfer({
+      revenueShareId: row.revenueShareId,
+      expectedVersion: recorded.recorded ? recorded.row.version : 0,
+      stripeTransferId: 'tr_second_of_row',
+      now: new Date(),
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({
+      recorded: false,
+      reason: 'row_changed',
+      current: { stripeTransferId: 'tr_first_of_row' },
+    });
+    expect(await harness.ledger.findByTransferId('tr_second_of_row')).toBeUndefined();
+  });
+
+  it('lists rows by district and by status, newest first, without guard items', async () => {
+    // Prepare
+    const other = await harness.addDistrict({ stripeAccountId: 'acct_list_test' });
+    const older = await harness.pendingRow(other, { createdAt: '2026-01-01T00:00:00.000Z' });
+    const newer = await harness.pendingRow(other, { createdAt: '2026-02-01T00:00:00.000Z', payoutStatus: 'PAID' });
+    await harness.ledger.recordTransfer({
+      revenueShareId: older.revenueShareId,
+      expectedVersion: 1,
+      stripeTransferId: 'tr_listed',
+      now: new Date(),
+    });
+
+    // Act
+    const byDistrict = await harness.ledger.list({ districtId: other.districtId });
+    const paidOfDistrict = await harness.ledger.list({ districtId: other.districtId, payoutStatus: 'PAID' });
+    const paid = await harness.ledger.list({ payoutStatus: 'PAID' });
+    const all = await harness.ledger.list({});
+
+    // Assess
+    expect(byDistrict.map((r) => r.revenueShareId)).toEqual([newer.revenueShareId, older.revenueShareId]);
+    expect(paidOfDistrict.map((r) => r.revenueShareId)).toEqual([newer.revenueShareId]);
+    expect(paid.map((r) => r.revenueShareId)).toContain(newer.revenueShareId);
+    expect(all.every((r) => r.revenueShareId.startsWith('rs_'))).toBe(true);
+    expect(all.map((r) => r.revenueShareId)).toEqual(
+      expect.arrayContaining([older.revenueShareId, newer.revenueShareId]),
+    );
+  });
+
+  it('finds districts by configured customer id', async () => {
+    // Prepare
+    const withCustomers = await harness.addDistrict({ stripeCustomerIds: ['cus_a_1', 'cus_a_2'] });
+
+    // Act
+    const found = await harness.districts.findByCustomerId('cus_a_2');
+    const none = await harness.districts.findByCustomerId('cus_a');
+
+    // Assess
+    expect(found).toEqual([withCustomers]);
+    expect(none).toEqual([]);
+  });
+});
