@@ -280,6 +280,42 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
     expect((await harness.ledgerItems()).filter((row) => row.invoiceId === message.invoiceId)).toHaveLength(1);
   });
 
+  it('fails the rest of a message group after a failure, and goes on with other groups', async () => {
+    // Prepare: the ledger is unreachable for one invoice only
+    const failing = await harness.invoicePaid({ amount_paid: 1_000, metadata: { districtId: district.districtId } });
+    const healthy = await harness.invoicePaid({ amount_paid: 2_000, metadata: { districtId: district.districtId } });
+    const ledger = Object.assign(Object.create(harness.ledger), {
+      create: (row: Parameters<typeof harness.ledger.create>[0]) =>
+        row.invoiceId === failing.invoiceId ? Promise.reject(new Error('timeout')) : harness.ledger.create(row),
+    });
+    const event = harness.sqsEvent([
+      { body: failing, groupId: 'group-a' },
+      { body: healthy, groupId: 'group-a' },
+      { body: healthy, groupId: 'group-b' },
+    ]);
+    const [first, second, third] = event.Records;
+
+    // Act
+    const response = await harness.invoke(harness.revenueShareHandler({ ledger }), event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: first?.messageId },
+      { itemIdentifier: second?.messageId },
+    ]);
+    expect(third).toBeDefined();
+    expect((await harness.auditLog.get(healthy.stripeEventId))?.status).toBe('PROCESSED');
+    expect((await harness.auditLog.get(failing.stripeEventId))?.status).toBe('RECEIVED');
+  });
+
+  it('retries a message whose body is not a ProcessEventMessage (it ends in the DLQ, never silently dropped)', async () => {
+    // Act
+    const response = await processOnce({ stripeEventId: 42 });
+
+    // Assess
+    expect(response.batchItemFailures).toHaveLength(1);
+  });
+
   describe('transfer.reversed', () => {
     it('marks the row owning the transfer REVERSED and raises an alert', async () => {
       // Prepare: a paid-out row whose transfer is then reversed at Stripe
