@@ -1,0 +1,198 @@
+/**
+ * Re-sync (the seed's manual procedure, automated): for each FAILED webhook event, fetch it again from Stripe
+ * (falling back to the raw event kept on the audit row when Stripe no longer has it), then replay it through the
+ * webhook's own path after signature verification, receiveWebhookEvent: claim (a FAILED row is re-claimed,
+ * attempts + 1) -> route -> enqueue. The workers then do the rest with every money rule intact: an invoice that
+ * already has its ledger row gets no second one, and a row gets at most one transfer.
+ *
+ * A replay is asynchronous: `replayed` means the event is back on the revenue-share queue. If its cause is not
+ * fixed, the worker marks it FAILED again (and alerts), and the next re-sync shows it again.
+ * A dry run only lists: no Stripe call, no write, no message.
+ */
+import type { AuditRecord, ProcessEventMessage } from '../model.js';
+import type { AlertSink, AuditLog, Clock, MessageQueue } from '../ports.js';
+import { buildAlert } from '../webhook/alert.js';
+import { type DiagnosticLog, receiveWebhookEvent } from '../webhook/receive-event.js';
+import { InvalidStripeEventError, parseStripeEvent, type WebhookEvent } from '../webhook/stripe-event.js';
+import { type EventSource, EventSourceError } from './event-source.js';
+import type { ResyncRequest, ResyncSelection } from './resync-request.js';
+
+/** Replays run a few at a time: quick enough for a request, gentle on Stripe's rate limit. */
+export const RESYNC_CONCURRENCY = 4;
+
+export type ResyncOutcome = 'replayed' | 'still_failing' | 'skipped' | 'would_replay';
+/** Where the replayed event came from: Stripe (`events.retrieve`) or the copy kept on the audit row. */
+export type EventOrigin = 'stripe' | 'audit_log';
+
+export interface ResyncItem {
+  stripeEventId: string;
+  eventType?: string;
+  outcome: ResyncOutcome;
+  source?: EventOrigin;
+  /** Why it was skipped or still fails. */
+  error?: string;
+}
+
+export interface ResyncResult {
+  dryRun: boolean;
+  replayed: number;
+  stillFailing: number;
+  skipped: number;
+  wouldReplay: number;
+  /** True when more FAILED events exist since `since` than this request took (ask again). */
+  more: boolean;
+  items: ResyncItem[];
+}
+
+export interface ResyncDeps {
+  auditLog: AuditLog;
+  processEventQueue: MessageQueue<ProcessEventMessage>;
+  events: EventSource;
+  alerts: AlertSink;
+  clock: Clock;
+  log: DiagnosticLog;
+}
+
+export async function resyncFailedEvents(request: ResyncRequest, deps: ResyncDeps): Promise<ResyncResult> {
+  const { candidates, skipped, more } = await selectFailedEvents(request.selection, deps.auditLog);
+  const replays = request.dryRun
+    ? candidates.map((record): ResyncItem => ({ ...identify(record), outcome: 'would_replay' }))
+    : await mapConcurrently(candidates, RESYNC_CONCURRENCY, (record) => replay(record, deps));
+  const items = [...replays, ...skipped];
+  const count = (outcome: ResyncOutcome) => items.filter((item) => item.outcome === outcome).length;
+  return {
+    dryRun: request.dryRun,
+    replayed: count('replayed'),
+    stillFailing: count('still_failing'),
+    skipped: count('skipped'),
+    wouldReplay: count('would_replay'),
+    more,
+    items,
+  };
+}
+
+interface Selection {
+  candidates: AuditRecord[];
+  skipped: ResyncItem[];
+  more: boolean;
+}
+
+async function selectFailedEvents(selection: ResyncSelection, auditLog: AuditLog): Promise<Selection> {
+  if (selection.kind === 'since') {
+    const records = await auditLog.listByStatus('FAILED', selection.since, selection.limit + 1);
+    // The index is eventually consistent: trust only rows that are still FAILED when read.
+    const failed = records.filter((record) => record.status === 'FAILED');
+    return { candidates: failed.slice(0, selection.limit), skipped: [], more: records.length > selection.limit };
+  }
+  const candidates: AuditRecord[] = [];
+  const skipped: ResyncItem[] = [];
+  for (const stripeEventId of selection.stripeEventIds) {
+    const record = await auditLog.get(stripeEventId);
+    if (!record) skipped.push({ stripeEventId, outcome: 'skipped', error: 'no such event in the audit log' });
+    else if (record.status !== 'FAILED') {
+      skipped.push({ ...identify(record), outcome: 'skipped', error: `event is ${record.status}, not FAILED` });
+    } else candidates.push(record);
+  }
+  return { candidates, skipped, more: false };
+}
+
+async function replay(record: AuditRecord, deps: ResyncDeps): Promise<ResyncItem> {
+  const item = identify(record);
+  let fetched: { event: WebhookEvent; source: EventOrigin };
+  try {
+    fetched = await fetchAgain(record, deps.events);
+  } catch (error) {
+    const transient = error instanceof EventSourceError;
+    return await stillFailing(item, `could not fetch the event: ${describe(error)}`, transient, deps);
+  }
+  const replayed = { ...item, eventType: fetched.event.type, source: fetched.source };
+  try {
+    const outcome = await receiveWebhookEvent(fetched.event, {
+      auditLog: deps.auditLog,
+      processEventQueue: deps.processEventQueue,
+      alerts: deps.alerts,
+      clock: deps.clock,
+      log: deps.log,
+    });
+    if (outcome === 'enqueued') return { ...replayed, outcome: 'replayed' };
+    if (outcome === 'duplicate') {
+      return { ...replayed, outcome: 'skipped', error: 'another delivery re-claimed the event first' };
+    }
+    return { ...replayed, outcome: 'skipped', error: `event type ${fetched.event.type} is not handled: IGNORED` };
+  } catch (error) {
+    return await stillFailing(replayed, `replay could not be enqueued: ${describe(error)}`, false, deps);
+  }
+}
+
+/** Stripe first (it is the source of truth); the audit row's copy only when Stripe no longer has the event. */
+async function fetchAgain(
+  record: AuditRecord,
+  events: EventSource,
+): Promise<{ event: WebhookEvent; source: EventOrigin }> {
+  const fromStripe = await events.retrieveEvent(record.stripeEventId);
+  if (fromStripe !== undefined) return { event: sameEvent(record, fromStripe, 'stripe'), source: 'stripe' };
+  if (!record.rawEvent) {
+    throw new InvalidStripeEventError('Stripe no longer has the event and the audit row holds no copy of it');
+  }
+  return { event: sameEvent(record, record.rawEvent, 'audit_log'), source: 'audit_log' };
+}
+
+function sameEvent(record: AuditRecord, rawBody: string, source: EventOrigin): WebhookEvent {
+  const event = parseStripeEvent(rawBody);
+  if (event.id !== record.stripeEventId) {
+    throw new InvalidStripeEventError(`the event from ${source} is ${event.id}, not ${record.stripeEventId}`);
+  }
+  return event;
+}
+
+/**
+ * The event stays FAILED: say why and raise RESYNC_FAILED. A transient fetch failure (Stripe unreachable) is a
+ * warning, since re-sync can simply run again; anything else is critical.
+ */
+async function stillFailing(
+  item: ItemIdentity & Partial<ResyncItem>,
+  error: string,
+  transient: boolean,
+  deps: ResyncDeps,
+): Promise<ResyncItem> {
+  deps.log.error('Re-sync could not replay the event', { ...item, error });
+  await deps.alerts.raise(
+    buildAlert(
+      {
+        kind: 'RESYNC_FAILED',
+        severity: transient ? 'warning' : 'critical',
+        stripeEventId: item.stripeEventId,
+        message: `Re-sync of Stripe event ${item.stripeEventId} (${item.eventType ?? 'unknown type'}) failed: ${error}`,
+      },
+      deps.clock.now(),
+    ),
+  );
+  return { ...item, outcome: 'still_failing', error };
+}
+
+type ItemIdentity = Pick<ResyncItem, 'stripeEventId' | 'eventType'>;
+
+const identify = (record: AuditRecord): ItemIdentity => ({
+  stripeEventId: record.stripeEventId,
+  eventType: record.eventType,
+});
+
+/** `worker` over `items`, at most `limit` at a time; results in the order of `items`. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  worker: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await worker(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 500);
