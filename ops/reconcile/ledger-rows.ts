@@ -54,7 +54,8 @@ async function rowOrNothing(client: PlatformClient, revenueShareId: string): Pro
   try {
     return await client.getRevenueShare(revenueShareId);
   } catch (error) {
-    if (error instanceof PlatformApiError && error.status === 404) return undefined;
+    // 400: the API refuses the id's form (a transfer's metadata can hold anything), so no row can have it.
+    if (error instanceof PlatformApiError && (error.status === 404 || error.status === 400)) return undefined;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { District, RevenueShare } from '../../domain/model.js';
+import type { AuditStatus, District, RevenueShare } from '../../domain/model.js';
 import type { StripeTransfer } from '../../domain/reconcile/three-way-match.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import type { Io } from '../../ops/output.js';
@@ -26,7 +26,9 @@ class FakePlatformApi {
   events: WebhookEvent[] = [];
   /** At most this many rows in a listing (the real API pages too). */
   listLimit = Number.POSITIVE_INFINITY;
-  resyncOutcome: (stripeEventId: string) => ResyncItem = (stripeEventId) => ({ stripeEventId, outcome: 'REPLAYED' });
+  resyncOutcome: (stripeEventId: string) => ResyncItem = (stripeEventId) => ({ stripeEventId, outcome: 'replayed' });
+  /** What the workers make of a replayed event: its audit status right after the replay. */
+  statusAfterReplay: (stripeEventId: string) => AuditStatus = () => 'PROCESSED';
   private server?: Server;
   url = '';
 
@@ -48,7 +50,8 @@ class FakePlatformApi {
     this.rows = [];
     this.events = [];
     this.listLimit = Number.POSITIVE_INFINITY;
-    this.resyncOutcome = (stripeEventId) => ({ stripeEventId, outcome: 'REPLAYED' });
+    this.resyncOutcome = (stripeEventId) => ({ stripeEventId, outcome: 'replayed' });
+    this.statusAfterReplay = () => 'PROCESSED';
   }
 
   requestsTo(method: string, path: string): RecordedRequest[] {
@@ -81,6 +84,7 @@ class FakePlatformApi {
     }
     if (req.method === 'GET' && url.pathname.startsWith('/platform/revenue-shares/')) {
       const id = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+      if (!/^[A-Za-z0-9_-]+$/.test(id)) return send(res, 400, { error: 'revenueShareId is invalid' });
       const row = rowIn(id);
       return row ? send(res, 200, row) : send(res, 404, { error: `revenue share ${id} not found` });
     }
@@ -104,10 +108,14 @@ class FakePlatformApi {
     if (route === 'POST /platform/resync') {
       const items = (body.stripeEventIds as string[]).map((id) => this.resyncOutcome(id));
       const count = (outcome: string) => items.filter((i) => i.outcome === outcome).length;
+      for (const item of items.filter((i) => i.outcome === 'replayed')) {
+        const status = this.statusAfterReplay(item.stripeEventId);
+        this.events = this.events.map((e) => (e.stripeEventId === item.stripeEventId ? { ...e, status } : e));
+      }
       return send(res, 200, {
-        replayed: count('REPLAYED'),
-        stillFailing: count('STILL_FAILING'),
-        skipped: count('SKIPPED'),
+        replayed: count('replayed'),
+        stillFailing: count('still_failing'),
+        skipped: count('skipped'),
         items,
       });
     }
@@ -536,8 +544,8 @@ describe('events and resync', () => {
     api.events = [failedEvent(1), failedEvent(2), failedEvent(3)];
     api.resyncOutcome = (stripeEventId) =>
       stripeEventId === 'evt_failed_02'
-        ? { stripeEventId, outcome: 'STILL_FAILING', error: 'no district for customer cus_x' }
-        : { stripeEventId, outcome: 'REPLAYED' };
+        ? { stripeEventId, outcome: 'still_failing', error: 'replay could not be enqueued: queue unavailable' }
+        : { stripeEventId, outcome: 'replayed' };
 
     // Act
     const result = await ops(['resync', '--json']);
@@ -546,6 +554,55 @@ describe('events and resync', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ dryRun: false, replayed: 2, stillFailing: 1, skipped: 0 });
     expect(result.stderr).toContain('1 event(s) still fail');
+  });
+
+  it('waits for the workers and exits 1 when a replayed event fails again', async () => {
+    // Prepare
+    api.events = [failedEvent(1), failedEvent(2)];
+    api.statusAfterReplay = (id) => (id === 'evt_failed_01' ? 'FAILED' : 'PROCESSED');
+
+    // Act
+    const result = await ops(['resync']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Replayed 2, still failing 0, skipped 0 (of 2 FAILED event(s)).');
+    expect(result.stdout).toContain('After replay: 1 processed, 1 FAILED again, 0 still in flight.');
+    expect(result.stderr).toContain('1 event(s) still fail');
+  });
+
+  it('says which replayed events are still in flight when the wait runs out', async () => {
+    // Prepare
+    api.events = [failedEvent(1)];
+    api.statusAfterReplay = () => 'RECEIVED';
+
+    // Act
+    const result = await ops(['resync', '--wait', '1', '--json']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).afterReplay).toEqual({
+      processed: [],
+      failedAgain: [],
+      inFlight: ['evt_failed_01'],
+    });
+    expect(result.stderr).toContain('1 event(s) were still being processed after 1 s');
+    expect(
+      api.requestsTo('GET', '/platform/webhook-events').filter((r) => r.query.status === 'RECEIVED').length,
+    ).toBeGreaterThan(1);
+  });
+
+  it('does not wait with --wait 0', async () => {
+    // Prepare
+    api.events = [failedEvent(1)];
+
+    // Act
+    const result = await ops(['resync', '--wait', '0']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(api.requestsTo('GET', '/platform/webhook-events')).toHaveLength(1);
+    expect(result.stdout).not.toContain('After replay');
   });
 });
 
@@ -669,6 +726,27 @@ describe('reconcile', () => {
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('No mismatches.');
+  });
+
+  it('reports a transfer naming a row that cannot exist as an orphan, not as an error', async () => {
+    // Prepare
+    const row = ledgerRow('in_1');
+    api.rows = [row];
+    const stray = transferFor(row, { id: 'tr_stray', metadata: { revenueShareId: 'rs with spaces' } });
+    const stripe = stripeHolding([invoice('in_1')], [transferFor(row), stray]);
+
+    // Act
+    const result = await ops(['reconcile', '--date', '2026-12-01', '--json'], { stripe: stripe.source });
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).mismatches).toEqual([
+      expect.objectContaining({
+        kind: 'ORPHAN_TRANSFER',
+        revenueShareId: 'rs with spaces',
+        stripeTransferId: 'tr_stray',
+      }),
+    ]);
   });
 
   it('exits 1 naming the API when it cannot be reached', async () => {
