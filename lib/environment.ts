@@ -14,6 +14,11 @@ export const env = {
   stripeApiKeySecretName: 'STRIPE_API_KEY_SECRET_NAME',
   /** Secrets Manager name of the webhook signing secrets: a JSON array of `whsec_...` strings, or one string. */
   stripeWebhookSecretsSecretName: 'STRIPE_WEBHOOK_SECRETS_SECRET_NAME',
+  /** Read by Powertools itself: the service name in logs and the namespace of EMF metrics. */
+  powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
+  powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** Read by Node itself; the stack sets `--enable-source-maps` so stack traces point at the TypeScript. */
+  nodeOptions: 'NODE_OPTIONS',
   /** Local runs only (no Secrets Manager): the values themselves. Comma-separated for the webhook secrets. */
   stripeApiKey: 'STRIPE_API_KEY',
   stripeWebhookSecrets: 'STRIPE_WEBHOOK_SECRETS',

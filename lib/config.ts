@@ -1,0 +1,88 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+/** What a deployment is configured with: CDK context (cdk.json "context" or `-c key=value`). */
+export interface StackConfig {
+  /** Names the stack (`DistrictPayouts-<stage>`) and prefixes the queue names. */
+  readonly stage: string;
+  /** Subscribed (e-mail) to the on-call topic; AWS sends a confirmation mail first. */
+  readonly alertEmail: string;
+  /** Optional HTTPS endpoint (paging service) also subscribed to the on-call topic. */
+  readonly alertHttpsUrl?: string;
+  /** Secrets Manager name of the Stripe secret API key (a plain string `sk_...` or `rk_...`). */
+  readonly stripeApiKeySecretName: string;
+  /** Secrets Manager name of the webhook signing secrets (JSON array of `whsec_...`, or one plain string). */
+  readonly stripeWebhookSecretName: string;
+  /** Retention of every function and access log group. */
+  readonly logRetentionDays: RetentionDays;
+}
+
+export class StackConfigError extends Error {
+  override readonly name = 'StackConfigError';
+}
+
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+const describe = {
+  stage: 'the deployment stage, lower-case letters, digits and dashes (e.g. "prod")',
+  alertEmail: 'the e-mail address subscribed to the on-call topic',
+  alertHttpsUrl: 'an https:// URL subscribed to the on-call topic',
+  stripeApiKeySecretName: 'the Secrets Manager name of the Stripe API key secret',
+  stripeWebhookSecretName: 'the Secrets Manager name of the Stripe webhook signing secret(s)',
+  logRetentionDays: `the log retention in days, one of ${validRetentionDays().join(', ')}`,
+} as const;
+
+type ContextKey = keyof typeof describe;
+
+/** Reads and validates the context; throws a StackConfigError naming the first missing or invalid key. */
+export function readStackConfig(node: Node): StackConfig {
+  const alertHttpsUrl = optionalString(node, 'alertHttpsUrl');
+  if (alertHttpsUrl !== undefined && !/^https:\/\/[^\s]+$/.test(alertHttpsUrl)) invalid('alertHttpsUrl', alertHttpsUrl);
+  return {
+    stage: matching(node, 'stage', /^[a-z][a-z0-9-]{0,19}$/),
+    alertEmail: matching(node, 'alertEmail', /^[^\s@]+@[^\s@]+\.[^\s@]+$/),
+    ...(alertHttpsUrl === undefined ? {} : { alertHttpsUrl }),
+    stripeApiKeySecretName: matching(node, 'stripeApiKeySecretName', SECRET_NAME),
+    stripeWebhookSecretName: matching(node, 'stripeWebhookSecretName', SECRET_NAME),
+    logRetentionDays: retentionDays(node),
+  };
+}
+
+function matching(node: Node, key: ContextKey, pattern: RegExp): string {
+  const value = optionalString(node, key);
+  if (value === undefined) missing(key);
+  if (!pattern.test(value)) invalid(key, value);
+  return value;
+}
+
+function optionalString(node: Node, key: ContextKey): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') invalid(key, value);
+  return value;
+}
+
+function retentionDays(node: Node): RetentionDays {
+  const value: unknown = node.tryGetContext('logRetentionDays');
+  if (value === undefined || value === null || value === '') missing('logRetentionDays');
+  // `-c logRetentionDays=90` arrives as a string, cdk.json gives a number.
+  const days = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof days !== 'number' || !validRetentionDays().includes(days)) invalid('logRetentionDays', value);
+  return days as RetentionDays;
+}
+
+function validRetentionDays(): number[] {
+  return Object.values(RetentionDays).filter((days): days is number => typeof days === 'number' && days > 0);
+}
+
+function missing(key: ContextKey): never {
+  throw new StackConfigError(
+    `Missing CDK context value "${key}": ${describe[key]}. Set it in cdk.json "context" or pass -c ${key}=...`,
+  );
+}
+
+function invalid(key: ContextKey, value: unknown): never {
+  throw new StackConfigError(
+    `Invalid CDK context value "${key}" (${JSON.stringify(value)}): expected ${describe[key]}.`,
+  );
+}

@@ -1,0 +1,205 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../api-routes.js';
+import { FINANCIAL_ALERT_UNDELIVERED_MARKER, METRICS_NAMESPACE, metricNames } from '../observability.js';
+import type { QueueKey } from '../resources.js';
+import type { OnCallPaging } from './on-call-paging.js';
+import type { PayoutApi } from './payout-api.js';
+import type { PayoutFunction } from './payout-function.js';
+import type { PayoutQueue } from './payout-queues.js';
+
+/** README.md section (anchor) that tells on-call what to do, one per kind of alarm. */
+export const runbooks = {
+  dlqNotEmpty: 'alarm-dlq-not-empty',
+  queueBacklog: 'alarm-queue-backlog',
+  financialAlert: 'alarm-financial-alert',
+  financialAlertUndelivered: 'alarm-financial-alert-undelivered',
+  webhookEventsFailed: 'alarm-webhook-events-failed',
+  webhook5xx: 'alarm-webhook-5xx',
+  functionErrors: 'alarm-function-errors',
+  functionThrottles: 'alarm-function-throttles',
+} as const;
+
+/** A message older than this means its consumer keeps failing or has stopped (healthy ones take seconds). */
+export const OLDEST_MESSAGE_AGE_ALARM_SECONDS = 600;
+
+export interface PayoutAlarmsProps {
+  readonly alarmNamePrefix: string;
+  readonly paging: OnCallPaging;
+  readonly queues: Record<QueueKey, PayoutQueue>;
+  readonly functions: Record<FunctionName, PayoutFunction>;
+  readonly api: PayoutApi;
+}
+
+/** Every alarm of the stack; each pages on-call (ALARM and OK) and names its runbook section. */
+export class PayoutAlarms extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+  /** Published by the metric filters on every function log group. */
+  readonly undeliveredAlertsMetric: cloudwatch.Metric;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: PayoutAlarmsProps,
+  ) {
+    super(scope, id);
+    for (const [key, queue] of Object.entries(props.queues)) this.addQueueAlarms(key, queue);
+
+    this.add('FinancialAlerts', {
+      alarmName: 'financial-alert',
+      // The dimensionless series the financial-alert function publishes next to the by-kind one.
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: metricNames.financialAlerts,
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      runbook: runbooks.financialAlert,
+      description:
+        'A financial alert was raised: money may be wrong (failed or mismatched transfer, reversal, ledger or ' +
+        'audit write failure, unroutable invoice). Read the financial-alert log for its kind and ids, then act on it.',
+    });
+
+    this.undeliveredAlertsMetric = this.addUndeliveredAlertFilters();
+    this.add('FinancialAlertsUndelivered', {
+      alarmName: 'financial-alert-undelivered',
+      metric: this.undeliveredAlertsMetric,
+      threshold: 1,
+      runbook: runbooks.financialAlertUndelivered,
+      description:
+        `A function logged ${FINANCIAL_ALERT_UNDELIVERED_MARKER}: a financial alert could not even be sent to the ` +
+        'alerts queue, so only the log line knows about it. Find the lines across the function log groups ' +
+        'and act on each.',
+    });
+
+    this.add('WebhookEventsFailed', {
+      alarmName: 'webhook-events-failed',
+      metric: metricsInsightsSum(metricNames.webhookEventsFailed, Duration.minutes(5)),
+      threshold: 1,
+      runbook: runbooks.webhookEventsFailed,
+      description:
+        'A Stripe event was recorded FAILED in the webhook audit log: it was not (fully) processed. List the FAILED ' +
+        'events (GET /platform/webhook-events), fix the cause, then replay them (POST /platform/resync).',
+    });
+
+    this.add('Webhook5xx', {
+      alarmName: 'webhook-5xx',
+      metric: props.api.webhookMetric('5XXError'),
+      threshold: 1,
+      runbook: runbooks.webhook5xx,
+      description:
+        'The Stripe webhook (/stripe/webhook) answered 5xx: Stripe will retry the delivery, but the event is not ' +
+        'processed yet. ' +
+        'Check the stripe-webhook function errors and log, and the Stripe dashboard webhook attempts.',
+    });
+
+    for (const fn of Object.values(props.functions)) this.addFunctionAlarms(fn);
+  }
+
+  private addQueueAlarms(key: string, queue: PayoutQueue): void {
+    const name = queue.definition.name;
+    const id = key.charAt(0).toUpperCase() + key.slice(1);
+    this.add(`${id}DeadLetterQueue`, {
+      alarmName: `dlq-not-empty-${name}`,
+      metric: queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      runbook: runbooks.dlqNotEmpty,
+      description:
+        `The ${name} dead-letter queue is not empty: a message failed ${queue.definition.maxReceiveCount} times ` +
+        'and is no longer processed, so money may be stuck. Read the consumer log for its error, fix it, then redrive.',
+    });
+    this.add(`${id}OldestMessage`, {
+      alarmName: `queue-backlog-${name}`,
+      metric: queue.queue.metricApproximateAgeOfOldestMessage({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: OLDEST_MESSAGE_AGE_ALARM_SECONDS,
+      runbook: runbooks.queueBacklog,
+      description:
+        `The oldest message in the ${name} queue is over ${OLDEST_MESSAGE_AGE_ALARM_SECONDS / 60} minutes old: ` +
+        'its consumer keeps failing or is throttled, and the message heads for the dead-letter queue.',
+    });
+  }
+
+  private addFunctionAlarms(fn: PayoutFunction): void {
+    const period = Duration.minutes(5);
+    this.add(`${fn.node.id}Errors`, {
+      alarmName: `function-errors-${fn.functionKey}`,
+      metric: fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period }),
+      threshold: 1,
+      runbook: runbooks.functionErrors,
+      description:
+        `The ${fn.functionKey} function failed (error or timeout). Its work is retried (queue or Stripe) but may ` +
+        'end in a dead-letter queue or a FAILED event. Read its log for the error.',
+    });
+    this.add(`${fn.node.id}Throttles`, {
+      alarmName: `function-throttles-${fn.functionKey}`,
+      metric: fn.metricThrottles({ statistic: cloudwatch.Stats.SUM, period }),
+      threshold: 1,
+      runbook: runbooks.functionThrottles,
+      description:
+        `The ${fn.functionKey} function was throttled: requests were refused for lack of concurrency ` +
+        '(reserved or account limit). Check the account concurrency and the queue backlog.',
+    });
+  }
+
+  /** Every function log group counts the lines carrying the marker into one metric. */
+  private addUndeliveredAlertFilters(): cloudwatch.Metric {
+    let filter: logs.MetricFilter | undefined;
+    for (const fn of Object.values(this.props.functions)) {
+      filter = new logs.MetricFilter(this, `${fn.node.id}UndeliveredAlerts`, {
+        logGroup: fn.logGroup,
+        filterPattern: logs.FilterPattern.allTerms(FINANCIAL_ALERT_UNDELIVERED_MARKER),
+        metricNamespace: METRICS_NAMESPACE,
+        metricName: metricNames.financialAlertsUndelivered,
+        metricValue: '1',
+      });
+    }
+    if (!filter) throw new Error('No function log group to watch for undelivered financial alerts');
+    return filter.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1) });
+  }
+
+  private add(
+    id: string,
+    spec: {
+      alarmName: string;
+      metric: cloudwatch.IMetric;
+      threshold: number;
+      comparisonOperator?: cloudwatch.ComparisonOperator;
+      runbook: string;
+      description: string;
+    },
+  ): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmName: `${this.props.alarmNamePrefix}-${spec.alarmName}`,
+      alarmDescription: `${spec.description} Runbook: README.md#${spec.runbook}`,
+      metric: spec.metric,
+      threshold: spec.threshold,
+      comparisonOperator: spec.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms.push(this.props.paging.page(alarm));
+  }
+}
+
+/**
+ * The sum of a custom metric over every dimension set the functions publish it with. A Metrics Insights
+ * query, so an alarm does not depend on the dimensions (service, kind, ...) a function attaches.
+ */
+export function metricsInsightsSum(metricName: string, period: Duration, label?: string): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: `SELECT SUM(${metricName}) FROM ${METRICS_NAMESPACE}`,
+    usingMetrics: {},
+    period,
+    label: label ?? metricName,
+  });
+}

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { FunctionName } from '../api-routes.js';
+import { env } from '../environment.js';
+import { METRICS_NAMESPACE } from '../observability.js';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where every function's code lives: `functions/<name>/handler.ts`, exporting `handler`. */
+export const functionEntry = (name: FunctionName): string => join('functions', name, 'handler.ts');
+
+export interface PayoutFunctionProps {
+  readonly name: FunctionName;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  /** Set where money moves, so a burst cannot multiply concurrent Stripe calls. */
+  readonly reservedConcurrentExecutions?: number;
+  readonly logRetention: logs.RetentionDays;
+  /** Added to the defaults (service name, metrics namespace, source maps); grants add more later. */
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * One Lambda function: bundled locally with esbuild (no Docker) as minified ESM with source maps and the
+ * AWS SDK inside, newest Node.js runtime, ARM64, X-Ray, its own log group and its own role (which may
+ * write only that log group until the tables, queues and secrets grant more).
+ */
+export class PayoutFunction extends NodejsFunction {
+  readonly functionKey: FunctionName;
+
+  constructor(scope: Construct, id: string, props: PayoutFunctionProps) {
+    const entry = join(PROJECT_ROOT, functionEntry(props.name));
+    if (!existsSync(entry)) {
+      throw new Error(
+        `Function entry ${functionEntry(props.name)} is missing: the "${props.name}" function must be ` +
+          `implemented there, exporting \`handler\`, before the stack can be synthesized.`,
+      );
+    }
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: props.logRetention });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.name} function`,
+    });
+    super(scope, id, {
+      entry,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      tracing: lambda.Tracing.ACTIVE,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      role,
+      logGroup,
+      environment: {
+        [env.powertoolsServiceName]: props.name,
+        [env.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
+        [env.nodeOptions]: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        keepNames: true,
+        externalModules: [],
+        bundleAwsSDK: true,
+        // Lets CommonJS dependencies call require() inside the ESM bundle.
+        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+      },
+    });
+    this.functionKey = props.name;
+    logGroup.grantWrite(role);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource but "*".',
+    });
+  }
+}
