@@ -21,7 +21,8 @@ import {
 } from './validate.js';
 
 export const STRIPE_ACCOUNT_ID_PATTERN = /^acct_[A-Za-z0-9]+$/;
-export const STRIPE_CUSTOMER_ID_PATTERN = /^cus_[A-Za-z0-9]+$/;
+/** Stripe's own ids are alphanumeric; underscores are allowed too (fixtures and test ids use them). */
+export const STRIPE_CUSTOMER_ID_PATTERN = /^cus_[A-Za-z0-9_]{1,250}$/;
 export const CURRENCY_PATTERN = /^[a-z]{3}$/;
 export const MAX_CUSTOMER_IDS = 100;
 

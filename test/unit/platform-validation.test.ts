@@ -60,9 +60,9 @@ describe('district input', () => {
 
   it('keeps the customer ids as given', () => {
     expect(parseDistrictInput({ ...district, stripeCustomerIds: [] }).stripeCustomerIds).toEqual([]);
-    expect(parseDistrictInput({ ...district, stripeCustomerIds: ['cus_b', 'cus_a'] }).stripeCustomerIds).toEqual([
+    expect(parseDistrictInput({ ...district, stripeCustomerIds: ['cus_b', 'cus_demo_a'] }).stripeCustomerIds).toEqual([
       'cus_b',
-      'cus_a',
+      'cus_demo_a',
     ]);
   });
 });
