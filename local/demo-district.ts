@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { STRIPE_API_VERSION } from '../lib/environment.js';
 
 export const DEMO_DISTRICT_ID = 'shahdol';
-export const DEMO_CUSTOMER_ID = 'cus_demo_shahdol';
+export const DEMO_CUSTOMER_ID = 'cus_DemoShahdol';
 
 /**
  * Seeds the pilot district: a Connect account at the Stripe emulator, and the district configured

@@ -29,7 +29,11 @@ const stack = await startLocalStack({
 });
 
 if (stack.stripe && process.env.LOCAL_NO_SEED !== '1') {
-  await seedDemoDistrict(stack.url, stack.stripe);
+  await seedDemoDistrict(stack.url, stack.stripe).catch(async (error: unknown) => {
+    console.error(`Seeding the demo district failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stack.stop();
+    process.exit(1);
+  });
 }
 
 console.log(
