@@ -27,22 +27,23 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   }
   const port = options.port ?? (await freePort());
   const storage = options.dbPath ? ['-dbPath', ensureDir(options.dbPath)] : ['-inMemory'];
-  const child = spawn(
-    'java',
-    [
-      '-Xms64m',
-      '-Xmx512m',
-      '-Djava.library.path=DynamoDBLocal_lib',
-      '-jar',
-      'DynamoDBLocal.jar',
-      ...storage,
-      '-sharedDb',
-      '-disableTelemetry',
-      '-port',
-      String(port),
-    ],
-    { cwd: DYNAMODB_LOCAL_DIR, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const javaArgs = [
+    '-Xms64m',
+    '-Xmx512m',
+    '-Djava.library.path=DynamoDBLocal_lib',
+    '-jar',
+    'DynamoDBLocal.jar',
+    ...storage,
+    '-sharedDb',
+    '-disableTelemetry',
+    '-port',
+    String(port),
+  ];
+  const child = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'dynamodb-local', ...javaArgs], {
+    cwd: DYNAMODB_LOCAL_DIR,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const javaPid = await firstLine(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -52,8 +53,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   return {
     port,
     endpoint,
-    stop: () => terminate(child, 'SIGTERM'),
-    kill: () => terminate(child, 'SIGKILL'),
+    stop: () => terminate(child, javaPid, 'SIGTERM'),
+    kill: () => terminate(child, javaPid, 'SIGKILL'),
   };
 }
 
@@ -76,14 +77,51 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess, stderr:
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  child.kill('SIGKILL');
+  child.stdin?.end();
   throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${stderr()}`);
 }
 
-function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+function terminate(child: ChildProcess, javaPid: number, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    child.stdin?.end();
+    return Promise.resolve();
+  }
   return new Promise((resolveExit) => {
-    child.once('exit', () => resolveExit());
-    child.kill(signal);
+    child.once('exit', () => {
+      child.stdin?.end();
+      resolveExit();
+    });
+    try {
+      process.kill(javaPid, signal);
+    } catch {
+      child.stdin?.end();
+    }
+  });
+}
+
+/**
+ * Runs the JVM under a shell that prints its pid and kills it once our end of stdin closes, so a test
+ * run or `npm start` that dies abruptly never leaves DynamoDB Local behind holding its port.
+ */
+const WATCHDOG_SCRIPT = [
+  // A background job's stdin is /dev/null in sh: keep ours on fd 3 for the watchdog.
+  'exec 3<&0',
+  'java "$@" </dev/null >/dev/null 3<&- &',
+  'child=$!',
+  'echo $child',
+  '(read _ <&3; kill -9 $child 2>/dev/null) &',
+  'wait $child',
+].join('\n');
+
+function firstLine(child: ChildProcess): Promise<number> {
+  return new Promise((resolvePid, reject) => {
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n')[0];
+      if (buffered.includes('\n') && line) resolvePid(Number(line.trim()));
+    });
+    child.once('exit', (code) => reject(new Error(`DynamoDB Local's launcher exited with ${code}`)));
+    child.once('error', reject);
   });
 }

@@ -52,13 +52,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.length = 0;
   };
   try {
-    const [dynamodbLocal, sqsServer, stripe] = await Promise.all([
-      startDynamoDbLocal({ dbPath: options.dataDir }).then(track(stoppers)),
-      startSqsServer().then(track(stoppers)),
-      options.stripeApiKey
-        ? Promise.resolve(undefined)
-        : startStripeEmulator({ port: options.stripeEmulatorPort }).then(track(stoppers)),
-    ]);
+    // allSettled, not all: when one service fails to start, the others must still be stopped.
+    const started = await Promise.allSettled([
+      startDynamoDbLocal({ dbPath: options.dataDir }),
+      startSqsServer(),
+      options.stripeApiKey ? Promise.resolve(undefined) : startStripeEmulator({ port: options.stripeEmulatorPort }),
+    ] as const);
+    for (const result of started) {
+      if (result.status === 'fulfilled' && result.value) stoppers.push(() => result.value?.stop() ?? Promise.resolve());
+    }
+    const failure = started.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    const [dynamodbLocal, sqsServer, stripe] = started.map((result) =>
+      result.status === 'fulfilled' ? result.value : undefined,
+    ) as [DynamoDbLocal, SqsServer, StripeEmulator | undefined];
     const dynamodb = localDynamoDbClient(dynamodbLocal.endpoint);
     const sqs = localSqsClient(sqsServer.endpoint);
     const [tables, queueUrls] = await Promise.all([
@@ -109,13 +116,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll();
     throw error;
   }
-}
-
-function track<T extends { stop(): Promise<void> } | undefined>(stoppers: (() => Promise<void>)[]) {
-  return (service: T): T => {
-    if (service) stoppers.push(() => service.stop());
-    return service;
-  };
 }
 
 function configureEnvironment(parts: {
