@@ -1,10 +1,14 @@
 /**
  * POST /platform/payout/retry: starts a new transfer attempt for a row that has no transfer yet: one whose
- * transfer failed (TRANSFER_FAILED), or a PENDING row that was never transferred (e.g. its district does not
- * transfer automatically). The attempt number is incremented with an update conditional on the version read,
- * so of concurrent retries of one row exactly one starts an attempt and the others get a conflict. The new
- * attempt gets a new idempotency key at Stripe (a failed attempt's key would replay the stored error), and the
- * transfer worker lists the row's transfer group first, so a retry can never pay a row twice.
+ * transfer failed (TRANSFER_FAILED), or a PENDING row that was never transferred (transferAttempt 0: its district
+ * does not transfer automatically), or a PENDING row whose last attempt was queued so long ago that it cannot
+ * still be running (its message was dead-lettered or lost). A PENDING row whose attempt was queued within
+ * `attemptInFlightSeconds` is refused (409): that attempt may still run, and a second click must not start
+ * another. The attempt number is incremented with an update conditional on the version read, so of concurrent
+ * retries of one row exactly one starts an attempt and the others get a conflict.
+ *
+ * The new attempt gets a new idempotency key at Stripe (a failed attempt's key would replay the stored error),
+ * and the transfer worker lists the row's transfer group before creating, so a retry can never pay a row twice.
  */
 import type { RevenueShare, TransferMessage } from '../model.js';
 import { transferSendOptions } from '../payouts/messages.js';
@@ -16,6 +20,11 @@ export interface RetryPayoutDeps {
   ledger: LedgerStore;
   transferQueue: MessageQueue<TransferMessage>;
   clock: Clock;
+  /**
+   * How long a queued attempt may still be running: the transfer queue's visibility timeout times its
+   * maxReceiveCount (after that its message has been handled or dead-lettered).
+   */
+  attemptInFlightSeconds: number;
 }
 
 export interface RetryPayoutResult {
@@ -26,7 +35,8 @@ export interface RetryPayoutResult {
 export async function retryPayout(revenueShareId: string, deps: RetryPayoutDeps): Promise<RetryPayoutResult> {
   const row = await deps.ledger.get(revenueShareId);
   if (!row) throw new NotFoundError(`revenue share ${revenueShareId} does not exist`);
-  assertRetryable(row);
+  const now = deps.clock.now();
+  assertRetryable(row, now, deps.attemptInFlightSeconds);
 
   const transferAttempt = row.transferAttempt + 1;
   if (row.payoutStatus !== 'PENDING') assertTransition(row.payoutStatus, 'PENDING');
@@ -34,7 +44,7 @@ export async function retryPayout(revenueShareId: string, deps: RetryPayoutDeps)
     revenueShareId,
     expectedVersion: row.version,
     expectedStatus: row.payoutStatus,
-    changes: { payoutStatus: 'PENDING', transferAttempt, updatedAt: deps.clock.now().toISOString() },
+    changes: { payoutStatus: 'PENDING', transferAttempt, updatedAt: now.toISOString() },
   });
   if (!outcome.updated) {
     throw new ConflictError(
@@ -45,16 +55,17 @@ export async function retryPayout(revenueShareId: string, deps: RetryPayoutDeps)
   try {
     await deps.transferQueue.send(message, transferSendOptions(message));
   } catch (error) {
-    // The row is PENDING at the new attempt with no message: the next retry starts attempt + 1 and queues that.
+    const restored = await restore(row, outcome.row.version, deps);
+    const advice = restored ? 'nothing changed; retry' : `retry after ${inFlightUntil(now, deps).toISOString()}`;
     throw new TemporarilyUnavailableError(
-      `attempt ${transferAttempt} of revenue share ${revenueShareId} could not be queued; retry again`,
+      `attempt ${transferAttempt} of revenue share ${revenueShareId} could not be queued: ${advice}`,
       { cause: error },
     );
   }
   return { revenueShareId, transferAttempt };
 }
 
-function assertRetryable(row: RevenueShare): void {
+function assertRetryable(row: RevenueShare, now: Date, attemptInFlightSeconds: number): void {
   if (row.stripeTransferId) {
     throw new ConflictError(
       `revenue share ${row.revenueShareId} is already transferred (${row.stripeTransferId}); use mark-paid to verify it`,
@@ -63,4 +74,35 @@ function assertRetryable(row: RevenueShare): void {
   if (row.payoutStatus !== 'TRANSFER_FAILED' && row.payoutStatus !== 'PENDING') {
     throw new ConflictError(`revenue share ${row.revenueShareId} is ${row.payoutStatus}: there is nothing to retry`);
   }
+  if (row.payoutStatus === 'PENDING' && row.transferAttempt > 0) {
+    const until = new Date(Date.parse(row.updatedAt) + attemptInFlightSeconds * 1000);
+    if (now < until) {
+      throw new ConflictError(
+        `revenue share ${row.revenueShareId}: attempt ${row.transferAttempt} was queued at ${row.updatedAt} and may ` +
+          `still be running; retry after ${until.toISOString()} if it has not transferred by then`,
+      );
+    }
+  }
 }
+
+/**
+ * Puts the row back as it was (status, attempt and updatedAt; only its version moves on), so it is exactly as
+ * retryable as before. False when that did not happen (the row changed, or the write failed): the new attempt
+ * then stands without a message, and the in-flight rule lets it be retried once its window has passed.
+ */
+async function restore(row: RevenueShare, currentVersion: number, deps: RetryPayoutDeps): Promise<boolean> {
+  try {
+    const reverted = await deps.ledger.update({
+      revenueShareId: row.revenueShareId,
+      expectedVersion: currentVersion,
+      expectedStatus: 'PENDING',
+      changes: { payoutStatus: row.payoutStatus, transferAttempt: row.transferAttempt, updatedAt: row.updatedAt },
+    });
+    return reverted.updated;
+  } catch {
+    return false;
+  }
+}
+
+const inFlightUntil = (now: Date, deps: RetryPayoutDeps): Date =>
+  new Date(now.getTime() + deps.attemptInFlightSeconds * 1000);

@@ -10,6 +10,7 @@ import { requestMarkPaid } from '../../domain/platform/request-mark-paid.js';
 import { retryPayout } from '../../domain/platform/retry-payout.js';
 import { parseRevenueShareIdBody } from '../../domain/platform/revenue-share-request.js';
 import type { AuditLog, Clock, DistrictStore, LedgerStore, MessageQueue } from '../../domain/ports.js';
+import { queues, visibilityTimeoutSeconds } from '../../lib/resources.js';
 import { pathParameter, queryParameters, readJsonBody } from './http.js';
 
 export interface PlatformDeps {
@@ -19,7 +20,13 @@ export interface PlatformDeps {
   transferQueue: MessageQueue<TransferMessage>;
   markPaidQueue: MessageQueue<MarkPaidMessage>;
   clock: Clock;
+  /** Default: TRANSFER_ATTEMPT_IN_FLIGHT_SECONDS. */
+  attemptInFlightSeconds?: number;
 }
+
+/** After this long a queued transfer attempt has been handled or dead-lettered: every receive has timed out. */
+export const TRANSFER_ATTEMPT_IN_FLIGHT_SECONDS =
+  visibilityTimeoutSeconds(queues.transfer) * queues.transfer.maxReceiveCount;
 
 export interface RouteResult {
   statusCode: number;
@@ -33,7 +40,12 @@ const accepted = (body: unknown): RouteResult => ({ statusCode: 202, body });
 
 export const platformRoutes: Readonly<Record<string, Route>> = {
   'POST /platform/payout/retry': async (event, deps) =>
-    accepted(await retryPayout(parseRevenueShareIdBody(readJsonBody(event)), deps)),
+    accepted(
+      await retryPayout(parseRevenueShareIdBody(readJsonBody(event)), {
+        ...deps,
+        attemptInFlightSeconds: deps.attemptInFlightSeconds ?? TRANSFER_ATTEMPT_IN_FLIGHT_SECONDS,
+      }),
+    ),
   'POST /platform/payout/mark-paid': async (event, deps) =>
     accepted(await requestMarkPaid(parseRevenueShareIdBody(readJsonBody(event)), deps)),
   'GET /platform/revenue-shares': async (event, deps) => ok(await listRevenueShares(queryParameters(event), deps)),

@@ -11,6 +11,7 @@ import type { PayoutStatus, RevenueShare } from '../../domain/model.js';
 import { createObservability } from '../../functions/commons/observability.js';
 import { MAX_PLATFORM_BODY_BYTES } from '../../functions/platform-api/http.js';
 import { createPlatformApiHandler } from '../../functions/platform-api/platform-api-handler.js';
+import { TRANSFER_ATTEMPT_IN_FLIGHT_SECONDS } from '../../functions/platform-api/routes.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { provisionTestResources, type TestResources } from '../support/local-stack.js';
 import { type PlatformRequestInit, platformRequest } from '../support/platform-requests.js';
@@ -35,7 +36,11 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
     ledger = new DynamoDbLedgerStore(documents, resources.tables.revenueShares);
     districts = new DynamoDbDistrictStore(documents, resources.tables.districts);
     auditLog = new DynamoDbAuditLog(documents, resources.tables.webhookAuditLog);
-    handler = createPlatformApiHandler({
+    handler = handlerWith();
+  });
+
+  const handlerWith = (overrides: Partial<Parameters<typeof createPlatformApiHandler>[0]> = {}) =>
+    createPlatformApiHandler({
       observability: createObservability('platform-api'),
       ledger,
       districts,
@@ -43,8 +48,8 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       transferQueue: new SqsMessageQueue(resources.sqs, resources.queues.queues.transfer),
       markPaidQueue: new SqsMessageQueue(resources.sqs, resources.queues.queues.markPaid),
       clock: { now: () => new Date() },
+      ...overrides,
     });
-  });
 
   beforeEach(async () => {
     await Promise.all([drain(resources.queues.queues.transfer), drain(resources.queues.queues.markPaid)]);
@@ -267,15 +272,60 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       ]);
     });
 
-    it('queues a transfer for a PENDING row that was never transferred (no automatic transfer)', async () => {
+    it('starts attempt 1 of a PENDING row that was never transferred (no automatic transfer)', async () => {
       // Prepare
-      const row = await ledgerRow({ payoutStatus: 'PENDING' });
+      const row = await ledgerRow({ payoutStatus: 'PENDING', transferAttempt: 0 });
 
       // Act
       const response = await call('POST', '/platform/payout/retry', { body: { revenueShareId: row.revenueShareId } });
 
       // Assess
-      expect(response.status).toBe(202);
+      expect(response).toEqual({ status: 202, body: { revenueShareId: row.revenueShareId, transferAttempt: 1 } });
+      expect((await receiveAll(resources.queues.queues.transfer)).map((m) => m.body)).toEqual([
+        { revenueShareId: row.revenueShareId, transferAttempt: 1 },
+      ]);
+    });
+
+    it('refuses (409) a PENDING row whose attempt was queued moments ago, and retries one queued long ago', async () => {
+      // Prepare: attempt 1 queued now (may still run), and attempt 1 queued before the in-flight window
+      const running = await ledgerRow({ payoutStatus: 'PENDING', transferAttempt: 1 });
+      const longAgo = new Date(Date.now() - (TRANSFER_ATTEMPT_IN_FLIGHT_SECONDS + 60) * 1000).toISOString();
+      const stuck = await ledgerRow({ payoutStatus: 'PENDING', transferAttempt: 1, updatedAt: longAgo });
+
+      // Act
+      const refused = await call('POST', '/platform/payout/retry', {
+        body: { revenueShareId: running.revenueShareId },
+      });
+      const retried = await call('POST', '/platform/payout/retry', { body: { revenueShareId: stuck.revenueShareId } });
+
+      // Assess
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toContain('may still be running');
+      expect(await ledger.get(running.revenueShareId)).toEqual(running);
+      expect(retried).toEqual({ status: 202, body: { revenueShareId: stuck.revenueShareId, transferAttempt: 2 } });
+      expect((await receiveAll(resources.queues.queues.transfer)).map((m) => m.body)).toEqual([
+        { revenueShareId: stuck.revenueShareId, transferAttempt: 2 },
+      ]);
+    });
+
+    it('answers 503 and leaves the row retryable as it was when the transfer queue refuses the message', async () => {
+      // Prepare: the transfer queue URL names a queue the SQS server does not have
+      const row = await ledgerRow({ payoutStatus: 'TRANSFER_FAILED', lastError: 'balance_insufficient: no funds' });
+      const broken = handlerWith({
+        transferQueue: new SqsMessageQueue(resources.sqs, `${resources.queues.queues.transfer}-missing.fifo`),
+      });
+
+      // Act
+      const refused = await broken(
+        platformRequest('POST', '/platform/payout/retry', { body: { revenueShareId: row.revenueShareId } }),
+        lambdaContext('platform-api', 20),
+      );
+      const retried = await call('POST', '/platform/payout/retry', { body: { revenueShareId: row.revenueShareId } });
+
+      // Assess
+      expect(refused.statusCode).toBe(503);
+      expect(JSON.parse(refused.body)).toEqual({ error: expect.stringContaining('nothing changed; retry') });
+      expect(retried).toEqual({ status: 202, body: { revenueShareId: row.revenueShareId, transferAttempt: 2 } });
       expect((await receiveAll(resources.queues.queues.transfer)).map((m) => m.body)).toEqual([
         { revenueShareId: row.revenueShareId, transferAttempt: 2 },
       ]);
@@ -323,25 +373,34 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       expect(String(response.body.error)).toContain(field);
     });
 
-    it('lets exactly one of ten concurrent retries of one row start a new attempt', async () => {
-      // Prepare
-      const row = await ledgerRow({ payoutStatus: 'TRANSFER_FAILED' });
+    it.each([
+      ['TRANSFER_FAILED', 1],
+      ['PENDING', 0],
+    ] as const)(
+      'lets exactly one of ten concurrent retries of a %s row start a new attempt',
+      async (payoutStatus, attempt) => {
+        // Prepare
+        const row = await ledgerRow({ payoutStatus, transferAttempt: attempt });
 
-      // Act
-      const responses = await Promise.all(
-        Array.from({ length: 10 }, () =>
-          call('POST', '/platform/payout/retry', { body: { revenueShareId: row.revenueShareId } }),
-        ),
-      );
+        // Act
+        const responses = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            call('POST', '/platform/payout/retry', { body: { revenueShareId: row.revenueShareId } }),
+          ),
+        );
 
-      // Assess
-      const statuses = responses.map((response) => response.status).sort();
-      expect(statuses).toEqual([202, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
-      expect(await ledger.get(row.revenueShareId)).toMatchObject({ transferAttempt: 2, version: row.version + 1 });
-      expect((await receiveAll(resources.queues.queues.transfer)).map((m) => m.body)).toEqual([
-        { revenueShareId: row.revenueShareId, transferAttempt: 2 },
-      ]);
-    });
+        // Assess
+        const statuses = responses.map((response) => response.status).sort();
+        expect(statuses).toEqual([202, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+        expect(await ledger.get(row.revenueShareId)).toMatchObject({
+          transferAttempt: attempt + 1,
+          version: row.version + 1,
+        });
+        expect((await receiveAll(resources.queues.queues.transfer)).map((m) => m.body)).toEqual([
+          { revenueShareId: row.revenueShareId, transferAttempt: attempt + 1 },
+        ]);
+      },
+    );
   });
 
   describe('POST /platform/payout/mark-paid', () => {
@@ -533,15 +592,7 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
 
     it('answers 500 with a JSON error and no stack trace when storage fails', async () => {
       // Prepare: a handler whose ledger table does not exist
-      const broken = createPlatformApiHandler({
-        observability: createObservability('platform-api'),
-        ledger: new DynamoDbLedgerStore(documents, 'no-such-table'),
-        districts,
-        auditLog,
-        transferQueue: new SqsMessageQueue(resources.sqs, resources.queues.queues.transfer),
-        markPaidQueue: new SqsMessageQueue(resources.sqs, resources.queues.queues.markPaid),
-        clock: { now: () => new Date() },
-      });
+      const broken = handlerWith({ ledger: new DynamoDbLedgerStore(documents, 'no-such-table') });
 
       // Act
       const response = await broken(
