@@ -1,0 +1,195 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/free-port.js';
+
+const run = promisify(execFile);
+const SECRET = 'whsec_npm_start_test';
+
+interface Ports {
+  api: number;
+  stripe: number;
+}
+
+/** `npm start` in its own process group, as a terminal runs it (Ctrl-C signals the whole group). */
+function startStack(ports: Ports): { child: ChildProcess; output: () => string } {
+  const child = spawn('npm', ['start', '--silent'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(ports.api),
+      STRIPE_EMULATOR_PORT: String(ports.stripe),
+      STRIPE_WEBHOOK_SECRET: SECRET,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return { child, output: () => output };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** A process ended by a signal has a signalCode and no exitCode. */
+const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
+const isListening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+const processesInGroup = async (pgid: number): Promise<string[]> => {
+  const { stdout } = await run('pgrep', ['-a', '-g', String(pgid)]).catch(() => ({ stdout: '' }));
+  return stdout.split('\n').filter(Boolean);
+};
+
+describe('npm start: the whole stack on one machine', () => {
+  let ports: Ports;
+  let stack: { child: ChildProcess; output: () => string };
+  let api: string;
+  let emulator: string;
+
+  const ops = async (...args: string[]) => {
+    const result = await run('npx', ['tsx', 'ops/cli.ts', ...args, '--api', api], {
+      env: { ...process.env, STRIPE_API_BASE_URL: emulator },
+    }).then(
+      (ok) => ({ code: 0, stdout: ok.stdout, stderr: ok.stderr }),
+      (failed: { code: number; stdout: string; stderr: string }) => failed,
+    );
+    return result;
+  };
+
+  const deliver = async (object: Record<string, unknown>, secret = SECRET) => {
+    const response = await fetch(`${emulator}/_emulator/deliver`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'invoice.paid', object, url: `${api}/stripe/webhook`, secret }),
+    });
+    return (await response.json()) as { status: number; body: string; event: { id: string } };
+  };
+
+  const invoice = async (overrides: Record<string, unknown>) =>
+    (await (
+      await fetch(`${emulator}/_emulator/invoices`, { method: 'POST', body: JSON.stringify(overrides) })
+    ).json()) as { id: string };
+
+  beforeAll(async () => {
+    ports = { api: await freePort(), stripe: await freePort() };
+    api = `http://127.0.0.1:${ports.api}`;
+    emulator = `http://127.0.0.1:${ports.stripe}`;
+    stack = startStack(ports);
+    await waitFor(
+      async () => ((await fetch(`${api}/health`)).status === 200 ? true : undefined),
+      `GET /health (output so far: ${stack.output()})`,
+    );
+    // The demo district is seeded right after the services are up.
+    await waitFor(async () => (stack.output().includes('local stack is up') ? true : undefined), 'the banner');
+  }, 120_000);
+
+  afterAll(async () => {
+    if (stack?.child.pid && !hasExited(stack.child)) process.kill(-stack.child.pid, 'SIGKILL');
+  });
+
+  it('answers health and prints the webhook URL it serves', async () => {
+    // Act
+    const health = await fetch(`${api}/health`);
+    // Assess
+    expect(health.status).toBe(200);
+    expect(stack.output()).toContain(`${api}/stripe/webhook`);
+  });
+
+  it('takes a signed invoice.paid to a PAID payout, visible through the platform API and ops', async () => {
+    // Prepare
+    const paid = await invoice({ customer: 'cus_DemoShahdol', amount_paid: 10_001, currency: 'usd' });
+    // Act
+    const delivery = await deliver(paid);
+    const row = await waitFor(async () => {
+      const response = await fetch(`${api}/platform/revenue-shares?districtId=shahdol&status=PAID`);
+      const { items } = (await response.json()) as { items: { invoiceId: string; [k: string]: unknown }[] };
+      return items.find((item) => item.invoiceId === paid.id);
+    }, 'the PAID row');
+    // Assess
+    expect(delivery.status).toBe(200);
+    expect(row).toMatchObject({ amountCents: 10_001, shareBps: 1500, shareCents: 1500, payoutStatus: 'PAID' });
+    const shown = await ops('payouts', 'show', String(row.revenueShareId), '--json');
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ payoutStatus: 'PAID', stripeTransferId: row.stripeTransferId });
+    const listed = await ops('payouts', 'list', '--district', 'shahdol');
+    expect(listed.stdout).toContain(String(row.revenueShareId));
+    expect(listed.stdout).toContain('100.01 USD');
+  });
+
+  it('refuses a delivery signed with another secret: 400 and no ledger row', async () => {
+    // Prepare
+    const forged = await invoice({ customer: 'cus_DemoShahdol', amount_paid: 777 });
+    // Act
+    const delivery = await deliver(forged, 'whsec_not_ours');
+    // Assess
+    expect(delivery.status).toBe(400);
+    const events = await ops('events', 'list', '--status', 'RECEIVED', '--json');
+    expect(events.stdout).not.toContain(delivery.event.id);
+    const rows = await fetch(`${api}/platform/revenue-shares?districtId=shahdol`);
+    expect(JSON.stringify(await rows.json())).not.toContain(forged.id);
+  });
+
+  it('ops: districts list, events list, resync --dry-run changes nothing, reconcile finds a planted mismatch', async () => {
+    // Prepare: an invoice for an unknown district FAILS, and is left FAILED
+    const orphan = await invoice({ amount_paid: 5_000, metadata: { districtId: 'nowhere' } });
+    const delivery = await deliver(orphan);
+    await waitFor(async () => {
+      const failed = await ops('events', 'list', '--status', 'FAILED', '--json');
+      return failed.stdout.includes(delivery.event.id) ? true : undefined;
+    }, 'the FAILED event');
+    // Act
+    const districts = await ops('districts', 'list');
+    const dryRun = await ops('resync', '--dry-run', '--json');
+    const stillFailed = await ops('events', 'list', '--status', 'FAILED', '--json');
+    const today = new Date().toISOString().slice(0, 10);
+    const reconcile = await ops('reconcile', '--date', today, '--json');
+    // Assess
+    expect(districts.code).toBe(0);
+    expect(districts.stdout).toContain('shahdol');
+    expect(dryRun.stdout).toContain(delivery.event.id);
+    expect(stillFailed.stdout).toContain(delivery.event.id);
+    expect(reconcile.code).toBe(1);
+    expect(reconcile.stdout).toContain('MISSING_LEDGER_ROW');
+    expect(reconcile.stdout).toContain(orphan.id);
+  });
+
+  it('Ctrl-C (SIGINT) stops every process it started and leaves nothing listening', async () => {
+    // Prepare
+    const pid = stack.child.pid as number;
+    // Act
+    process.kill(-pid, 'SIGINT');
+    await waitFor(async () => (hasExited(stack.child) ? true : undefined), 'npm start to exit', 30_000);
+    // npm returns at once; what it started (tsx, node, DynamoDB Local) shuts down in the seconds after.
+    const remaining = await waitFor(
+      async () => ((await processesInGroup(pid)).length === 0 ? [] : undefined),
+      'every process of the group to exit',
+      30_000,
+    ).catch(async () => processesInGroup(pid));
+    // Assess
+    expect(remaining).toEqual([]);
+    expect(await isListening(ports.api)).toBe(false);
+    expect(await isListening(ports.stripe)).toBe(false);
+  });
+});
