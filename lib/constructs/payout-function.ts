@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../api-routes.js';
@@ -82,6 +82,7 @@ export class PayoutFunction extends NodejsFunction {
         keepNames: true,
         externalModules: [],
         bundleAwsSDK: true,
+        logLevel: LogLevel.WARNING,
         // Lets CommonJS dependencies call require() inside the ESM bundle.
         banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
       },

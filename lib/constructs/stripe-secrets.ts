@@ -15,24 +15,24 @@ export interface StripeSecretsProps {
 export class StripeSecrets extends Construct {
   readonly apiKey: secretsmanager.ISecret;
   readonly webhookSecrets: secretsmanager.ISecret;
+  readonly apiKeySecretName: string;
+  readonly webhookSecretName: string;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly props: StripeSecretsProps,
-  ) {
+  constructor(scope: Construct, id: string, props: StripeSecretsProps) {
     super(scope, id);
+    this.apiKeySecretName = props.apiKeySecretName;
+    this.webhookSecretName = props.webhookSecretName;
     this.apiKey = secretsmanager.Secret.fromSecretNameV2(this, 'ApiKey', props.apiKeySecretName);
     this.webhookSecrets = secretsmanager.Secret.fromSecretNameV2(this, 'WebhookSecrets', props.webhookSecretName);
   }
 
   grantApiKeyRead(fn: lambda.Function): void {
     this.apiKey.grantRead(fn);
-    fn.addEnvironment(env.stripeApiKeySecretName, this.props.apiKeySecretName);
+    fn.addEnvironment(env.stripeApiKeySecretName, this.apiKeySecretName);
   }
 
   grantWebhookSecretsRead(fn: lambda.Function): void {
     this.webhookSecrets.grantRead(fn);
-    fn.addEnvironment(env.stripeWebhookSecretsSecretName, this.props.webhookSecretName);
+    fn.addEnvironment(env.stripeWebhookSecretsSecretName, this.webhookSecretName);
   }
 }

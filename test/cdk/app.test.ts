@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { StackConfigError } from '../../lib/config.js';
+import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
+import { buildApp, exampleContext } from './support/synth.js';
+
+const requiredKeys = ['stage', 'alertEmail', 'stripeApiKeySecretName', 'stripeWebhookSecretName', 'logRetentionDays'];
+
+const withContext = (changes: Record<string, unknown>): Record<string, unknown> => {
+  const context = { ...exampleContext(), ...changes };
+  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete context[key];
+  return context;
+};
+
+describe('context', () => {
+  it.each(requiredKeys)('a missing "%s" stops the synth with an error naming it', (key) => {
+    // Act
+    const synth = () => buildApp({ context: withContext({ [key]: undefined }) });
+
+    // Assess
+    expect(synth).toThrow(StackConfigError);
+    expect(synth).toThrow(`Missing CDK context value "${key}"`);
+  });
+
+  it.each([
+    ['stage', 'Prod_1'],
+    ['alertEmail', 'not-an-address'],
+    ['stripeApiKeySecretName', 'has spaces'],
+    ['logRetentionDays', 42],
+    ['alertHttpsUrl', 'http://plain.example/page'],
+  ])('an invalid "%s" (%j) stops the synth with an error naming it', (key, value) => {
+    // Act
+    const synth = () => buildApp({ context: withContext({ [key]: value }) });
+
+    // Assess
+    expect(synth).toThrow(`Invalid CDK context value "${key}"`);
+  });
+
+  it('accepts values given on the command line, which arrive as strings (-c logRetentionDays=30)', () => {
+    // Act
+    const { stack } = buildApp({ context: withContext({ logRetentionDays: '30', stage: 'prod' }) });
+
+    // Assess
+    expect(stack.stackName).toBe('DistrictPayouts-prod');
+  });
+});
+
+describe('synth as `npm run synth` does it: functions bundled, CDK template checks and cdk-nag', () => {
+  let app: App;
+  let stack: DistrictPayoutsStack;
+  let assembly: CloudAssembly | undefined;
+  let synthError: unknown;
+
+  beforeAll(() => {
+    // Prepare
+    ({ app, stack } = buildApp({ bundle: true, builtinValidation: true }));
+
+    // Act
+    try {
+      assembly = app.synth();
+    } catch (error) {
+      synthError = error;
+    }
+  });
+
+  it('succeeds (a validation plugin finding would fail it)', () => {
+    // Assess
+    expect(synthError).toBeUndefined();
+    const report = JSON.parse(readFileSync(join(assembly?.directory ?? '', 'validation-report.json'), 'utf8')) as {
+      pluginReports: { violations?: unknown[] }[];
+    };
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
+  });
+
+  it('leaves cdk-nag AwsSolutions no unacknowledged finding, error or warning', () => {
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(app);
+
+    // Assess
+    const findings = report.violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('every acknowledged rule carries its reason', () => {
+    // Act
+    const acknowledgements = app.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+
+    // Assess
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [rule, reason] of acknowledgements) {
+      expect(rule).toMatch(/AwsSolutions-[A-Z]+\d+/);
+      expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+
+  it('bundles every function as minified ESM with a source map, able to require() CommonJS dependencies', () => {
+    // Act
+    const template = assembly?.getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>;
+    };
+    const codeDirectories = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+      .map((resource) =>
+        join(assembly?.directory ?? '', `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`),
+      );
+
+    // Assess
+    expect(codeDirectories).toHaveLength(7);
+    for (const directory of codeDirectories) {
+      const code = readFileSync(join(directory, 'index.mjs'), 'utf8');
+      expect(code.startsWith("import { createRequire } from 'node:module';const require = createRequire(")).toBe(true);
+      expect(code).toContain('//# sourceMappingURL=index.mjs.map');
+      expect(existsSync(join(directory, 'index.mjs.map'))).toBe(true);
+      expect(code.split('\n').length).toBeLessThan(Math.max(10, code.length / 500));
+    }
+  });
+});

@@ -1,0 +1,287 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { webhookConfig } from '../../functions/commons/config.js';
+import {
+  markPaidWorkerConfig,
+  revenueShareWorkerConfig,
+  transferWorkerConfig,
+} from '../../functions/commons/worker-config.js';
+import { platformApiConfig } from '../../functions/platform-api/config.js';
+import type { FunctionName } from '../../lib/api-routes.js';
+import { reservedConcurrency } from '../../lib/constructs/payout-functions.js';
+import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
+import { env } from '../../lib/environment.js';
+import { accessOf, actionsOf, resourcesOf, roleStatements } from './support/iam.js';
+import { exampleContext, logicalIdOf, synthesize } from './support/synth.js';
+
+let stack: DistrictPayoutsStack;
+let template: Template;
+
+beforeAll(() => {
+  // Prepare
+  ({ stack, template } = synthesize());
+});
+
+const functionNames: FunctionName[] = [
+  'stripe-webhook',
+  'revenue-share',
+  'transfer',
+  'mark-paid',
+  'financial-alert',
+  'platform-api',
+  'resync',
+];
+
+const functionProperties = (fn: FunctionName): Record<string, unknown> =>
+  template.toJSON().Resources[logicalIdOf(stack, stack.functions.all[fn])].Properties;
+
+const environmentOf = (fn: FunctionName): Record<string, unknown> =>
+  (functionProperties(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+
+/** What each function may touch: the product's design, written down once. */
+const intendedAccess: Record<FunctionName, string[]> = {
+  'stripe-webhook': [
+    'queue:alerts:send',
+    'queue:revenueShare:send',
+    'secret:webhookSecrets:read',
+    'table:webhookAuditLog:readWrite',
+  ],
+  'revenue-share': [
+    'queue:alerts:send',
+    'queue:revenueShare:consume',
+    'queue:transfer:send',
+    'table:districts:read',
+    'table:revenueShares:readWrite',
+    'table:webhookAuditLog:readWrite',
+  ],
+  transfer: [
+    'queue:alerts:send',
+    'queue:markPaid:send',
+    'queue:transfer:consume',
+    'secret:apiKey:read',
+    'table:districts:read',
+    'table:revenueShares:readWrite',
+  ],
+  'mark-paid': [
+    'queue:alerts:send',
+    'queue:markPaid:consume',
+    'secret:apiKey:read',
+    'table:districts:read',
+    'table:revenueShares:readWrite',
+  ],
+  'financial-alert': ['queue:alerts:consume'],
+  'platform-api': [
+    'queue:markPaid:send',
+    'queue:transfer:send',
+    'table:districts:readWrite',
+    'table:revenueShares:readWrite',
+    'table:webhookAuditLog:read',
+  ],
+  resync: ['queue:alerts:send', 'queue:revenueShare:send', 'secret:apiKey:read', 'table:webhookAuditLog:readWrite'],
+};
+
+describe('every function', () => {
+  const newestNodeRuntime = Runtime.ALL.filter((runtime) => runtime.family === RuntimeFamily.NODEJS)
+    .map((runtime) => runtime.name)
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+    .at(-1);
+
+  it.each(functionNames)('%s runs the newest Node.js runtime on ARM64 with X-Ray tracing', (fn) => {
+    // Assess
+    expect(functionProperties(fn)).toMatchObject({
+      Runtime: newestNodeRuntime,
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+    });
+  });
+
+  it.each(functionNames)('%s logs to its own log group, kept as long as the context says', (fn) => {
+    // Act
+    const logGroupRef = (functionProperties(fn).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+
+    // Assess
+    expect(logGroupRef).toBe(logicalIdOf(stack, stack.functions.all[fn].logGroup));
+    expect(template.toJSON().Resources[logGroupRef].Properties.RetentionInDays).toBe(exampleContext().logRetentionDays);
+  });
+
+  it.each(functionNames)('%s has a timeout and memory chosen for it', (fn) => {
+    // Assess
+    const properties = functionProperties(fn);
+    expect(properties.Timeout).toBeGreaterThan(3);
+    expect(properties.MemorySize).toBeGreaterThanOrEqual(256);
+  });
+
+  it.each(functionNames)('%s reports its name to Powertools and maps stack traces to the TypeScript', (fn) => {
+    // Assess
+    expect(environmentOf(fn)).toMatchObject({
+      [env.powertoolsServiceName]: fn,
+      [env.powertoolsMetricsNamespace]: 'DistrictPayouts',
+      [env.nodeOptions]: '--enable-source-maps',
+    });
+  });
+});
+
+describe('concurrency where money moves', () => {
+  it.each(Object.entries(reservedConcurrency))(
+    '%s has reserved concurrency %i and its queue pollers never exceed it',
+    (fn, limit) => {
+      // Act
+      const properties = functionProperties(fn as FunctionName);
+      const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find(
+        (candidate) =>
+          candidate.Properties.FunctionName.Ref === logicalIdOf(stack, stack.functions.all[fn as FunctionName]),
+      );
+
+      // Assess
+      expect(properties.ReservedConcurrentExecutions).toBe(limit);
+      expect(mapping?.Properties.ScalingConfig).toEqual({ MaximumConcurrency: limit });
+    },
+  );
+});
+
+describe('environment set by the grants', () => {
+  const table = (key: 'auditLog' | 'ledger' | 'districts') => ({ Ref: logicalIdOf(stack, stack.tables[key].table) });
+  const queue = (key: 'revenueShare' | 'transfer' | 'markPaid' | 'alerts') => ({
+    Ref: logicalIdOf(stack, stack.queues[key].queue),
+  });
+  const secrets = () => exampleContext();
+
+  it('stripe-webhook is told its table, queues and the webhook secret name', () => {
+    // Assess
+    expect(environmentOf('stripe-webhook')).toMatchObject({
+      [env.auditTable]: table('auditLog'),
+      [env.processEventQueueUrl]: queue('revenueShare'),
+      [env.alertsQueueUrl]: queue('alerts'),
+      [env.stripeWebhookSecretsSecretName]: secrets().stripeWebhookSecretName,
+    });
+  });
+
+  it('transfer is told the ledger, districts, mark-paid and alerts queues and the API key secret name', () => {
+    // Assess
+    expect(environmentOf('transfer')).toMatchObject({
+      [env.revenueSharesTable]: table('ledger'),
+      [env.districtsTable]: table('districts'),
+      [env.markPaidQueueUrl]: queue('markPaid'),
+      [env.alertsQueueUrl]: queue('alerts'),
+      [env.stripeApiKeySecretName]: secrets().stripeApiKeySecretName,
+    });
+  });
+
+  it.each(functionNames)('%s is told of exactly the resources it may touch', (fn) => {
+    // Act
+    const names = Object.keys(environmentOf(fn)).filter(
+      (name) => ![env.powertoolsServiceName, env.powertoolsMetricsNamespace, env.nodeOptions].includes(name as never),
+    );
+
+    // Assess
+    const envNameOf: Record<string, string> = {
+      'table:webhookAuditLog': env.auditTable,
+      'table:revenueShares': env.revenueSharesTable,
+      'table:districts': env.districtsTable,
+      'queue:revenueShare': env.processEventQueueUrl,
+      'queue:transfer': env.transferQueueUrl,
+      'queue:markPaid': env.markPaidQueueUrl,
+      'queue:alerts': env.alertsQueueUrl,
+      'secret:apiKey': env.stripeApiKeySecretName,
+      'secret:webhookSecrets': env.stripeWebhookSecretsSecretName,
+    };
+    const expected = intendedAccess[fn]
+      .filter((access) => !access.endsWith(':consume'))
+      .map((access) => envNameOf[access.split(':').slice(0, 2).join(':')]);
+    expect(names.sort()).toEqual([...new Set(expected)].sort());
+  });
+
+  it.each([
+    ['stripe-webhook', webhookConfig],
+    ['revenue-share', revenueShareWorkerConfig],
+    ['transfer', transferWorkerConfig],
+    ['mark-paid', markPaidWorkerConfig],
+    ['platform-api', platformApiConfig],
+  ] as const)("satisfies %s's own configuration reader (no missing variable at cold start)", (fn, readConfig) => {
+    // Act
+    const deployedEnvironment = Object.fromEntries(
+      Object.entries(environmentOf(fn)).map(([name, value]) => [name, JSON.stringify(value)]),
+    );
+
+    // Assess
+    expect(() => readConfig(deployedEnvironment)).not.toThrow();
+  });
+});
+
+describe('IAM: each function may touch only its own tables, queues and secrets', () => {
+  it.each(functionNames)('%s has exactly its intended access', (fn) => {
+    // Assess
+    expect(accessOf(template, stack, fn)).toEqual([...intendedAccess[fn]].sort());
+  });
+
+  it('financial-alert has no DynamoDB access at all', () => {
+    // Act
+    const actions = roleStatements(template, stack, 'financial-alert').flatMap(actionsOf);
+
+    // Assess
+    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('transfer cannot write (or read) the webhook audit log', () => {
+    // Assess
+    expect(
+      accessOf(template, stack, 'transfer').filter((access) => access.startsWith('table:webhookAuditLog')),
+    ).toEqual([]);
+  });
+
+  it('only transfer, mark-paid and resync can read the Stripe API key; only stripe-webhook the signing secrets', () => {
+    // Act
+    const readers = (secret: string) =>
+      functionNames.filter((fn) => accessOf(template, stack, fn).includes(`secret:${secret}:read`));
+
+    // Assess
+    expect(readers('apiKey')).toEqual(['transfer', 'mark-paid', 'resync']);
+    expect(readers('webhookSecrets')).toEqual(['stripe-webhook']);
+  });
+
+  it.each(functionNames)('%s has no wildcard on DynamoDB, SQS or Secrets Manager; "*" only for X-Ray', (fn) => {
+    // Act
+    const statements = roleStatements(template, stack, fn);
+
+    // Assess
+    for (const statement of statements) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of actionsOf(statement)) expect(action).not.toMatch(/\*/);
+      const resources = resourcesOf(statement);
+      if (resources.includes('*')) {
+        expect(actionsOf(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        continue;
+      }
+      for (const resource of resources) expect(JSON.stringify(resource)).not.toContain('*');
+    }
+  });
+
+  it.each(functionNames)('%s writes only its own log group and carries no managed policy', (fn) => {
+    // Act
+    const logStatements = roleStatements(template, stack, fn).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('logs:')),
+    );
+    const roleLogicalId = (functionProperties(fn).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
+
+    // Assess
+    expect(logStatements.flatMap(resourcesOf)).toEqual([
+      { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.all[fn].logGroup), 'Arn'] },
+    ]);
+    expect(template.toJSON().Resources[roleLogicalId].Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('a function that reads a table may query each of its indexes, by name', () => {
+    // Act
+    const queryResources = roleStatements(template, stack, 'platform-api')
+      .filter((statement) => actionsOf(statement).includes('dynamodb:Query'))
+      .flatMap(resourcesOf)
+      .map((resource) => JSON.stringify(resource));
+
+    // Assess
+    for (const index of ['byStatusCreatedAt', 'byDistrictCreatedAt', 'byPayoutStatusCreatedAt']) {
+      expect(queryResources.some((resource) => resource.includes(`/index/${index}"`))).toBe(true);
+    }
+  });
+});
