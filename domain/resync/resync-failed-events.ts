@@ -51,13 +51,21 @@ export interface ResyncDeps {
   alerts: AlertSink;
   clock: Clock;
   log: DiagnosticLog;
+  /** No replay starts after this instant (the caller's own timeout); the rest are reported as not attempted. */
+  deadline?: Date;
 }
+
+export const NOT_ATTEMPTED = 'not attempted: this request ran out of time; run resync again';
 
 export async function resyncFailedEvents(request: ResyncRequest, deps: ResyncDeps): Promise<ResyncResult> {
   const { candidates, skipped, more } = await selectFailedEvents(request.selection, deps.auditLog);
   const replays = request.dryRun
     ? candidates.map((record): ResyncItem => ({ ...identify(record), outcome: 'would_replay' }))
-    : await mapConcurrently(candidates, RESYNC_CONCURRENCY, (record) => replay(record, deps));
+    : await mapConcurrently(candidates, RESYNC_CONCURRENCY, (record) =>
+        deps.deadline && deps.clock.now() >= deps.deadline
+          ? Promise.resolve<ResyncItem>({ ...identify(record), outcome: 'skipped', error: NOT_ATTEMPTED })
+          : replay(record, deps),
+      );
   const items = [...replays, ...skipped];
   const count = (outcome: ResyncOutcome) => items.filter((item) => item.outcome === outcome).length;
   return {
@@ -66,7 +74,7 @@ export async function resyncFailedEvents(request: ResyncRequest, deps: ResyncDep
     stillFailing: count('still_failing'),
     skipped: count('skipped'),
     wouldReplay: count('would_replay'),
-    more,
+    more: more || items.some((item) => item.error === NOT_ATTEMPTED),
     items,
   };
 }

@@ -20,6 +20,11 @@ import { INTERNAL_ERROR_BODY, platformErrorResponse } from '../platform-api/plat
 
 export const RESYNC_ROUTE = { method: 'POST', resource: '/platform/resync' } as const;
 
+/** API Gateway gives up after 29 s: no replay starts after 20 s, so the answer (and its counts) gets back. */
+export const API_GATEWAY_BUDGET_MS = 20_000;
+/** Time kept back from the Lambda timeout (at most a third of it) for the replays already started and the answer. */
+const SAFETY_MARGIN_MS = 15_000;
+
 /** The event source of one invocation, built from the Stripe API key the secret middleware put on the context. */
 export type EventSourceForContext = (context: Context) => EventSource;
 
@@ -42,9 +47,13 @@ const isProxyEvent = (event: ResyncEvent): event is APIGatewayProxyEvent =>
 export function createResyncHandler({ observability, stripeApiKey, events, ...deps }: ResyncHandlerDeps) {
   const { logger } = observability;
 
-  const run = async (body: unknown, context: Context): Promise<ResyncResult> => {
-    const request = parseResyncRequest(body, deps.clock.now());
-    const result = await resyncFailedEvents(request, { ...deps, events: events(context), log: logger });
+  const run = async (body: unknown, context: Context, budgetMs: number): Promise<ResyncResult> => {
+    const now = deps.clock.now();
+    const request = parseResyncRequest(body, now);
+    const remaining = context.getRemainingTimeInMillis();
+    const budget = Math.min(budgetMs, remaining - Math.min(SAFETY_MARGIN_MS, remaining / 3));
+    const deadline = new Date(now.getTime() + budget);
+    const result = await resyncFailedEvents(request, { ...deps, events: events(context), log: logger, deadline });
     const { items: _items, ...counts } = result;
     logger.info('Re-sync finished', { ...counts, selection: request.selection.kind });
     return result;
@@ -52,11 +61,11 @@ export function createResyncHandler({ observability, stripeApiKey, events, ...de
 
   const answer = async (event: ResyncEvent, context: Context): Promise<ResyncResponse> => {
     try {
-      if (!isProxyEvent(event)) return await run(event, context);
+      if (!isProxyEvent(event)) return await run(event, context, Number.POSITIVE_INFINITY);
       if (event.httpMethod.toUpperCase() !== RESYNC_ROUTE.method || event.resource !== RESYNC_ROUTE.resource) {
         return jsonResponse(404, { error: `no route ${event.httpMethod} ${event.resource}` });
       }
-      return jsonResponse(200, await run(readJsonBody(event), context));
+      return jsonResponse(200, await run(readJsonBody(event), context, API_GATEWAY_BUDGET_MS));
     } catch (error) {
       const response = platformErrorResponse(error);
       if (!response) throw error;

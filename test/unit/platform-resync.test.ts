@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditRecord, FinancialAlert, ProcessEventMessage } from '../../domain/model.js';
 import type { AuditLog, ClaimOutcome, MessageQueue } from '../../domain/ports.js';
 import type { EventSource } from '../../domain/resync/event-source.js';
-import { type ResyncDeps, resyncFailedEvents } from '../../domain/resync/resync-failed-events.js';
+import { NOT_ATTEMPTED, type ResyncDeps, resyncFailedEvents } from '../../domain/resync/resync-failed-events.js';
 
 /**
  * Re-sync paths that the real local services cannot easily produce (an audit row without its raw event, Stripe
@@ -139,5 +139,25 @@ describe('resyncFailedEvents', () => {
     expect(result).toMatchObject({ replayed: 5, more: true });
     expect(result.items.map((item) => item.stripeEventId)).toEqual(['evt_0', 'evt_1', 'evt_2', 'evt_3', 'evt_4']);
     expect(sent.map((message) => message.stripeEventId).sort()).toEqual(['evt_0', 'evt_1', 'evt_2', 'evt_3', 'evt_4']);
+  });
+
+  it('starts no replay after its deadline: the rest are reported as not attempted, with more to do', async () => {
+    // Prepare
+    const records = [failedRecord('evt_late1'), failedRecord('evt_late2')];
+    const { deps, rows, sent } = fakes(records, {
+      stripe: { evt_late1: rawEvent('evt_late1'), evt_late2: rawEvent('evt_late2') },
+    });
+
+    // Act
+    const result = await resyncFailedEvents(
+      { selection: { kind: 'ids', stripeEventIds: ['evt_late1', 'evt_late2'] }, dryRun: false },
+      { ...deps, deadline: NOW },
+    );
+
+    // Assess
+    expect(result).toMatchObject({ replayed: 0, skipped: 2, more: true });
+    expect(result.items.map((item) => item.error)).toEqual([NOT_ATTEMPTED, NOT_ATTEMPTED]);
+    expect(sent).toEqual([]);
+    expect(rows.get('evt_late1')?.status).toBe('FAILED');
   });
 });
