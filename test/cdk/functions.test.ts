@@ -8,6 +8,7 @@ import {
   transferWorkerConfig,
 } from '../../functions/commons/worker-config.js';
 import { platformApiConfig } from '../../functions/platform-api/config.js';
+import { resyncConfig } from '../../functions/resync/config.js';
 import type { FunctionName } from '../../lib/api-routes.js';
 import { reservedConcurrency } from '../../lib/constructs/payout-functions.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
@@ -199,6 +200,7 @@ describe('environment set by the grants', () => {
     ['transfer', transferWorkerConfig],
     ['mark-paid', markPaidWorkerConfig],
     ['platform-api', platformApiConfig],
+    ['resync', resyncConfig],
   ] as const)("satisfies %s's own configuration reader (no missing variable at cold start)", (fn, readConfig) => {
     // Act
     const deployedEnvironment = Object.fromEntries(
