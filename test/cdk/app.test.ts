@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App } from 'aws-cdk-lib';
-import { Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionName } from '../../lib/api-routes.js';
 import { StackConfigError } from '../../lib/config.js';
+import { PayoutFunction } from '../../lib/constructs/payout-function.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
 import { buildApp, exampleContext } from './support/synth.js';
 
@@ -50,6 +53,26 @@ describe('context', () => {
   });
 });
 
+describe('function entries', () => {
+  it('a function whose entry file is missing stops the synth, naming the file to write', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Entries');
+
+    // Act
+    const define = () =>
+      new PayoutFunction(stack, 'Missing', {
+        name: 'not-written-yet' as FunctionName,
+        description: 'a function nobody has written',
+        timeout: Duration.seconds(5),
+        memorySize: 256,
+        logRetention: RetentionDays.ONE_WEEK,
+      });
+
+    // Assess
+    expect(define).toThrow('Function entry functions/not-written-yet/handler.ts is missing');
+  });
+});
+
 describe('synth as `npm run synth` does it: functions bundled, CDK template checks and cdk-nag', () => {
   let app: App;
   let stack: DistrictPayoutsStack;
@@ -86,6 +109,15 @@ describe('synth as `npm run synth` does it: functions bundled, CDK template chec
       violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
     );
     expect(findings).toEqual([]);
+  });
+
+  it('leaves no warning or error annotation on any construct', () => {
+    // Act
+    const annotations = Annotations.fromStack(stack);
+
+    // Assess
+    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+    expect(annotations.findError('*', Match.anyValue())).toEqual([]);
   });
 
   it('every acknowledged rule carries its reason', () => {
