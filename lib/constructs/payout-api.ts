@@ -7,11 +7,13 @@ import { Construct } from 'constructs';
 import { type ApiRoute, apiRoutes, type FunctionName } from '../api-routes.js';
 
 export const API_STAGE_NAME = 'v1';
-const API_GATEWAY_LOGS_POLICY =
-  'arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs';
 export const WEBHOOK_PATH = '/stripe/webhook';
 /** Stage-wide limits (requests per second, burst). Stripe's delivery rate is far below them. */
 export const API_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** The AWS-managed policy of API Gateway's account-level logging role, as cdk-nag names it. */
+const API_GATEWAY_LOGS_POLICY =
+  'arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs';
 
 export interface PayoutApiProps {
   readonly restApiName: string;
