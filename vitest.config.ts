@@ -25,6 +25,19 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          // Shared DynamoDB Local + SQS server for the scenarios that do not kill them; the others start their own.
+          globalSetup: ['test/support/global-setup.ts'],
+          // One scenario at a time: each loads the 2-core machine fully, and timeouts are part of what is tested.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
         test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
       },
     ],

@@ -9,13 +9,18 @@ import { STRIPE_API_VERSION } from '../../lib/environment.js';
 const MAX_NETWORK_RETRIES = 2;
 const TIMEOUT_MILLISECONDS = 10_000;
 
-export function createStripeClient(apiKey: string, baseUrl?: string): Stripe {
+export interface StripeClientOptions {
+  /** Per-request timeout (default 10 s). Fault tests shorten it so a stalled Stripe is given up on quickly. */
+  timeoutMilliseconds?: number;
+}
+
+export function createStripeClient(apiKey: string, baseUrl?: string, options: StripeClientOptions = {}): Stripe {
   const endpoint = baseUrl ? new URL(baseUrl) : undefined;
   const protocol = endpoint?.protocol === 'http:' ? 'http' : 'https';
   return new Stripe(apiKey, {
     apiVersion: STRIPE_API_VERSION,
     maxNetworkRetries: MAX_NETWORK_RETRIES,
-    timeout: TIMEOUT_MILLISECONDS,
+    timeout: options.timeoutMilliseconds ?? TIMEOUT_MILLISECONDS,
     ...(endpoint
       ? { host: endpoint.hostname, port: Number(endpoint.port || (protocol === 'http' ? 80 : 443)), protocol }
       : {}),
@@ -24,11 +29,11 @@ export function createStripeClient(apiKey: string, baseUrl?: string): Stripe {
 
 const clients = new Map<string, Stripe>();
 
-export function stripeClientFor(apiKey: string, baseUrl?: string): Stripe {
-  const cacheKey = `${baseUrl ?? ''}\n${apiKey}`;
+export function stripeClientFor(apiKey: string, baseUrl?: string, options: StripeClientOptions = {}): Stripe {
+  const cacheKey = `${baseUrl ?? ''}\n${options.timeoutMilliseconds ?? ''}\n${apiKey}`;
   let client = clients.get(cacheKey);
   if (!client) {
-    client = createStripeClient(apiKey, baseUrl);
+    client = createStripeClient(apiKey, baseUrl, options);
     clients.set(cacheKey, client);
   }
   return client;
