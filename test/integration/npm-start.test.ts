@@ -175,6 +175,56 @@ describe('npm start: the whole stack on one machine', () => {
     expect(reconcile.stdout).toContain(orphan.id);
   });
 
+  it('ops: districts put fixes the cause, resync pays the FAILED event once, retry and mark-paid of a PAID row are refused', async () => {
+    // Prepare: an invoice for a district not configured yet FAILS
+    const late = await invoice({ amount_paid: 2_000, metadata: { districtId: 'latecomer' } });
+    const delivery = await deliver(late);
+    await waitFor(async () => {
+      const failed = await ops('events', 'list', '--status', 'FAILED', '--json');
+      return failed.stdout.includes(delivery.event.id) ? true : undefined;
+    }, 'the FAILED event');
+    const account = (await (
+      await fetch(`${emulator}/v1/accounts`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk_test_emulator', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'type=express&country=US',
+      })
+    ).json()) as { id: string };
+    // Act
+    const put = await ops(
+      'districts',
+      'put',
+      'latecomer',
+      '--account',
+      account.id,
+      '--share-bps',
+      '2500',
+      '--currency',
+      'usd',
+      '--auto-transfer',
+    );
+    const resync = await ops('resync', '--json', '--wait', '30');
+    const row = await waitFor(async () => {
+      const listed = await ops('payouts', 'list', '--district', 'latecomer', '--status', 'PAID', '--json');
+      const items = JSON.parse(listed.stdout) as { invoiceId: string; revenueShareId: string; shareCents: number }[];
+      return items.find((item) => item.invoiceId === late.id);
+    }, 'the replayed event to be PAID');
+    const retry = await ops('payouts', 'retry', row.revenueShareId);
+    const markPaid = await ops('payouts', 'mark-paid', row.revenueShareId);
+    const transfers = (await (await fetch(`${emulator}/_emulator/transfers`)).json()) as {
+      data: { metadata: Record<string, string> }[];
+    };
+    // Assess
+    expect(put.code).toBe(0);
+    expect(resync.stdout).toContain(delivery.event.id);
+    expect(row.shareCents).toBe(500);
+    expect(retry.code).toBe(1);
+    expect(retry.stderr).toContain('409');
+    expect(markPaid.code).toBe(1);
+    expect(markPaid.stderr).toContain('409');
+    expect(transfers.data.filter((t) => t.metadata.revenueShareId === row.revenueShareId)).toHaveLength(1);
+  });
+
   it('Ctrl-C (SIGINT) stops every process it started and leaves nothing listening', async () => {
     // Prepare
     const pid = stack.child.pid as number;
