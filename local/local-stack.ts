@@ -24,6 +24,13 @@ export interface LocalStackOptions {
   /** DynamoDB Local data folder; unset = in memory. */
   dataDir?: string;
   log?: (line: string) => void;
+  /** Wraps each function's handler before it is served (e.g. to count or time invocations); unset = as loaded. */
+  wrapHandler?: (functionName: FunctionName, handler: unknown) => unknown;
+  /**
+   * Concurrent pollers per queue (default 1). Deployed, Lambda scales a queue's pollers up to the function's
+   * reserved concurrency; more pollers here let a local run approach that.
+   */
+  pollersPerQueue?: Partial<Record<QueueKey, number>>;
 }
 
 export interface LocalStack {
@@ -74,7 +81,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ]);
     configureEnvironment({ options, dynamodbLocal, sqsServer, stripe, tables, queueUrls });
 
-    const handlers = await loadHandlers();
+    const handlers = wrapHandlers(await loadHandlers(), options.wrapHandler);
     const gateway: LocalApiGateway = await startLocalApiGateway({
       port: options.port,
       targets: apiRoutes.map((route: ApiRoute) => ({
@@ -88,17 +95,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     for (const [queueKey, functionName] of Object.entries(queueConsumers) as [QueueKey, FunctionName][]) {
       const queue = queues[queueKey];
-      const poller: QueuePoller = startQueuePoller({
-        sqs,
-        queueUrl: queueUrls.queues[queueKey],
-        functionName,
-        handler: handlers[functionName] as SqsHandler,
-        batchSize: queue.batchSize,
-        timeoutSeconds: queue.consumerTimeoutSeconds,
-        retryDelaySeconds: options.retryDelaySeconds ?? 2,
-        onError: (error) => options.log?.(`[${functionName}] ${String(error)}`),
-      });
-      stoppers.push(() => poller.stop());
+      for (let i = 0; i < (options.pollersPerQueue?.[queueKey] ?? 1); i++) {
+        const poller: QueuePoller = startQueuePoller({
+          sqs,
+          queueUrl: queueUrls.queues[queueKey],
+          functionName,
+          handler: handlers[functionName] as SqsHandler,
+          batchSize: queue.batchSize,
+          timeoutSeconds: queue.consumerTimeoutSeconds,
+          retryDelaySeconds: options.retryDelaySeconds ?? 2,
+          onError: (error) => options.log?.(`[${functionName}] ${String(error)}`),
+        });
+        stoppers.push(() => poller.stop());
+      }
     }
 
     return {
@@ -146,6 +155,18 @@ function configureEnvironment(parts: {
     [env.stripeApiKey]: options.stripeApiKey ?? stripe?.apiKey ?? '',
     ...(stripe ? { [env.stripeApiBaseUrl]: stripe.url } : {}),
   });
+}
+
+function wrapHandlers(
+  handlers: Record<FunctionName, unknown>,
+  wrap: LocalStackOptions['wrapHandler'],
+): Record<FunctionName, unknown> {
+  if (!wrap) return handlers;
+  const wrapped = {} as Record<FunctionName, unknown>;
+  for (const [name, handler] of Object.entries(handlers) as [FunctionName, unknown][]) {
+    wrapped[name] = wrap(name, handler);
+  }
+  return wrapped;
 }
 
 async function loadHandlers(): Promise<Record<FunctionName, unknown>> {
