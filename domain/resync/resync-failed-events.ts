@@ -5,6 +5,14 @@
  * attempts + 1) -> route -> enqueue. The workers then do the rest with every money rule intact: an invoice that
  * already has its ledger row gets no second one, and a row gets at most one transfer.
  *
+ * Two kinds of RECEIVED row are stuck too, and re-sync takes them as well:
+ *   - an abandoned claim: never enqueued and its lease has expired. The delivery that claimed it died before
+ *     enqueueing, and a concurrent delivery was answered 200 duplicate, so Stripe will not retry it. It is replayed
+ *     like a FAILED event (the claim condition lets a lease-expired, never-enqueued row be re-claimed).
+ *   - a lost message: enqueued more than STUCK_MESSAGE_AFTER_MS ago and still not processed, so SQS gave up on its
+ *     message (the DLQ). The message is sent again (the worker reads the event from the audit row) and enqueuedAt
+ *     is refreshed, so the next re-sync waits as long again before sending another.
+ *
  * A replay is asynchronous: `replayed` means the event is back on the revenue-share queue. If its cause is not
  * fixed, the worker marks it FAILED again (and alerts), and the next re-sync shows it again.
  * A dry run only lists: no Stripe call, no write, no message.
@@ -12,13 +20,25 @@
 import type { AuditRecord, ProcessEventMessage } from '../model.js';
 import type { AlertSink, AuditLog, Clock, MessageQueue } from '../ports.js';
 import { buildAlert } from '../webhook/alert.js';
-import { type DiagnosticLog, receiveWebhookEvent } from '../webhook/receive-event.js';
+import { type DiagnosticLog, processEventDeduplicationId, receiveWebhookEvent } from '../webhook/receive-event.js';
 import { InvalidStripeEventError, parseStripeEvent, type WebhookEvent } from '../webhook/stripe-event.js';
 import { type EventSource, EventSourceError } from './event-source.js';
 import type { ResyncRequest, ResyncSelection } from './resync-request.js';
 
 /** Replays run a few at a time: quick enough for a request, gentle on Stripe's rate limit. */
 export const RESYNC_CONCURRENCY = 4;
+
+/**
+ * An enqueued event still RECEIVED after this long has lost its message: SQS gives up on it (to the DLQ) after
+ * maxReceiveCount x the visibility timeout, 5 x 180 s deployed.
+ */
+export const STUCK_MESSAGE_AFTER_MS = 60 * 60 * 1000;
+
+/** RECEIVED rows read per re-sync (oldest first) to find the stuck ones among those in flight. */
+export const RECEIVED_SCAN_LIMIT = 1_000;
+
+/** Why a RECEIVED row is re-synced (FAILED rows need no reason). */
+export type StuckKind = 'abandoned_claim' | 'message_lost';
 
 export type ResyncOutcome = 'replayed' | 'still_failing' | 'skipped' | 'would_replay';
 /** Where the replayed event came from: Stripe (`events.retrieve`) or the copy kept on the audit row. */
@@ -31,6 +51,8 @@ export interface ResyncItem {
   source?: EventOrigin;
   /** Why it was skipped or still fails. */
   error?: string;
+  /** Set when the event was RECEIVED and stuck, not FAILED. */
+  stuck?: StuckKind;
 }
 
 export interface ResyncResult {
@@ -58,14 +80,16 @@ export interface ResyncDeps {
 export const NOT_ATTEMPTED = 'not attempted: this request ran out of time; run resync again';
 
 export async function resyncFailedEvents(request: ResyncRequest, deps: ResyncDeps): Promise<ResyncResult> {
-  const { candidates, skipped, more } = await selectFailedEvents(request.selection, deps.auditLog);
+  const now = deps.clock.now();
+  const { candidates, skipped, more } = await selectEvents(request.selection, deps.auditLog, now);
   const replays = request.dryRun
-    ? candidates.map((record): ResyncItem => ({ ...identify(record), outcome: 'would_replay' }))
-    : await mapConcurrently(candidates, RESYNC_CONCURRENCY, (record) =>
-        deps.deadline && deps.clock.now() >= deps.deadline
-          ? Promise.resolve<ResyncItem>({ ...identify(record), outcome: 'skipped', error: NOT_ATTEMPTED })
-          : replay(record, deps),
-      );
+    ? candidates.map((record): ResyncItem => ({ ...identify(record, now), outcome: 'would_replay' }))
+    : await mapConcurrently(candidates, RESYNC_CONCURRENCY, (record) => {
+        if (deps.deadline && deps.clock.now() >= deps.deadline) {
+          return Promise.resolve<ResyncItem>({ ...identify(record, now), outcome: 'skipped', error: NOT_ATTEMPTED });
+        }
+        return stuckKind(record, now) === 'message_lost' ? sendAgain(record, deps) : replay(record, deps);
+      });
   const items = [...replays, ...skipped];
   const count = (outcome: ResyncOutcome) => items.filter((item) => item.outcome === outcome).length;
   return {
@@ -85,27 +109,80 @@ interface Selection {
   more: boolean;
 }
 
-async function selectFailedEvents(selection: ResyncSelection, auditLog: AuditLog): Promise<Selection> {
+/** A RECEIVED row that nothing will move on any more, or undefined (FAILED, done, or still in flight). */
+export function stuckKind(record: AuditRecord, now: Date): StuckKind | undefined {
+  if (record.status !== 'RECEIVED') return undefined;
+  if (record.enqueuedAt === undefined) {
+    const leaseExpired = record.leaseExpiresAt !== undefined && record.leaseExpiresAt < now.toISOString();
+    return leaseExpired ? 'abandoned_claim' : undefined;
+  }
+  return Date.parse(record.enqueuedAt) <= now.getTime() - STUCK_MESSAGE_AFTER_MS ? 'message_lost' : undefined;
+}
+
+const isCandidate = (record: AuditRecord, now: Date): boolean =>
+  record.status === 'FAILED' || stuckKind(record, now) !== undefined;
+
+async function selectEvents(selection: ResyncSelection, auditLog: AuditLog, now: Date): Promise<Selection> {
   if (selection.kind === 'since') {
-    const records = await auditLog.listByStatus('FAILED', selection.since, selection.limit + 1);
-    // The index is eventually consistent: trust only rows that are still FAILED when read.
-    const failed = records.filter((record) => record.status === 'FAILED');
-    return { candidates: failed.slice(0, selection.limit), skipped: [], more: records.length > selection.limit };
+    const [failed, received] = await Promise.all([
+      auditLog.listByStatus('FAILED', selection.since, selection.limit + 1),
+      auditLog.listByStatus('RECEIVED', selection.since, RECEIVED_SCAN_LIMIT),
+    ]);
+    // The index is eventually consistent: trust only rows that are still FAILED (or stuck) as read.
+    const candidates = [...failed, ...received]
+      .filter((record) => isCandidate(record, now))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return {
+      candidates: candidates.slice(0, selection.limit),
+      skipped: [],
+      more:
+        candidates.length > selection.limit ||
+        failed.length > selection.limit ||
+        received.length >= RECEIVED_SCAN_LIMIT,
+    };
   }
   const candidates: AuditRecord[] = [];
   const skipped: ResyncItem[] = [];
   for (const stripeEventId of selection.stripeEventIds) {
     const record = await auditLog.get(stripeEventId);
     if (!record) skipped.push({ stripeEventId, outcome: 'skipped', error: 'no such event in the audit log' });
-    else if (record.status !== 'FAILED') {
-      skipped.push({ ...identify(record), outcome: 'skipped', error: `event is ${record.status}, not FAILED` });
+    else if (!isCandidate(record, now)) {
+      const why = record.status === 'RECEIVED' ? 'RECEIVED and still in flight' : `${record.status}, not FAILED`;
+      skipped.push({ ...identify(record, now), outcome: 'skipped', error: `event is ${why}` });
     } else candidates.push(record);
   }
   return { candidates, skipped, more: false };
 }
 
+/**
+ * A lost message: send the event's message again with a deduplication id of its own (the first one may still be
+ * inside FIFO's five-minute window), then refresh enqueuedAt. The worker reads the event from the audit row.
+ */
+async function sendAgain(record: AuditRecord, deps: ResyncDeps): Promise<ResyncItem> {
+  const now = deps.clock.now();
+  const item = identify(record, now);
+  try {
+    await deps.processEventQueue.send(
+      { stripeEventId: record.stripeEventId, eventType: record.eventType },
+      {
+        deduplicationId: `${processEventDeduplicationId(record.stripeEventId, record.attempts)}#resync-${now.getTime()}`,
+        groupId: record.stripeEventId,
+      },
+    );
+  } catch (error) {
+    return await stillFailing(item, `could not enqueue the event again: ${describe(error)}`, false, deps);
+  }
+  try {
+    await deps.auditLog.markEnqueued(record.stripeEventId, now);
+  } catch (error) {
+    // The message is on its queue: the worker will process it. The next re-sync may send another (harmless).
+    deps.log.warn('Event enqueued again, but enqueuedAt could not be refreshed', { ...item, error: describe(error) });
+  }
+  return { ...item, outcome: 'replayed', source: 'audit_log' };
+}
+
 async function replay(record: AuditRecord, deps: ResyncDeps): Promise<ResyncItem> {
-  const item = identify(record);
+  const item = identify(record, deps.clock.now());
   let fetched: { event: WebhookEvent; source: EventOrigin };
   try {
     fetched = await fetchAgain(record, deps.events);
@@ -178,12 +255,12 @@ async function stillFailing(
   return { ...item, outcome: 'still_failing', error };
 }
 
-type ItemIdentity = Pick<ResyncItem, 'stripeEventId' | 'eventType'>;
+type ItemIdentity = Pick<ResyncItem, 'stripeEventId' | 'eventType' | 'stuck'>;
 
-const identify = (record: AuditRecord): ItemIdentity => ({
-  stripeEventId: record.stripeEventId,
-  eventType: record.eventType,
-});
+function identify(record: AuditRecord, now: Date): ItemIdentity {
+  const stuck = stuckKind(record, now);
+  return { stripeEventId: record.stripeEventId, eventType: record.eventType, ...(stuck ? { stuck } : {}) };
+}
 
 /** `worker` over `items`, at most `limit` at a time; results in the order of `items`. */
 async function mapConcurrently<T, R>(

@@ -1,7 +1,8 @@
 /**
  * What a re-sync is asked to do: `{ "since"?: ISO-8601, "dryRun"?: boolean, "stripeEventIds"?: ["evt_..."],
  * "limit"?: 1..100 }`. Either a time (every FAILED event created since then, default the last 30 days, at most
- * `limit` of them, oldest first) or a list of event ids; not both.
+ * `limit` of them, oldest first; stuck RECEIVED events too, see resync-failed-events.ts) or a list of event ids;
+ * not both.
  */
 import { InvalidRequestError } from '../platform/errors.js';
 import {

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import Stripe from 'stripe';
 import { DynamoDbAuditLog } from '../../../adapters/dynamodb/audit-log.js';
 import { DynamoDbDistrictStore } from '../../../adapters/dynamodb/districts.js';
@@ -79,11 +79,15 @@ export interface FaultStackOptions {
   leaseSeconds?: number;
   /** Wraps the transfer worker's ledger (e.g. to kill the worker around recordTransfer). */
   wrapTransferLedger?: (ledger: LedgerStore) => LedgerStore;
+  /** Wraps a queue consumer as its event source invokes it. */
+  wrapConsumer?: (key: QueueKey, handler: QueueConsumer) => QueueConsumer;
   /** The financial-alert function's observability (a scenario that reads its log lines passes its own). */
   alertObservability?: Observability;
   /** Where the webhook's alert sink writes an alert it could not deliver. */
   undeliveredAlertLog?: ErrorLog;
 }
+
+export type QueueConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export interface DeliveryAnswer {
   statusCode: number;
@@ -223,7 +227,7 @@ export class FaultStack {
             sqs: this.functions.sqs,
             queueUrl: this.queueUrls.queues[key],
             functionName: key,
-            handler: this.consumers[key],
+            handler: this.options.wrapConsumer?.(key, this.consumers[key]) ?? this.consumers[key],
             batchSize: queues[key].batchSize,
             timeoutSeconds: queues[key].consumerTimeoutSeconds,
             retryDelaySeconds: this.options.retryDelaySeconds ?? 1,
@@ -370,3 +374,12 @@ function sqsClient(endpoint: string): SQSClient {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` until it holds; throws after `timeoutMs`. */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
