@@ -8,7 +8,7 @@ import { type StripeFaultProxy, startStripeFaultProxy } from './support/stripe-f
 
 /** The workers' Stripe client gives up after this (deployed: 10 s); held requests wait longer. */
 const STRIPE_TIMEOUT_MS = 800;
-const EVENTS = envCount('FAULTS_STRIPE_EVENTS', 200);
+const EVENTS = envCount('FAULTS_STRIPE_EVENTS', 100);
 
 describe('Stripe failing 30% of requests with 500 and holding others past the client timeout', () => {
   let emulator: StripeEmulator;

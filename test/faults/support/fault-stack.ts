@@ -56,8 +56,10 @@ const WORK_QUEUES = ['revenueShare', 'transfer', 'markPaid'] as const satisfies 
 
 export interface FaultStackOptions {
   label: string;
-  /** DynamoDB as the functions reach it, and as the scenario inspects it (default: the same). */
+  /** DynamoDB as the functions reach it (a proxy, when the scenario cuts it). */
   dynamodbEndpoint: string;
+  /** DynamoDB itself, for provisioning and inspection (default: dynamodbEndpoint). */
+  dynamodbServerEndpoint?: string;
   /** SQS as the functions and the event sources reach it (a proxy, when the scenario cuts it). */
   sqsEndpoint: string;
   /** The SQS server itself, for provisioning and queue depths (default: sqsEndpoint). */
@@ -77,10 +79,10 @@ export interface FaultStackOptions {
   visibilityTimeoutSeconds?: number;
   /** The webhook's claim lease (deployed: 60 s). */
   leaseSeconds?: number;
+  /** Sees the functions' DynamoDB client once it is built (e.g. to add a middleware that crashes a request). */
+  instrumentDynamoDb?: (client: DynamoDBClient) => void;
   /** Wraps the transfer worker's ledger (e.g. to kill the worker around recordTransfer). */
   wrapTransferLedger?: (ledger: LedgerStore) => LedgerStore;
-  /** Wraps a queue consumer as its event source invokes it. */
-  wrapConsumer?: (key: QueueKey, handler: QueueConsumer) => QueueConsumer;
   /** The financial-alert function's observability (a scenario that reads its log lines passes its own). */
   alertObservability?: Observability;
   /** Where the webhook's alert sink writes an alert it could not deliver. */
@@ -117,8 +119,11 @@ export class FaultStack {
     this.tables = resources.tables;
     this.queueUrls = resources.queueUrls;
     this.admin = resources.admin;
+    const functionsDynamoDb = dynamoDbClient(options.dynamodbEndpoint);
+    options.instrumentDynamoDb?.(functionsDynamoDb);
     this.functions = {
-      documents: documentClient(options.dynamodbEndpoint),
+      // As functions/commons/clients.ts builds it.
+      documents: DynamoDBDocumentClient.from(functionsDynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
       sqs: sqsClient(options.sqsEndpoint),
     };
     this.stripe = new Stripe(options.emulator.apiKey, {
@@ -197,7 +202,7 @@ export class FaultStack {
   }
 
   static async start(options: FaultStackOptions): Promise<FaultStack> {
-    const dynamodb = dynamoDbClient(options.dynamodbEndpoint);
+    const dynamodb = dynamoDbClient(options.dynamodbServerEndpoint ?? options.dynamodbEndpoint);
     const admin = {
       documents: DynamoDBDocumentClient.from(dynamodb),
       sqs: sqsClient(options.sqsServerEndpoint ?? options.sqsEndpoint),
@@ -227,7 +232,7 @@ export class FaultStack {
             sqs: this.functions.sqs,
             queueUrl: this.queueUrls.queues[key],
             functionName: key,
-            handler: this.options.wrapConsumer?.(key, this.consumers[key]) ?? this.consumers[key],
+            handler: this.consumers[key],
             batchSize: queues[key].batchSize,
             timeoutSeconds: queues[key].consumerTimeoutSeconds,
             retryDelaySeconds: this.options.retryDelaySeconds ?? 1,
@@ -251,6 +256,16 @@ export class FaultStack {
     const request = signedWebhookEvent(JSON.stringify(event), { secret: WEBHOOK_SECRET });
     const response: APIGatewayProxyResult = await this.webhook(request, lambdaContext('stripe-webhook', 10));
     return { statusCode: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
+  }
+
+  /** Waits until every claim that was never enqueued has an expired lease (so re-sync may take it over). */
+  async claimLeasesExpired(): Promise<void> {
+    const leases = (await this.auditRows())
+      .filter((row) => row.status === 'RECEIVED' && row.enqueuedAt === undefined)
+      .map((row) => Date.parse(String(row.leaseExpiresAt)))
+      .filter((expiresAt) => Number.isFinite(expiresAt));
+    const wait = Math.max(0, ...leases) - Date.now();
+    if (wait > 0) await sleep(wait + 100);
   }
 
   /**
@@ -340,7 +355,7 @@ export class FaultStack {
   async drained(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let emptyPolls = 0;
-    while (emptyPolls < 3) {
+    while (emptyPolls < 2) {
       if (Date.now() > deadline) {
         throw new Error(`work queues not drained within ${timeoutMs} ms: ${JSON.stringify(await this.depths())}`);
       }
@@ -363,11 +378,6 @@ export class FaultStack {
 
 const dynamoDbClient = (endpoint: string) =>
   new DynamoDBClient({ endpoint, region: REGION, credentials, requestHandler });
-
-/** As functions/commons/clients.ts builds it. */
-function documentClient(endpoint: string): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(dynamoDbClient(endpoint), { marshallOptions: { removeUndefinedValues: true } });
-}
 
 function sqsClient(endpoint: string): SQSClient {
   return new SQSClient({ endpoint, region: REGION, credentials, requestHandler, useQueueUrlAsEndpoint: false });
