@@ -41,6 +41,10 @@ export function printTables(results: BenchResults): void {
       `   p99 ratios: ack/floor ${results.ack_vs_floor_p99}, ack/powertools ${results.ack_vs_powertools_p99}, ` +
         `ack/inline ${results.ack_vs_inline_p99}`,
     );
+    console.log(
+      `   p50 ratios: ack/floor ${results.ack_vs_floor_p50}, ack/powertools ${results.ack_vs_powertools_p50}, ` +
+        `ack/inline ${results.ack_vs_inline_p50}; serial p50 ack/floor ${results.ack_vs_floor_serial_p50}`,
+    );
   }
 
   const e2e = details.e2e;
