@@ -13,6 +13,14 @@ export class PayloadTooLargeError extends Error {
   override readonly name = 'PayloadTooLargeError';
 }
 
+/** A body flagged base64 that is not canonical base64 (API Gateway never sends one). */
+export class InvalidBodyEncodingError extends Error {
+  override readonly name = 'InvalidBodyEncodingError';
+}
+
+/** Node's base64 decoder skips characters outside the alphabet; this refuses them (and bad padding) instead. */
+const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 export interface WebhookRequest {
   /** The body's bytes exactly as sent (what Stripe signed). */
   rawBody: Buffer;
@@ -25,6 +33,9 @@ export function readWebhookRequest(event: APIGatewayProxyEvent): WebhookRequest 
   // Cheap bound before decoding: base64 is 4 characters per 3 bytes.
   const encodedLimit = event.isBase64Encoded ? Math.ceil(MAX_BODY_BYTES / 3) * 4 : MAX_BODY_BYTES;
   if (body.length > encodedLimit) throw new PayloadTooLargeError('Body too large');
+  if (event.isBase64Encoded && !CANONICAL_BASE64.test(body)) {
+    throw new InvalidBodyEncodingError('Body is not valid base64');
+  }
   const rawBody = Buffer.from(body, event.isBase64Encoded ? 'base64' : 'utf8');
   if (rawBody.length > MAX_BODY_BYTES) throw new PayloadTooLargeError('Body too large');
   return { rawBody, signature: header(event, SIGNATURE_HEADER) };

@@ -17,7 +17,13 @@ import { metricNames } from '../../lib/observability.js';
 import type { SecretSource } from '../commons/config.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { stripeWebhookSecretsFrom, stripeWebhookSecretsMiddleware } from '../commons/secrets.js';
-import { jsonResponse, MethodNotAllowedError, PayloadTooLargeError, readWebhookRequest } from './http.js';
+import {
+  InvalidBodyEncodingError,
+  jsonResponse,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  readWebhookRequest,
+} from './http.js';
 
 export interface WebhookHandlerDeps {
   observability: Observability;
@@ -97,6 +103,7 @@ const OUTCOME_RESPONSES: Record<WebhookOutcome, () => APIGatewayProxyResult> = {
 function errorResponse(error: unknown): APIGatewayProxyResult | undefined {
   if (error instanceof MethodNotAllowedError) return jsonResponse(405, { error: error.message }, { Allow: 'POST' });
   if (error instanceof PayloadTooLargeError) return jsonResponse(413, { error: error.message });
+  if (error instanceof InvalidBodyEncodingError) return jsonResponse(400, { error: error.message });
   if (error instanceof WebhookSignatureError) return jsonResponse(400, { error: error.message });
   if (error instanceof InvalidStripeEventError) return jsonResponse(400, { error: error.message });
   if (error instanceof AuditLogUnavailableError || error instanceof EventEnqueueFailedError) {
