@@ -502,5 +502,5 @@ describe(`webhook fuzz: ${REQUESTS.toLocaleString('en')} generated requests on t
       }
     }
     expect([...kinds.keys()].sort()).toEqual(expect.arrayContaining(['sound', 'negative amount', 'string amount']));
-  });
+  }, 120_000);
 });
