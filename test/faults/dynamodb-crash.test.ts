@@ -16,7 +16,7 @@ const EVENTS = envCount('FAULTS_DYNAMODB_CRASH_EVENTS', 500);
  * The webhook's claim lease (deployed: 60 s), shortened so re-sync may take an abandoned claim over within the
  * test, yet longer than DynamoDB Local's restart, so Stripe's first retries still find the dead claim's lease.
  */
-const LEASE_SECONDS = 20;
+const LEASE_SECONDS = 30;
 const DOWN_MS = 1_500;
 /**
  * DynamoDB Local's data folder, in memory where the OS offers a tmpfs: a killed process loses nothing the OS
@@ -73,8 +73,8 @@ describe('DynamoDB Local killed (SIGKILL) in the middle of a burst and restarted
       sqsEndpoint: inject('sqsEndpoint'),
       emulator,
       leaseSeconds: LEASE_SECONDS,
-      // Five receives, three seconds apart, outlast the outage (deployed: five times 180 s).
-      retryDelaySeconds: 3,
+      // Five receives, five seconds apart, outlast the outage and the restart (deployed: five times 180 s).
+      retryDelaySeconds: 5,
       pollers: { revenueShare: 3, transfer: 3, markPaid: 3 },
       instrumentDynamoDb: crash.instrument,
     });
