@@ -7,6 +7,11 @@ export interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
+  /**
+   * The non-key attributes the index copies (an INCLUDE projection); absent: the whole item (ALL). Every write
+   * that changes a projected attribute also writes the index, billed by the size of what it copies.
+   */
+  readonly nonKeyAttributes?: readonly string[];
 }
 
 export interface TableDefinition {
@@ -22,7 +27,26 @@ export const tables = {
   webhookAuditLog: {
     name: 'WebhookAuditLog',
     partitionKey: 'stripeEventId',
-    globalSecondaryIndexes: [{ indexName: 'byStatusCreatedAt', partitionKey: 'status', sortKey: 'createdAt' }],
+    globalSecondaryIndexes: [
+      {
+        indexName: 'byStatusCreatedAt',
+        partitionKey: 'status',
+        sortKey: 'createdAt',
+        // What the listings (GET /platform/webhook-events, re-sync's selection) read: never the raw event, which
+        // re-sync gets by key in the rare case it needs it.
+        nonKeyAttributes: [
+          'eventType',
+          'errorMessage',
+          'districtId',
+          'invoiceId',
+          'attempts',
+          'updatedAt',
+          'leaseExpiresAt',
+          'enqueuedAt',
+          'metadata',
+        ],
+      },
+    ],
     timeToLiveAttribute: 'expiresAt',
   },
   /** Ledger rows (pk = revenueShareId) and transfer-id guard items (pk = `transfer#tr_...`). */

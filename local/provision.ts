@@ -63,7 +63,9 @@ function createTableInput(tableName: string, table: TableDefinition) {
             { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
             ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
           ],
-          Projection: { ProjectionType: 'ALL' as const },
+          Projection: index.nonKeyAttributes
+            ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] }
+            : { ProjectionType: 'ALL' as const },
         }))
       : undefined,
   };

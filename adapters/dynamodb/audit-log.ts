@@ -7,6 +7,10 @@
  * repeated with the re-claim condition AND `attempts = <the attempts just read>`, writing attempts + 1.
  * So every successful claim increments attempts exactly once, and of any number of concurrent deliveries
  * exactly one wins: the others fail the condition and see the winner's fresh RECEIVED lease.
+ *
+ * The raw event is stored gzip-compressed (`rawEventGzip`, Binary): DynamoDB bills every write of a row, an
+ * UpdateItem of one attribute included, by the whole row's size, and a Stripe event shrinks to about a third.
+ * Rows written before that hold it as a plain `rawEvent` string; both forms read back as the same string.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -21,13 +25,12 @@ import { AUDIT_STATUSES, type AuditRecord, type AuditStatus } from '../../domain
 import type { AuditLog, ClaimOutcome, ClaimRequest } from '../../domain/ports.js';
 import { tables } from '../../lib/resources.js';
 
-/** Raw events above this many bytes are stored gzip-compressed (a Binary attribute). */
-export const COMPRESS_ABOVE_BYTES = 32 * 1024;
 /** IGNORED rows expire after this long; money-related rows never do. */
 export const IGNORED_TTL_SECONDS = 90 * 24 * 60 * 60;
 const ERROR_MESSAGE_MAX_LENGTH = 1_000;
 /** A re-claim races at most a few times: each lost round means another delivery claimed the row. */
 const MAX_CLAIM_ROUNDS = 3;
+/** Projects only the listings' attributes (lib/resources.ts): never the raw event. */
 const BY_STATUS_CREATED_AT = tables.webhookAuditLog.globalSecondaryIndexes[0].indexName;
 
 export class AuditRecordNotFoundError extends Error {
@@ -65,7 +68,7 @@ export class DynamoDbAuditLog implements AuditLog {
               createdAt: existing?.createdAt ?? now,
               updatedAt: now,
               leaseExpiresAt: new Date(request.now.getTime() + request.leaseSeconds * 1000).toISOString(),
-              ...rawEventAttribute(request.rawEvent),
+              rawEventGzip: gzipSync(Buffer.from(request.rawEvent, 'utf8')),
             },
             ...claimCondition(existing, now),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -138,7 +141,10 @@ export class DynamoDbAuditLog implements AuditLog {
     return Item ? toAuditRecord(Item) : undefined;
   }
 
-  /** Rows with `status` created at or after `since`, oldest first (the GSI is eventually consistent). */
+  /**
+   * Rows with `status` created at or after `since`, oldest first (the GSI is eventually consistent). Without their
+   * raw event, which the index does not hold: `get` a row for it.
+   */
   async listByStatus(status: AuditStatus, since: Date, limit = 100): Promise<AuditRecord[]> {
     const records: AuditRecord[] = [];
     const pages = paginateQuery(
@@ -153,7 +159,7 @@ export class DynamoDbAuditLog implements AuditLog {
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        records.push(toAuditRecord(item));
+        records.push(toAuditRecord(item, { withRawEvent: false }));
         if (records.length >= limit) return records;
       }
     }
@@ -223,11 +229,6 @@ function readExistingRow(item: Record<string, AttributeValue> | undefined): Exis
   };
 }
 
-function rawEventAttribute(rawEvent: string): { rawEvent: string } | { rawEventGzip: Uint8Array } {
-  const bytes = Buffer.from(rawEvent, 'utf8');
-  return bytes.length > COMPRESS_ABOVE_BYTES ? { rawEventGzip: gzipSync(bytes) } : { rawEvent };
-}
-
 /** `, #name = :name` for each defined detail (names are aliased: any could be a reserved word). */
 function optionalSets(details: Record<string, unknown>) {
   let sets = '';
@@ -245,11 +246,9 @@ function optionalSets(details: Record<string, unknown>) {
 const auditStatus = (value: string | undefined): AuditStatus | undefined =>
   AUDIT_STATUSES.find((status) => status === value);
 
-function toAuditRecord(item: Record<string, unknown>): AuditRecord {
+function toAuditRecord(item: Record<string, unknown>, { withRawEvent = true } = {}): AuditRecord {
   const text = (name: string): string | undefined => (typeof item[name] === 'string' ? item[name] : undefined);
-  const compressed = item.rawEventGzip;
-  const rawEvent =
-    compressed instanceof Uint8Array ? gunzipSync(compressed).toString('utf8') : (text('rawEvent') ?? undefined);
+  const rawEvent = withRawEvent ? storedRawEvent(item) : undefined;
   const record: AuditRecord = {
     stripeEventId: String(item.stripeEventId),
     eventType: text('eventType') ?? '',
@@ -271,6 +270,13 @@ function toAuditRecord(item: Record<string, unknown>): AuditRecord {
     if (value !== undefined) Object.assign(record, { [key]: value });
   }
   return record;
+}
+
+/** The raw event in either stored form: compressed (`rawEventGzip`), or a plain `rawEvent` on older rows. */
+function storedRawEvent(item: Record<string, unknown>): string | undefined {
+  const compressed = item.rawEventGzip;
+  if (compressed instanceof Uint8Array) return gunzipSync(compressed).toString('utf8');
+  return typeof item.rawEvent === 'string' ? item.rawEvent : undefined;
 }
 
 const isStringMap = (value: unknown): value is Record<string, string> =>

@@ -185,7 +185,7 @@ async function replay(record: AuditRecord, deps: ResyncDeps): Promise<ResyncItem
   const item = identify(record, deps.clock.now());
   let fetched: { event: WebhookEvent; source: EventOrigin };
   try {
-    fetched = await fetchAgain(record, deps.events);
+    fetched = await fetchAgain(record, deps.events, deps.auditLog);
   } catch (error) {
     const transient = error instanceof EventSourceError;
     return await stillFailing(item, `could not fetch the event: ${describe(error)}`, transient, deps);
@@ -213,13 +213,16 @@ async function replay(record: AuditRecord, deps: ResyncDeps): Promise<ResyncItem
 async function fetchAgain(
   record: AuditRecord,
   events: EventSource,
+  auditLog: AuditLog,
 ): Promise<{ event: WebhookEvent; source: EventOrigin }> {
   const fromStripe = await events.retrieveEvent(record.stripeEventId);
   if (fromStripe !== undefined) return { event: sameEvent(record, fromStripe, 'stripe'), source: 'stripe' };
-  if (!record.rawEvent) {
+  // A listed row comes without its raw event (the status index does not copy it): read the row by key.
+  const rawEvent = record.rawEvent ?? (await auditLog.get(record.stripeEventId))?.rawEvent;
+  if (!rawEvent) {
     throw new InvalidStripeEventError('Stripe no longer has the event and the audit row holds no copy of it');
   }
-  return { event: sameEvent(record, record.rawEvent, 'audit_log'), source: 'audit_log' };
+  return { event: sameEvent(record, rawEvent, 'audit_log'), source: 'audit_log' };
 }
 
 function sameEvent(record: AuditRecord, rawBody: string, source: EventOrigin): WebhookEvent {

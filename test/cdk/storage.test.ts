@@ -61,9 +61,29 @@ describe('tables', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           ...('sortKey' in index ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' }] : []),
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection:
+          'nonKeyAttributes' in index
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: index.nonKeyAttributes }
+            : { ProjectionType: 'ALL' },
       })),
     );
+  });
+
+  it("copies into the audit log's status index what the listings read, never the raw event", () => {
+    // Act
+    const [index] = (tableResource('webhookAuditLog').Properties.GlobalSecondaryIndexes ?? []) as {
+      IndexName: string;
+      Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+    }[];
+
+    // Assess
+    expect(index?.IndexName).toBe('byStatusCreatedAt');
+    expect(index?.Projection.ProjectionType).toBe('INCLUDE');
+    expect(index?.Projection.NonKeyAttributes).toEqual(
+      expect.arrayContaining(['eventType', 'errorMessage', 'attempts', 'updatedAt', 'leaseExpiresAt', 'enqueuedAt']),
+    );
+    expect(index?.Projection.NonKeyAttributes).not.toContain('rawEvent');
+    expect(index?.Projection.NonKeyAttributes).not.toContain('rawEventGzip');
   });
 
   it.each(tableKeys)('%s is on demand, encrypted, recoverable, protected and retained', (key) => {

@@ -200,6 +200,31 @@ describe('resync against DynamoDB Local, the SQS server and the Stripe emulator'
     expect(harness.transfersTo(accountId)).toHaveLength(1);
   });
 
+  it('replays from the audit row when Stripe no longer has an event selected by time (listed without it)', async () => {
+    // Prepare: the status index re-sync lists from does not hold the raw event, so re-sync must read the row
+    const districtId = newDistrictId();
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const gone: StripeEventLike = {
+      ...invoicePaidFor(districtId, 4_321),
+      id: `evt_gone${randomUUID().replaceAll('-', '')}`,
+    };
+    expect((await deliverAndProcess(gone))?.status).toBe('FAILED');
+    const accountId = await configureDistrict(districtId);
+
+    // Act
+    const response = await resync({ since });
+
+    // Assess
+    expect(response.body.items).toEqual([
+      { stripeEventId: gone.id, eventType: 'invoice.paid', outcome: 'replayed', source: 'audit_log' },
+    ]);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    await harness.runQueue('transfer', harness.transferHandler());
+    expect(await harness.auditLog.get(gone.id)).toMatchObject({ status: 'PROCESSED', attempts: 2 });
+    expect(await rowsOf(districtId)).toEqual([expect.objectContaining({ amountCents: 4_321, shareCents: 648 })]);
+    expect(harness.transfersTo(accountId)).toHaveLength(1);
+  });
+
   it('a dry run lists the FAILED events and changes nothing: no row, no message, no Stripe call', async () => {
     // Prepare
     const districtId = newDistrictId();

@@ -1,4 +1,4 @@
-import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -361,6 +361,57 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       expect((await rawRow(event.id))?.expiresAt).toBeUndefined();
     });
 
+    it('stores an event of the usual size compressed and reads it back identical', async () => {
+      // Prepare: a ~6 KB event, with characters outside ASCII
+      const invoice = emulator.buildInvoice({
+        description: 'Cuota escolar — 2º trimestre, Shahdol 🏫',
+        metadata: { districtId: 'district-shahdol' },
+      });
+      const event = emulator.createEvent('invoice.paid', invoice);
+      const payload = JSON.stringify(event, null, 2);
+      expect(Buffer.byteLength(payload)).toBeGreaterThan(4 * 1024);
+      // Act
+      const response = await deliver(payload);
+      // Assess: one compressed copy, well under half the size, no plain copy; read back as the very same string
+      expect(response.statusCode).toBe(200);
+      const row = await rawRow(event.id);
+      expect(row?.rawEventGzip?.B).toBeInstanceOf(Uint8Array);
+      expect(row?.rawEventGzip?.B?.length).toBeLessThan(Buffer.byteLength(payload) / 2);
+      expect(row?.rawEvent).toBeUndefined();
+      expect((await auditLog.get(event.id))?.rawEvent).toBe(payload);
+    });
+
+    it('reads the plain raw event of a row written before compression, and compresses it on re-claim', async () => {
+      // Prepare: a FAILED row in the old form, its raw event a plain string attribute
+      const { event, payload } = invoicePaid();
+      const at = new Date(Date.now() - 60_000).toISOString();
+      await resources.dynamodb.send(
+        new PutItemCommand({
+          TableName: resources.tables.webhookAuditLog,
+          Item: {
+            stripeEventId: { S: event.id },
+            eventType: { S: 'invoice.paid' },
+            status: { S: 'FAILED' },
+            errorMessage: { S: 'no district' },
+            attempts: { N: '1' },
+            createdAt: { S: at },
+            updatedAt: { S: at },
+            rawEvent: { S: payload },
+          },
+        }),
+      );
+      const before = await auditLog.get(event.id);
+      // Act: Stripe retries the event
+      const response = await deliver(payload);
+      // Assess: read back identical before and after; the re-claim's put wrote the compressed form
+      expect(before?.rawEvent).toBe(payload);
+      expect(body(response)).toEqual({ received: true });
+      const row = await rawRow(event.id);
+      expect(row?.rawEvent).toBeUndefined();
+      expect(row?.rawEventGzip?.B).toBeInstanceOf(Uint8Array);
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2, rawEvent: payload });
+    });
+
     it('stores a large event compressed and reads it back byte for byte', async () => {
       // Prepare: an invoice with enough lines to make a ~100 KB event
       const invoice = emulator.buildInvoice({ metadata: { districtId: 'district-shahdol' } });
@@ -406,8 +457,45 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       const firstThree = await auditLog.listByStatus('FAILED', new Date(tomorrow), 3);
       // Assess
       expect(all.map((record) => record.stripeEventId)).toEqual(ids);
-      expect(all[4]).toMatchObject({ status: 'FAILED', errorMessage: 'failure 4', rawEvent: '{}' });
+      expect(all[4]).toMatchObject({ status: 'FAILED', errorMessage: 'failure 4' });
       expect(firstThree.map((record) => record.stripeEventId)).toEqual(ids.slice(0, 3));
+    });
+
+    it('lists each row with every field it holds but its raw event, in every status', async () => {
+      // Prepare: rows "tomorrow" holding every optional field a status can have
+      const tomorrow = Date.now() + 86_400_000;
+      const at = new Date(tomorrow);
+      const id = (name: string) => `evt_fields_${tomorrow}_${name}`;
+      const claim = (stripeEventId: string, eventType = 'invoice.paid') =>
+        auditLog.claim({ stripeEventId, eventType, rawEvent: `{"id":"${stripeEventId}"}`, now: at, leaseSeconds: 60 });
+      await claim(id('claimed'));
+      await claim(id('enqueued'));
+      await auditLog.markEnqueued(id('enqueued'), at);
+      await claim(id('processed'));
+      await auditLog.markEnqueued(id('processed'), at);
+      await auditLog.markProcessed(id('processed'), at, {
+        districtId: 'district-shahdol',
+        invoiceId: 'in_fields',
+        metadata: { revenueShareId: 'rs_fields' },
+      });
+      await claim(id('failed'));
+      await auditLog.markFailed(id('failed'), 'no district', at, { districtId: 'district-none', invoiceId: 'in_x' });
+      await claim(id('ignored'), 'customer.created');
+      await auditLog.markIgnored(id('ignored'), at);
+      // Act
+      const listed = (
+        await Promise.all(
+          (['RECEIVED', 'PROCESSED', 'FAILED', 'IGNORED'] as const).map((status) => auditLog.listByStatus(status, at)),
+        )
+      ).flat();
+      // Assess: each listed row is the row as read by key, less its raw event
+      const names = ['claimed', 'enqueued', 'processed', 'failed', 'ignored'];
+      for (const name of names) {
+        const { rawEvent, ...stored } = (await auditLog.get(id(name))) ?? { rawEvent: undefined };
+        expect(rawEvent).toBe(`{"id":"${id(name)}"}`);
+        expect(listed.find((record) => record.stripeEventId === id(name))).toStrictEqual(stored);
+      }
+      expect(listed.filter((record) => record.stripeEventId.startsWith(`evt_fields_${tomorrow}_`))).toHaveLength(5);
     });
   });
 });
