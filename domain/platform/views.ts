@@ -44,7 +44,10 @@ export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
   ...optional('paidAt', row.paidAt),
 });
 
-/** An audit row without its raw event (a whole Stripe payload) and without the claim's lease bookkeeping. */
+/**
+ * An audit row without its raw event (a whole Stripe payload). The claim's lease and enqueue times are shown so a
+ * client can tell a stuck RECEIVED row from one in flight (domain/resync/stuck-event.ts).
+ */
 export interface WebhookEventView {
   stripeEventId: string;
   eventType: string;
@@ -54,6 +57,8 @@ export interface WebhookEventView {
   invoiceId?: string;
   metadata?: Record<string, string>;
   attempts: number;
+  leaseExpiresAt?: string;
+  enqueuedAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -67,6 +72,8 @@ export const webhookEventView = (record: AuditRecord): WebhookEventView => ({
   ...optional('invoiceId', record.invoiceId),
   ...optional('metadata', record.metadata),
   attempts: record.attempts,
+  ...optional('leaseExpiresAt', record.leaseExpiresAt),
+  ...optional('enqueuedAt', record.enqueuedAt),
   createdAt: record.createdAt,
   updatedAt: record.updatedAt,
 });

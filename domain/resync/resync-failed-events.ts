@@ -5,13 +5,11 @@
  * attempts + 1) -> route -> enqueue. The workers then do the rest with every money rule intact: an invoice that
  * already has its ledger row gets no second one, and a row gets at most one transfer.
  *
- * Two kinds of RECEIVED row are stuck too, and re-sync takes them as well:
- *   - an abandoned claim: never enqueued and its lease has expired. The delivery that claimed it died before
- *     enqueueing, and a concurrent delivery was answered 200 duplicate, so Stripe will not retry it. It is replayed
- *     like a FAILED event (the claim condition lets a lease-expired, never-enqueued row be re-claimed).
- *   - a lost message: enqueued more than STUCK_MESSAGE_AFTER_MS ago and still not processed, so SQS gave up on its
- *     message (the DLQ). The message is sent again (the worker reads the event from the audit row) and enqueuedAt
- *     is refreshed, so the next re-sync waits as long again before sending another.
+ * Two kinds of RECEIVED row are stuck too (stuck-event.ts says which), and re-sync takes them as well:
+ *   - an abandoned claim is replayed like a FAILED event (the claim condition lets a lease-expired, never-enqueued
+ *     row be re-claimed).
+ *   - a lost message is sent again (the worker reads the event from the audit row) and enqueuedAt is refreshed, so
+ *     the next re-sync waits as long again before sending another.
  *
  * A replay is asynchronous: `replayed` means the event is back on the revenue-share queue. If its cause is not
  * fixed, the worker marks it FAILED again (and alerts), and the next re-sync shows it again.
@@ -24,21 +22,13 @@ import { type DiagnosticLog, processEventDeduplicationId, receiveWebhookEvent } 
 import { InvalidStripeEventError, parseStripeEvent, type WebhookEvent } from '../webhook/stripe-event.js';
 import { type EventSource, EventSourceError } from './event-source.js';
 import type { ResyncRequest, ResyncSelection } from './resync-request.js';
+import { type StuckReason, stuckReason } from './stuck-event.js';
 
 /** Replays run a few at a time: quick enough for a request, gentle on Stripe's rate limit. */
 export const RESYNC_CONCURRENCY = 4;
 
-/**
- * An enqueued event still RECEIVED after this long has lost its message: SQS gives up on it (to the DLQ) after
- * maxReceiveCount x the visibility timeout, 5 x 180 s deployed.
- */
-export const STUCK_MESSAGE_AFTER_MS = 60 * 60 * 1000;
-
 /** RECEIVED rows read per re-sync (oldest first) to find the stuck ones among those in flight. */
 export const RECEIVED_SCAN_LIMIT = 1_000;
-
-/** Why a RECEIVED row is re-synced (FAILED rows need no reason). */
-export type StuckKind = 'abandoned_claim' | 'message_lost';
 
 export type ResyncOutcome = 'replayed' | 'still_failing' | 'skipped' | 'would_replay';
 /** Where the replayed event came from: Stripe (`events.retrieve`) or the copy kept on the audit row. */
@@ -52,7 +42,7 @@ export interface ResyncItem {
   /** Why it was skipped or still fails. */
   error?: string;
   /** Set when the event was RECEIVED and stuck, not FAILED. */
-  stuck?: StuckKind;
+  stuck?: StuckReason;
 }
 
 export interface ResyncResult {
@@ -88,7 +78,7 @@ export async function resyncFailedEvents(request: ResyncRequest, deps: ResyncDep
         if (deps.deadline && deps.clock.now() >= deps.deadline) {
           return Promise.resolve<ResyncItem>({ ...identify(record, now), outcome: 'skipped', error: NOT_ATTEMPTED });
         }
-        return stuckKind(record, now) === 'message_lost' ? sendAgain(record, deps) : replay(record, deps);
+        return stuckReason(record, now) === 'message_lost' ? sendAgain(record, deps) : replay(record, deps);
       });
   const items = [...replays, ...skipped];
   const count = (outcome: ResyncOutcome) => items.filter((item) => item.outcome === outcome).length;
@@ -109,18 +99,8 @@ interface Selection {
   more: boolean;
 }
 
-/** A RECEIVED row that nothing will move on any more, or undefined (FAILED, done, or still in flight). */
-export function stuckKind(record: AuditRecord, now: Date): StuckKind | undefined {
-  if (record.status !== 'RECEIVED') return undefined;
-  if (record.enqueuedAt === undefined) {
-    const leaseExpired = record.leaseExpiresAt !== undefined && record.leaseExpiresAt < now.toISOString();
-    return leaseExpired ? 'abandoned_claim' : undefined;
-  }
-  return Date.parse(record.enqueuedAt) <= now.getTime() - STUCK_MESSAGE_AFTER_MS ? 'message_lost' : undefined;
-}
-
 const isCandidate = (record: AuditRecord, now: Date): boolean =>
-  record.status === 'FAILED' || stuckKind(record, now) !== undefined;
+  record.status === 'FAILED' || stuckReason(record, now) !== undefined;
 
 async function selectEvents(selection: ResyncSelection, auditLog: AuditLog, now: Date): Promise<Selection> {
   if (selection.kind === 'since') {
@@ -261,7 +241,7 @@ async function stillFailing(
 type ItemIdentity = Pick<ResyncItem, 'stripeEventId' | 'eventType' | 'stuck'>;
 
 function identify(record: AuditRecord, now: Date): ItemIdentity {
-  const stuck = stuckKind(record, now);
+  const stuck = stuckReason(record, now);
   return { stripeEventId: record.stripeEventId, eventType: record.eventType, ...(stuck ? { stuck } : {}) };
 }
 

@@ -1,3 +1,4 @@
+import { type StuckReason, stuckReason } from '../../domain/resync/stuck-event.js';
 import { type Command, EXIT_FAILURE, EXIT_OK, isoInstant, stringOption, UsageError } from '../command.js';
 import { type Io, printJson, renderTable } from '../output.js';
 import {
@@ -21,45 +22,60 @@ export const resync: Command = {
   words: ['resync'],
   args: [],
   synopsis: '[--since ISO-8601] [--dry-run] [--wait SECONDS]',
-  summary: `Replay FAILED webhook events (API default: the last 30 days) in chunks of ${RESYNC_CHUNK_SIZE}, wait up to --wait (default ${DEFAULT_WAIT_SECONDS}, 0 = no wait) for the workers, and summarise; exit 1 while any still fails. --dry-run only lists them.`,
+  summary: `Replay FAILED webhook events and stuck RECEIVED ones (a claim abandoned before enqueueing, or a message lost: enqueued over an hour ago) since --since (API default: the last 30 days) in chunks of ${RESYNC_CHUNK_SIZE}, wait up to --wait (default ${DEFAULT_WAIT_SECONDS}, 0 = no wait) for the workers, and summarise; exit 1 while any still fails. --dry-run only lists them, stuck ones with their reason.`,
   options: { since: { type: 'string' }, 'dry-run': { type: 'boolean' }, wait: { type: 'string' } },
-  async run({ client, io, json }, { values }) {
+  async run({ client, io, json, now }, { values }) {
     const since = isoInstant('since', stringOption(values, 'since'));
     const dryRun = values['dry-run'] === true;
     const waitSeconds = waitOption(stringOption(values, 'wait'));
-    const failed = await client.listWebhookEvents({ status: 'FAILED', since, limit: MAX_LIST_LIMIT });
+    const [failed, received] = await Promise.all([
+      client.listWebhookEvents({ status: 'FAILED', since, limit: MAX_LIST_LIMIT }),
+      client.listWebhookEvents({ status: 'RECEIVED', since, limit: MAX_LIST_LIMIT }),
+    ]);
     if (failed.length === MAX_LIST_LIMIT) {
       io.err(`Only the first ${MAX_LIST_LIMIT} FAILED events are taken; run resync again for the rest.`);
     }
+    if (received.length === MAX_LIST_LIMIT) {
+      io.err(
+        `Only the oldest ${MAX_LIST_LIMIT} RECEIVED events were checked for stuck ones; run resync again with a later --since for the rest.`,
+      );
+    }
+    const stuck = stuckAmong(received, failed, now());
+    const events = [...failed, ...stuck.map(({ event }) => event)];
+    const reasons = new Map(stuck.map(({ event, reason }) => [event.stripeEventId, reason]));
+    const stuckJson = stuck.map(({ event, reason }) => ({ ...event, stuck: reason }));
+    const counted = `${failed.length} FAILED${stuck.length > 0 ? `, ${stuck.length} stuck` : ''} event(s)`;
 
-    if (dryRun || failed.length === 0) {
-      if (json) printJson(io, { dryRun, events: failed, ...(dryRun ? {} : emptyResult()) });
-      else if (failed.length === 0) io.out('No FAILED events: nothing to replay.');
+    if (dryRun || events.length === 0) {
+      if (json) printJson(io, { dryRun, events: failed, stuck: stuckJson, ...(dryRun ? {} : emptyResult()) });
+      else if (events.length === 0) io.out('No FAILED or stuck RECEIVED events: nothing to replay.');
       else {
-        io.out(eventsTable(failed));
-        io.out(`Dry run: ${failed.length} FAILED event(s) would be replayed; nothing was changed.`);
+        if (failed.length > 0) io.out(eventsTable(failed));
+        if (stuck.length > 0) io.out(stuckTable(stuck));
+        io.out(`Dry run: ${counted} would be replayed; nothing was changed.`);
       }
       return EXIT_OK;
     }
 
-    const result = await replayInChunks(client, io, failed);
+    const result = await replayInChunks(client, io, events);
     const replayedIds = result.items.filter((item) => /^replayed$/i.test(item.outcome)).map((i) => i.stripeEventId);
     const followUp =
       waitSeconds > 0 && replayedIds.length > 0
-        ? await followReplays(client, replayedIds, earliestCreatedAt(failed), waitSeconds * 1000)
+        ? await followReplays(client, replayedIds, earliestCreatedAt(events), waitSeconds * 1000)
         : undefined;
 
     if (json) {
       printJson(io, {
         dryRun,
         events: failed,
+        stuck: stuckJson,
         ...result,
         ...(followUp ? { afterReplay: followUpJson(followUp) } : {}),
       });
     } else {
-      if (result.items.length > 0) io.out(itemsTable(result.items));
+      if (result.items.length > 0) io.out(itemsTable(result.items, reasons));
       io.out(
-        `Replayed ${result.replayed}, still failing ${result.stillFailing}, skipped ${result.skipped} (of ${failed.length} FAILED event(s)).`,
+        `Replayed ${result.replayed}, still failing ${result.stillFailing}, skipped ${result.skipped} (of ${counted}).`,
       );
       if (followUp) {
         io.out(
@@ -89,6 +105,35 @@ function waitOption(value: string | undefined): number {
   return Number(value);
 }
 
+interface StuckEvent {
+  event: WebhookEvent;
+  reason: StuckReason;
+}
+
+/**
+ * The RECEIVED events that nothing will move on any more, by the re-sync function's own rule. The function checks
+ * each again with its own clock when it gets the ids, and skips one that is (by then) in flight or done.
+ */
+function stuckAmong(received: readonly WebhookEvent[], failed: readonly WebhookEvent[], now: Date): StuckEvent[] {
+  const failedIds = new Set(failed.map((event) => event.stripeEventId));
+  return received.flatMap((event) => {
+    const reason = stuckReason(event, now);
+    return reason && !failedIds.has(event.stripeEventId) ? [{ event, reason }] : [];
+  });
+}
+
+function stuckTable(stuck: readonly StuckEvent[]): string {
+  return renderTable(stuck, [
+    { header: 'EVENT', value: ({ event }) => event.stripeEventId },
+    { header: 'TYPE', value: ({ event }) => event.eventType },
+    { header: 'STATUS', value: ({ event }) => event.status },
+    { header: 'STUCK', value: ({ reason }) => reason },
+    { header: 'ATTEMPTS', value: ({ event }) => String(event.attempts), align: 'right' },
+    { header: 'CREATED', value: ({ event }) => event.createdAt },
+    { header: 'ENQUEUED', value: ({ event }) => event.enqueuedAt ?? '-' },
+  ]);
+}
+
 function earliestCreatedAt(events: readonly WebhookEvent[]): string {
   return events.map((event) => event.createdAt).sort()[0] ?? new Date(0).toISOString();
 }
@@ -101,13 +146,13 @@ function followUpJson(followUp: FollowUp) {
   };
 }
 
-async function replayInChunks(client: PlatformClient, io: Io, failed: readonly WebhookEvent[]): Promise<ResyncResult> {
+async function replayInChunks(client: PlatformClient, io: Io, events: readonly WebhookEvent[]): Promise<ResyncResult> {
   const total = emptyResult();
-  const bar = progressBar(io, 'resync', failed.length);
+  const bar = progressBar(io, 'resync', events.length);
   bar.update(0);
   try {
-    for (let start = 0; start < failed.length; start += RESYNC_CHUNK_SIZE) {
-      const stripeEventIds = failed.slice(start, start + RESYNC_CHUNK_SIZE).map((event) => event.stripeEventId);
+    for (let start = 0; start < events.length; start += RESYNC_CHUNK_SIZE) {
+      const stripeEventIds = events.slice(start, start + RESYNC_CHUNK_SIZE).map((event) => event.stripeEventId);
       const chunk = await client.resync({ stripeEventIds });
       total.replayed += chunk.replayed;
       total.stillFailing += chunk.stillFailing;
@@ -135,9 +180,13 @@ function emptyResult(): ResyncResult {
   return { replayed: 0, stillFailing: 0, skipped: 0, items: [] };
 }
 
-function itemsTable(items: readonly ResyncItem[]): string {
+/** A STUCK column only when some of the events were stuck RECEIVED ones. */
+function itemsTable(items: readonly ResyncItem[], reasons: ReadonlyMap<string, StuckReason>): string {
   return renderTable(items, [
     { header: 'EVENT', value: (item) => item.stripeEventId },
+    ...(reasons.size > 0
+      ? [{ header: 'STUCK', value: (item: ResyncItem) => reasons.get(item.stripeEventId) ?? '' }]
+      : []),
     { header: 'OUTCOME', value: (item) => item.outcome },
     { header: 'ERROR', value: (item) => item.error ?? '' },
   ]);

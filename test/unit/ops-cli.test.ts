@@ -176,6 +176,25 @@ const failedEvent = (n: number): WebhookEvent => ({
   attempts: 1,
 });
 
+/** A RECEIVED event claimed at 10:nn on 2026-12-01; the tests run "now" at 2026-12-02T08:00Z. */
+const receivedEvent = (name: string, n: number, times: Pick<WebhookEvent, 'leaseExpiresAt' | 'enqueuedAt'>) => ({
+  stripeEventId: `evt_${name}`,
+  eventType: 'invoice.paid',
+  status: 'RECEIVED' as const,
+  createdAt: `2026-12-01T10:${String(n).padStart(2, '0')}:00.000Z`,
+  updatedAt: `2026-12-01T10:${String(n).padStart(2, '0')}:00.000Z`,
+  attempts: 1,
+  ...times,
+});
+
+/** Against "now" (2026-12-02T08:00Z): two stuck RECEIVED events and two still in flight. */
+const receivedEvents = (): WebhookEvent[] => [
+  receivedEvent('abandoned', 3, { leaseExpiresAt: '2026-12-01T10:03:30.000Z' }),
+  receivedEvent('lost', 4, { leaseExpiresAt: '2026-12-02T06:00:30.000Z', enqueuedAt: '2026-12-02T06:00:00.000Z' }),
+  receivedEvent('claiming', 5, { leaseExpiresAt: '2026-12-02T08:00:20.000Z' }),
+  receivedEvent('queued', 6, { leaseExpiresAt: '2026-12-02T07:40:30.000Z', enqueuedAt: '2026-12-02T07:40:00.000Z' }),
+];
+
 function terminal(options: { errIsTty?: boolean } = {}) {
   const out: string[] = [];
   const err: string[] = [];
@@ -599,10 +618,73 @@ describe('events and resync', () => {
     // Act
     const result = await ops(['resync', '--wait', '0']);
 
+    // Assess: the FAILED and RECEIVED listings, and no polling after the replay
+    expect(result.code).toBe(0);
+    expect(api.requestsTo('GET', '/platform/webhook-events').map((r) => r.query.status)).toEqual(
+      expect.arrayContaining(['FAILED', 'RECEIVED']),
+    );
+    expect(api.requestsTo('GET', '/platform/webhook-events')).toHaveLength(2);
+    expect(result.stdout).not.toContain('After replay');
+  });
+
+  it('replays stuck RECEIVED events with the FAILED ones, and not those still in flight', async () => {
+    // Prepare
+    api.events = [failedEvent(1), ...receivedEvents()];
+
+    // Act
+    const result = await ops(['resync', '--since', '2026-12-01T00:00:00Z']);
+
     // Assess
     expect(result.code).toBe(0);
-    expect(api.requestsTo('GET', '/platform/webhook-events')).toHaveLength(1);
-    expect(result.stdout).not.toContain('After replay');
+    const listings = api.requestsTo('GET', '/platform/webhook-events').slice(0, 2);
+    expect(listings.map((r) => r.query)).toEqual(
+      expect.arrayContaining([
+        { status: 'FAILED', since: '2026-12-01T00:00:00.000Z', limit: '1000' },
+        { status: 'RECEIVED', since: '2026-12-01T00:00:00.000Z', limit: '1000' },
+      ]),
+    );
+    const sent = api
+      .requestsTo('POST', '/platform/resync')
+      .flatMap((p) => (p.body as { stripeEventIds: string[] }).stripeEventIds);
+    expect(sent).toEqual(['evt_failed_01', 'evt_abandoned', 'evt_lost']);
+    expect(result.stdout).toContain('Replayed 3, still failing 0, skipped 0 (of 1 FAILED, 2 stuck event(s)).');
+    expect(result.stdout).toContain('After replay: 3 processed, 0 FAILED again, 0 still in flight.');
+  });
+
+  it('resync --dry-run lists the stuck RECEIVED events with their reason and sends nothing', async () => {
+    // Prepare
+    api.events = [failedEvent(1), ...receivedEvents()];
+
+    // Act
+    const text = await ops(['resync', '--dry-run']);
+    const json = await ops(['resync', '--dry-run', '--json']);
+
+    // Assess
+    expect(text.code).toBe(0);
+    expect(api.requestsTo('POST', '/platform/resync')).toEqual([]);
+    const line = (id: string) => text.stdout.split('\n').find((l) => l.includes(id)) ?? '';
+    expect(line('evt_abandoned')).toContain('abandoned_claim');
+    expect(line('evt_lost')).toContain('message_lost');
+    expect(text.stdout).not.toContain('evt_claiming');
+    expect(text.stdout).not.toContain('evt_queued');
+    expect(text.stdout).toContain('Dry run: 1 FAILED, 2 stuck event(s) would be replayed; nothing was changed.');
+    expect(JSON.parse(json.stdout).stuck).toEqual([
+      expect.objectContaining({ stripeEventId: 'evt_abandoned', stuck: 'abandoned_claim' }),
+      expect.objectContaining({ stripeEventId: 'evt_lost', stuck: 'message_lost' }),
+    ]);
+  });
+
+  it('sends nothing when the only RECEIVED events are still in flight', async () => {
+    // Prepare
+    api.events = receivedEvents().filter((e) => e.stripeEventId === 'evt_claiming' || e.stripeEventId === 'evt_queued');
+
+    // Act
+    const result = await ops(['resync']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(api.requestsTo('POST', '/platform/resync')).toEqual([]);
+    expect(result.stdout).toContain('No FAILED or stuck RECEIVED events: nothing to replay.');
   });
 });
 
