@@ -8,9 +8,8 @@ import {
   alertsConfig,
   type Environment,
   requiredEnv,
-  type SecretSource,
-  stripeApiBaseUrl,
-  stripeApiKeySource,
+  type StripeAccessConfig,
+  stripeAccessConfig,
 } from './config.js';
 
 export interface RevenueShareWorkerConfig extends AlertsConfig {
@@ -29,24 +28,17 @@ export const revenueShareWorkerConfig = (source: Environment = process.env): Rev
 });
 
 /** The workers that call Stripe: the ledger, the districts, and the Stripe API key. */
-export interface StripeWorkerConfig extends AlertsConfig {
+export interface StripeWorkerConfig extends AlertsConfig, StripeAccessConfig {
   revenueSharesTable: string;
   districtsTable: string;
-  stripeApiKey: SecretSource;
-  /** Local runs only: the Stripe API emulator. */
-  stripeApiBaseUrl?: string;
 }
 
-export const stripeWorkerConfig = (source: Environment = process.env): StripeWorkerConfig => {
-  const baseUrl = stripeApiBaseUrl(source);
-  return {
-    revenueSharesTable: requiredEnv(env.revenueSharesTable, source),
-    districtsTable: requiredEnv(env.districtsTable, source),
-    stripeApiKey: stripeApiKeySource(source),
-    ...(baseUrl ? { stripeApiBaseUrl: baseUrl } : {}),
-    ...alertsConfig(source),
-  };
-};
+export const stripeWorkerConfig = (source: Environment = process.env): StripeWorkerConfig => ({
+  revenueSharesTable: requiredEnv(env.revenueSharesTable, source),
+  districtsTable: requiredEnv(env.districtsTable, source),
+  ...stripeAccessConfig(source),
+  ...alertsConfig(source),
+});
 
 export interface TransferWorkerConfig extends StripeWorkerConfig {
   markPaidQueueUrl: string;

@@ -5,26 +5,18 @@ import {
   alertsConfig,
   type Environment,
   requiredEnv,
-  type SecretSource,
-  stripeApiBaseUrl,
-  stripeApiKeySource,
+  type StripeAccessConfig,
+  stripeAccessConfig,
 } from '../commons/config.js';
 
-export interface ResyncConfig extends AlertsConfig {
+export interface ResyncConfig extends AlertsConfig, StripeAccessConfig {
   auditTable: string;
   processEventQueueUrl: string;
-  stripeApiKey: SecretSource;
-  /** Local runs only: the Stripe API emulator. */
-  stripeApiBaseUrl?: string;
 }
 
-export const resyncConfig = (source: Environment = process.env): ResyncConfig => {
-  const baseUrl = stripeApiBaseUrl(source);
-  return {
-    auditTable: requiredEnv(env.auditTable, source),
-    processEventQueueUrl: requiredEnv(env.processEventQueueUrl, source),
-    stripeApiKey: stripeApiKeySource(source),
-    ...(baseUrl ? { stripeApiBaseUrl: baseUrl } : {}),
-    ...alertsConfig(source),
-  };
-};
+export const resyncConfig = (source: Environment = process.env): ResyncConfig => ({
+  auditTable: requiredEnv(env.auditTable, source),
+  processEventQueueUrl: requiredEnv(env.processEventQueueUrl, source),
+  ...stripeAccessConfig(source),
+  ...alertsConfig(source),
+});
