@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiRoute } from '../lib/api-routes.js';
 import { type LambdaHandler, lambdaContext } from './lambda-context.js';
+import { proxyEvent } from './proxy-event.js';
 
 export type ProxyHandler = LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
@@ -88,72 +88,20 @@ function toProxyEvent(
   pathParameters: Record<string, string>,
   body: Buffer,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers: [string, string][] = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i] as string;
-    const value = req.rawHeaders[i + 1] as string;
-    headers[name] = value;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+    headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    multiQuery[name] = [...(multiQuery[name] ?? []), value];
-  }
-  const hasQuery = Object.keys(query).length > 0;
-  const hasParams = Object.keys(pathParameters).length > 0;
-  return {
+  return proxyEvent({
+    method: req.method ?? 'GET',
     resource,
     path: url.pathname,
-    httpMethod: req.method ?? 'GET',
     headers,
-    multiValueHeaders,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
-    pathParameters: hasParams ? pathParameters : null,
-    stageVariables: null,
+    query: url.searchParams,
+    pathParameters,
     body: body.length > 0 ? body.toString('utf8') : null,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      authorizer: null,
-      protocol: 'HTTP/1.1',
-      httpMethod: req.method ?? 'GET',
-      identity: localIdentity(req.socket.remoteAddress ?? '127.0.0.1', headers['user-agent'] ?? headers['User-Agent']),
-      path: `/local${url.pathname}`,
-      stage: 'local',
-      requestId: randomUUID(),
-      requestTimeEpoch: Date.now(),
-      resourceId: 'local',
-      resourcePath: resource,
-    },
-  };
-}
-
-function localIdentity(
-  sourceIp: string,
-  userAgent: string | undefined,
-): APIGatewayProxyEvent['requestContext']['identity'] {
-  return {
-    accessKey: null,
-    accountId: null,
-    apiKey: null,
-    apiKeyId: null,
-    caller: null,
-    clientCert: null,
-    cognitoAuthenticationProvider: null,
-    cognitoAuthenticationType: null,
-    cognitoIdentityId: null,
-    cognitoIdentityPoolId: null,
-    principalOrgId: null,
-    sourceIp,
-    user: null,
-    userAgent: userAgent ?? null,
-    userArn: null,
-  };
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+  });
 }
 
 /** Matches `/platform/districts/{districtId}` against a path; undefined when it does not match. */

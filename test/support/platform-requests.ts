@@ -1,5 +1,6 @@
 /** API Gateway REST proxy events for the platform routes (/platform/*), as API Gateway builds them. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { proxyEvent } from '../../local/proxy-event.js';
 
 export interface PlatformRequestInit {
   /** Path parameters, e.g. `{ districtId: 'shahdol' }` for `/platform/districts/{districtId}`. */
@@ -15,43 +16,20 @@ export function platformRequest(
   resource: string,
   init: PlatformRequestInit = {},
 ): APIGatewayProxyEvent {
-  const path = resource.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(init.params?.[name] ?? ''));
-  const entries = Object.entries(init.query ?? {});
-  const body = init.body === undefined ? null : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
-  const headers = { 'Content-Type': 'application/json' };
-  return {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(init.query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) query.append(name, item);
+  }
+  return proxyEvent({
+    method,
     resource,
-    path,
-    httpMethod: method,
-    headers,
-    multiValueHeaders: { 'Content-Type': ['application/json'] },
-    queryStringParameters:
-      entries.length > 0
-        ? Object.fromEntries(
-            entries.map(([name, value]) => [name, Array.isArray(value) ? (value.at(-1) ?? '') : value]),
-          )
-        : null,
-    multiValueQueryStringParameters:
-      entries.length > 0
-        ? Object.fromEntries(entries.map(([name, value]) => [name, Array.isArray(value) ? value : [value]]))
-        : null,
-    pathParameters: init.params && Object.keys(init.params).length > 0 ? init.params : null,
-    stageVariables: null,
-    body,
-    isBase64Encoded: init.isBase64Encoded ?? false,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      authorizer: null,
-      protocol: 'HTTP/1.1',
-      httpMethod: method,
-      identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
-      path: `/v1${path}`,
-      stage: 'v1',
-      requestId: 'request',
-      requestTimeEpoch: Date.now(),
-      resourceId: 'resource',
-      resourcePath: resource,
-    },
-  };
+    path: resource.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(init.params?.[name] ?? '')),
+    headers: { 'Content-Type': 'application/json' },
+    body: init.body === undefined ? null : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    isBase64Encoded: init.isBase64Encoded,
+    pathParameters: init.params,
+    query,
+    stage: 'v1',
+    requestId: 'request',
+  });
 }

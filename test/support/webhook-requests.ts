@@ -1,6 +1,7 @@
 /** API Gateway REST proxy events for the webhook, signed the way Stripe signs them. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import Stripe from 'stripe';
+import { proxyEvent } from '../../local/proxy-event.js';
 
 export interface WebhookRequestInit {
   body?: string | null;
@@ -10,34 +11,15 @@ export interface WebhookRequestInit {
 }
 
 export function apiGatewayEvent(init: WebhookRequestInit = {}): APIGatewayProxyEvent {
-  const headers = { 'Content-Type': 'application/json; charset=utf-8', ...init.headers };
-  return {
+  return proxyEvent({
+    method: init.method ?? 'POST',
     resource: '/stripe/webhook',
-    path: '/stripe/webhook',
-    httpMethod: init.method ?? 'POST',
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: init.body === undefined ? null : init.body,
-    isBase64Encoded: init.isBase64Encoded ?? false,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      authorizer: null,
-      protocol: 'HTTP/1.1',
-      httpMethod: init.method ?? 'POST',
-      identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
-      path: '/prod/stripe/webhook',
-      stage: 'prod',
-      requestId: 'request',
-      requestTimeEpoch: Date.now(),
-      resourceId: 'resource',
-      resourcePath: '/stripe/webhook',
-    },
-  };
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...init.headers },
+    body: init.body,
+    isBase64Encoded: init.isBase64Encoded,
+    stage: 'prod',
+    requestId: 'request',
+  });
 }
 
 export interface SignOptions {
