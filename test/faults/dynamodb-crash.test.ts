@@ -91,10 +91,7 @@ describe('DynamoDB Local killed (SIGKILL) in the middle of a burst and restarted
     // Prepare
     const random = seededRandom('dynamodb-crash');
     const since = new Date(Date.now() - 1_000);
-    const districts = await Promise.all([1, 2, 3].map(() => stack.addDistrict()));
-    const events = Array.from({ length: EVENTS }, (_, i) =>
-      stack.invoicePaid(districts[i % districts.length] as (typeof districts)[number], random.int(100, 2_000_000)),
-    );
+    const events = await stack.invoiceBurst(EVENTS, 3, () => random.int(100, 2_000_000));
     stack.startWorkers();
 
     // Act: a third of the way into the burst, DynamoDB Local is killed right after committing a claim, and comes

@@ -55,10 +55,7 @@ describe('SQS unavailable in the middle of a burst, then back', () => {
     // Prepare
     const random = seededRandom('sqs-outage');
     const since = new Date(Date.now() - 1_000);
-    const districts = await Promise.all([1, 2, 3].map(() => stack.addDistrict()));
-    const events = Array.from({ length: EVENTS }, (_, i) =>
-      stack.invoicePaid(districts[i % districts.length] as (typeof districts)[number], random.int(100, 2_000_000)),
-    );
+    const events = await stack.invoiceBurst(EVENTS, 3, () => random.int(100, 2_000_000));
     stack.startWorkers();
 
     // Act: a third of the way into the burst SQS becomes unreachable for two seconds

@@ -314,6 +314,18 @@ export class FaultStack {
     return this.options.emulator.createEvent('invoice.paid', invoice);
   }
 
+  /** `count` invoice.paid events spread round-robin over `districtCount` new districts, amounts from `amount`. */
+  async invoiceBurst(
+    count: number,
+    districtCount: number,
+    amount: () => number,
+  ): Promise<StripeEventLike<Record<string, unknown>>[]> {
+    const districts = await Promise.all(Array.from({ length: districtCount }, () => this.addDistrict()));
+    return Array.from({ length: count }, (_, i) =>
+      this.invoicePaid(districts[i % districtCount] as District, amount()),
+    );
+  }
+
   async auditRows(): Promise<Array<Record<string, unknown>>> {
     return await this.scan(this.tables.webhookAuditLog);
   }
