@@ -1,6 +1,6 @@
 /** The districts a bench run pays: each with a Connect account at the Stripe emulator. */
 import Stripe from 'stripe';
-import { STRIPE_API_VERSION } from '../lib/environment.js';
+import { STRIPE_API_VERSION } from '#contracts/environment.js';
 
 export interface BenchDistrict {
   districtId: string;

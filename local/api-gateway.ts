@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { ApiRoute } from '../lib/api-routes.js';
+import type { ApiRoute } from '#contracts/api-routes.js';
 import { type LambdaHandler, lambdaContext } from './lambda-context.js';
 import { proxyEvent } from './proxy-event.js';
 

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { STRIPE_API_VERSION } from '../lib/environment.js';
+import { STRIPE_API_VERSION } from '#contracts/environment.js';
 
 export const DEMO_DISTRICT_ID = 'shahdol';
 export const DEMO_CUSTOMER_ID = 'cus_DemoShahdol';

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { type ApiRoute, apiRoutes, type FunctionName, queueConsumers } from '../lib/api-routes.js';
-import { env } from '../lib/environment.js';
-import { type QueueKey, queues } from '../lib/resources.js';
+import { type ApiRoute, apiRoutes, type FunctionName, queueConsumers } from '#contracts/api-routes.js';
+import { env } from '#contracts/environment.js';
+import { type QueueKey, queues } from '#contracts/resources.js';
 import { type LocalApiGateway, type ProxyHandler, sendJson, startLocalApiGateway } from './api-gateway.js';
 import { localDynamoDbClient, localSqsClient } from './aws-clients.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';

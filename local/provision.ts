@@ -14,7 +14,7 @@ import {
   type TableKey,
   tables,
   visibilityTimeoutSeconds,
-} from '../lib/resources.js';
+} from '#contracts/resources.js';
 
 export type TableNames = Record<TableKey, string>;
 export interface QueueUrls {

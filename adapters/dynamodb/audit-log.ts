@@ -21,9 +21,9 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { tables } from '#contracts/resources.js';
 import { AUDIT_STATUSES, type AuditRecord, type AuditStatus } from '../../domain/model.js';
 import type { AuditLog, ClaimOutcome, ClaimRequest } from '../../domain/ports.js';
-import { tables } from '../../lib/resources.js';
 
 /** IGNORED rows expire after this long; money-related rows never do. */
 export const IGNORED_TTL_SECONDS = 90 * 24 * 60 * 60;

@@ -19,6 +19,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { tables } from '#contracts/resources.js';
 import { PAYOUT_STATUSES, type PayoutStatus, type RevenueShare } from '../../domain/model.js';
 import type {
   CreateLedgerRowOutcome,
@@ -29,7 +30,6 @@ import type {
   RecordTransferOutcome,
   RecordTransferRequest,
 } from '../../domain/ports.js';
-import { tables } from '../../lib/resources.js';
 
 export const TRANSFER_GUARD_PREFIX = 'transfer#';
 const DEFAULT_LIST_LIMIT = 100;

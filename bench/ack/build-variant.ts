@@ -2,13 +2,14 @@
  * Builds one of the four handlers in a variant worker. All use the clients of functions/commons/clients.ts (the
  * real webhook's module-level clients, same configuration), the same signature verifier class and the same emulator.
  */
+
+import { env } from '#contracts/environment.js';
 import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { StripePaymentProvider } from '../../adapters/stripe/payments.js';
 import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
 import { dynamoDbDocumentClient, sqsClient } from '../../functions/commons/clients.js';
 import { stripeClientFor } from '../../functions/commons/stripe-client.js';
-import { env } from '../../lib/environment.js';
 import { createFloorHandler } from './floor.js';
 import { createInlineHandler } from './inline.js';
 import { createPowertoolsHandler } from './powertools.js';

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { env } from '../../lib/environment.js';
+import { env } from '#contracts/environment.js';
 import type { SynthesizedFunction } from './synth.js';
 
 const IMPORT_SCRIPT =

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { env } from '../../lib/environment.js';
+import { env } from '#contracts/environment.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLE_FILE = 'index.mjs';

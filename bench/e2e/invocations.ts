@@ -2,7 +2,7 @@
  * Counts and times every handler invocation of the local stack (wrapped through startLocalStack's `wrapHandler`):
  * Lambda bills one request per invocation and GB-seconds for its duration at the configured memory.
  */
-import type { FunctionName } from '../../lib/api-routes.js';
+import type { FunctionName } from '#contracts/api-routes.js';
 
 export interface FunctionInvocations {
   invocations: number;

@@ -6,10 +6,10 @@
  * function's reserved concurrency in the stack, as Lambda scales its pollers; a number sets all queues).
  */
 import { fstatSync } from 'node:fs';
+import type { FunctionName } from '#contracts/api-routes.js';
+import type { QueueKey } from '#contracts/resources.js';
 import { dynamoDbDocumentClient, sqsClient } from '../../functions/commons/clients.js';
-import type { FunctionName } from '../../lib/api-routes.js';
 import { reservedConcurrency } from '../../lib/constructs/payout-functions.js';
-import type { QueueKey } from '../../lib/resources.js';
 import { startLocalStack } from '../../local/local-stack.js';
 import { progress, runSection } from '../child-protocol.js';
 import { sleep } from '../concurrency.js';

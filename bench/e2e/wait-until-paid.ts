@@ -1,6 +1,6 @@
 /** Waits until the ledger holds `expected` PAID rows (counted on the byPayoutStatusCreatedAt index) or time runs out. */
 import { type DynamoDBClient, paginateQuery } from '@aws-sdk/client-dynamodb';
-import { tables } from '../../lib/resources.js';
+import { tables } from '#contracts/resources.js';
 import { sleep } from '../concurrency.js';
 
 const POLL_MS = 1_000;

@@ -3,7 +3,7 @@
  * level, so a missing required value fails the cold start with a clear message instead of a request later.
  * Readers take the environment as a parameter (default: process.env) so tests can hand in their own.
  */
-import { env } from '../../lib/environment.js';
+import { env } from '#contracts/environment.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

@@ -3,7 +3,7 @@
  * reused across invocations (a rotated key gets a new client). `baseUrl` points the SDK at a local emulator.
  */
 import Stripe from 'stripe';
-import { STRIPE_API_VERSION } from '../../lib/environment.js';
+import { STRIPE_API_VERSION } from '#contracts/environment.js';
 
 /** Within the SDK, with the same idempotency key; beyond that the queue retries the message. */
 const MAX_NETWORK_RETRIES = 2;

@@ -2,7 +2,7 @@
  * Configuration of the payout workers (revenue-share, transfer, mark-paid), read once at cold start with the
  * readers of config.ts: a missing required value fails the cold start.
  */
-import { env } from '../../lib/environment.js';
+import { env } from '#contracts/environment.js';
 import {
   type AlertsConfig,
   alertsConfig,

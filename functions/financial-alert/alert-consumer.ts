@@ -8,7 +8,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { metricNames } from '../../lib/observability.js';
+import { metricNames } from '#contracts/observability.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { MalformedAlertError, parseFinancialAlert } from './parse-alert.js';
 

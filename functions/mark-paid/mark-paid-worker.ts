@@ -5,8 +5,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { metricNames } from '#contracts/observability.js';
 import { type VerifyAndMarkPaidDeps, verifyAndMarkPaid } from '../../domain/payouts/verify-and-mark-paid.js';
-import { metricNames } from '../../lib/observability.js';
 import type { SecretSource } from '../commons/config.js';
 import { processFifoBatch } from '../commons/fifo-batch.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';

@@ -1,5 +1,5 @@
 /** What the platform API reads from its environment (once, at cold start; a missing value fails it). */
-import { env } from '../../lib/environment.js';
+import { env } from '#contracts/environment.js';
 import { type Environment, requiredEnv } from '../commons/config.js';
 
 export interface PlatformApiConfig {

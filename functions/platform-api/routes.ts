@@ -3,6 +3,7 @@
  * platform-api routes (API Gateway puts the resource template in `event.resource`).
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { queues, visibilityTimeoutSeconds } from '#contracts/resources.js';
 import type { MarkPaidMessage, TransferMessage } from '../../domain/model.js';
 import { putDistrict } from '../../domain/platform/put-district.js';
 import { getRevenueShare, listDistricts, listRevenueShares, listWebhookEvents } from '../../domain/platform/queries.js';
@@ -10,7 +11,6 @@ import { requestMarkPaid } from '../../domain/platform/request-mark-paid.js';
 import { retryPayout } from '../../domain/platform/retry-payout.js';
 import { parseRevenueShareIdBody } from '../../domain/platform/revenue-share-request.js';
 import type { AuditLog, Clock, DistrictStore, LedgerStore, MessageQueue } from '../../domain/ports.js';
-import { queues, visibilityTimeoutSeconds } from '../../lib/resources.js';
 import { pathParameter, queryParameters, readJsonBody } from './http.js';
 
 export interface PlatformDeps {

@@ -1,5 +1,5 @@
 /** What the resync function reads from its environment (once, at cold start; a missing value fails it). */
-import { env } from '../../lib/environment.js';
+import { env } from '#contracts/environment.js';
 import {
   type AlertsConfig,
   alertsConfig,

@@ -6,8 +6,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { metricNames } from '#contracts/observability.js';
 import { type ProcessEventDeps, processEvent } from '../../domain/revenue-share/process-event.js';
-import { metricNames } from '../../lib/observability.js';
 import { processFifoBatch } from '../commons/fifo-batch.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { parseProcessEventMessage } from '../commons/queue-messages.js';

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../api-routes.js';
-import { FINANCIAL_ALERT_UNDELIVERED_MARKER, METRICS_NAMESPACE, metricNames } from '../observability.js';
-import type { QueueKey } from '../resources.js';
+import type { FunctionName } from '#contracts/api-routes.js';
+import { FINANCIAL_ALERT_UNDELIVERED_MARKER, METRICS_NAMESPACE, metricNames } from '#contracts/observability.js';
+import type { QueueKey } from '#contracts/resources.js';
 import { metricsInsightsSum } from './payout-alarms.js';
 import type { PayoutApi } from './payout-api.js';
 import type { PayoutFunction } from './payout-function.js';

@@ -7,9 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FunctionName } from '../api-routes.js';
-import { env } from '../environment.js';
-import { METRICS_NAMESPACE } from '../observability.js';
+import type { FunctionName } from '#contracts/api-routes.js';
+import { env } from '#contracts/environment.js';
+import { METRICS_NAMESPACE } from '#contracts/observability.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../api-routes.js';
-import { queues } from '../resources.js';
+import type { FunctionName } from '#contracts/api-routes.js';
+import { queues } from '#contracts/resources.js';
 import { PayoutFunction } from './payout-function.js';
 
 /**

@@ -3,14 +3,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type EnvName, env } from '../environment.js';
+import { type EnvName, env } from '#contracts/environment.js';
 import {
   physicalQueueName,
   type QueueDefinition,
   type QueueKey,
   queues,
   visibilityTimeoutSeconds,
-} from '../resources.js';
+} from '#contracts/resources.js';
 
 const queueEnv: Record<QueueKey, EnvName> = {
   revenueShare: env.processEventQueueUrl,

@@ -3,8 +3,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { type EnvName, env } from '../environment.js';
-import { type TableDefinition, type TableKey, tables } from '../resources.js';
+import { type EnvName, env } from '#contracts/environment.js';
+import { type TableDefinition, type TableKey, tables } from '#contracts/resources.js';
 
 const READ_ACTIONS = [
   'dynamodb:GetItem',

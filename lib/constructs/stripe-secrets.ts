@@ -1,7 +1,7 @@
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { env } from '../environment.js';
+import { env } from '#contracts/environment.js';
 
 export interface StripeSecretsProps {
   readonly apiKeySecretName: string;

@@ -1,8 +1,8 @@
 /** The Stripe side of reconcile: one day's paid invoices and the transfers since, via the official SDK. */
 import Stripe from 'stripe';
+import { env as envNames, STRIPE_API_VERSION } from '#contracts/environment.js';
 import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
 import { districtIdFromInvoice } from '../../domain/revenue-share/find-district.js';
-import { env as envNames, STRIPE_API_VERSION } from '../../lib/environment.js';
 import { UsageError } from '../command.js';
 import type { Target } from '../target.js';
 

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../lib/api-routes.js';
+import { apiRoutes } from '#contracts/api-routes.js';
 import { API_STAGE_NAME, API_THROTTLING } from '../../lib/constructs/payout-api.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
 import { exampleContext, logicalIdOf, synthesize } from './support/synth.js';

@@ -6,7 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FunctionName } from '../../lib/api-routes.js';
+import type { FunctionName } from '#contracts/api-routes.js';
 import { StackConfigError } from '../../lib/config.js';
 import { PayoutFunction } from '../../lib/constructs/payout-function.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';

@@ -1,6 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionName } from '#contracts/api-routes.js';
+import { env } from '#contracts/environment.js';
 import { webhookConfig } from '../../functions/commons/config.js';
 import {
   markPaidWorkerConfig,
@@ -9,10 +11,8 @@ import {
 } from '../../functions/commons/worker-config.js';
 import { platformApiConfig } from '../../functions/platform-api/config.js';
 import { resyncConfig } from '../../functions/resync/config.js';
-import type { FunctionName } from '../../lib/api-routes.js';
 import { reservedConcurrency } from '../../lib/constructs/payout-functions.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
-import { env } from '../../lib/environment.js';
 import { accessOf, actionsOf, resourcesOf, roleStatements } from './support/iam.js';
 import { exampleContext, logicalIdOf, synthesize } from './support/synth.js';
 

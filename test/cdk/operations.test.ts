@@ -1,14 +1,14 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionName } from '#contracts/api-routes.js';
+import { FINANCIAL_ALERT_UNDELIVERED_MARKER, METRICS_NAMESPACE } from '#contracts/observability.js';
+import { type QueueKey, queues } from '#contracts/resources.js';
 import { UNDELIVERED_ALERT_MARKER } from '../../adapters/sqs/alert-sink.js';
 import { METRICS_NAMESPACE as FUNCTIONS_METRICS_NAMESPACE } from '../../functions/commons/observability.js';
-import type { FunctionName } from '../../lib/api-routes.js';
 import { OnCallPaging } from '../../lib/constructs/on-call-paging.js';
 import { OLDEST_MESSAGE_AGE_ALARM_SECONDS } from '../../lib/constructs/payout-alarms.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
-import { FINANCIAL_ALERT_UNDELIVERED_MARKER, METRICS_NAMESPACE } from '../../lib/observability.js';
-import { type QueueKey, queues } from '../../lib/resources.js';
 import { exampleContext, logicalIdOf, synthesize } from './support/synth.js';
 
 type Properties = Record<string, unknown>;

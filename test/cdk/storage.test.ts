@@ -1,7 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { queueConsumers } from '../../lib/api-routes.js';
-import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
+import { queueConsumers } from '#contracts/api-routes.js';
 import {
   physicalQueueName,
   type QueueKey,
@@ -10,7 +9,8 @@ import {
   tables,
   VISIBILITY_TIMEOUT_FACTOR,
   visibilityTimeoutSeconds,
-} from '../../lib/resources.js';
+} from '#contracts/resources.js';
+import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
 import { logicalIdOf, synthesize } from './support/synth.js';
 
 type Resource = {

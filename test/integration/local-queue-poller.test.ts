@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { queues } from '../../lib/resources.js';
+import { queues } from '#contracts/resources.js';
 import { type QueuePoller, startQueuePoller } from '../../local/queue-poller.js';
 import { provisionTestResources, type TestResources } from '../support/local-stack.js';
 

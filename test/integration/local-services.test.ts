@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { queues, tables } from '../../lib/resources.js';
+import { queues, tables } from '#contracts/resources.js';
 import { provisionTestResources, type TestResources } from '../support/local-stack.js';
 
 describe('local services provisioned from lib/resources.ts', () => {

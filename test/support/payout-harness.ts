@@ -14,6 +14,8 @@ import {
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import Stripe from 'stripe';
+import { STRIPE_API_VERSION } from '#contracts/environment.js';
+import type { QueueKey } from '#contracts/resources.js';
 import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
 import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
@@ -36,8 +38,6 @@ import {
   type RevenueShareHandlerDeps,
 } from '../../functions/revenue-share/revenue-share-worker.js';
 import { createTransferHandler, type TransferHandlerDeps } from '../../functions/transfer/transfer-worker.js';
-import { STRIPE_API_VERSION } from '../../lib/environment.js';
-import type { QueueKey } from '../../lib/resources.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { type StripeEmulator, startStripeEmulator } from '../../local/stripe-emulator/index.js';
 import { provisionTestResources, type TestResources } from './local-stack.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { apiRoutes } from '#contracts/api-routes.js';
 import { platformRoutes } from '../../functions/platform-api/routes.js';
 import { RESYNC_ROUTE } from '../../functions/resync/resync-handler.js';
-import { apiRoutes } from '../../lib/api-routes.js';
 
 describe('platform routes', () => {
   it('answers every route the stack sends to platform-api, and no other', () => {

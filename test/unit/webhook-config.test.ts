@@ -2,13 +2,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { env } from '#contracts/environment.js';
 import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
 import type { AuditLog } from '../../domain/ports.js';
 import { ConfigError, webhookConfig } from '../../functions/commons/config.js';
 import { createObservability } from '../../functions/commons/observability.js';
 import { stripeWebhookSecretsFrom } from '../../functions/commons/secrets.js';
 import { createWebhookHandler } from '../../functions/stripe-webhook/webhook-handler.js';
-import { env } from '../../lib/environment.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { signedWebhookEvent } from '../support/webhook-requests.js';
 

@@ -4,9 +4,9 @@
  * function's whole access with the access it is meant to have.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
-import type { FunctionName } from '../../../lib/api-routes.js';
+import type { FunctionName } from '#contracts/api-routes.js';
+import type { QueueKey, TableKey } from '#contracts/resources.js';
 import type { DistrictPayoutsStack } from '../../../lib/district-payouts-stack.js';
-import type { QueueKey, TableKey } from '../../../lib/resources.js';
 import { logicalIdOf } from './synth.js';
 
 export interface Statement {

@@ -13,6 +13,8 @@ import { GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from 
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import Stripe from 'stripe';
+import { STRIPE_API_VERSION } from '#contracts/environment.js';
+import { type QueueKey, queues } from '#contracts/resources.js';
 import { DynamoDbAuditLog } from '../../../adapters/dynamodb/audit-log.js';
 import { DynamoDbDistrictStore } from '../../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../../adapters/dynamodb/ledger.js';
@@ -39,8 +41,6 @@ import { createResyncHandler } from '../../../functions/resync/resync-handler.js
 import { createRevenueShareHandler } from '../../../functions/revenue-share/revenue-share-worker.js';
 import { createWebhookHandler } from '../../../functions/stripe-webhook/webhook-handler.js';
 import { createTransferHandler } from '../../../functions/transfer/transfer-worker.js';
-import { STRIPE_API_VERSION } from '../../../lib/environment.js';
-import { type QueueKey, queues } from '../../../lib/resources.js';
 import { lambdaContext } from '../../../local/lambda-context.js';
 import { createQueues, createTables, type QueueUrls, type TableNames } from '../../../local/provision.js';
 import { type QueuePoller, startQueuePoller } from '../../../local/queue-poller.js';

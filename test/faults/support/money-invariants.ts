@@ -4,7 +4,7 @@
  * transfer per ledger row, the row recording that transfer, no transfer without a row, every row paid).
  */
 import { expect } from 'vitest';
-import type { QueueKey } from '../../../lib/resources.js';
+import type { QueueKey } from '#contracts/resources.js';
 import type { StripeEmulator } from '../../../local/stripe-emulator/index.js';
 import type { FaultStack } from './fault-stack.js';
 
