@@ -4,6 +4,7 @@ import type { FormParams, FormValue } from './form.js';
 import { optionalString, paginate, parseInteger } from './lists.js';
 import { isPlainObject, type StripeObject } from './objects.js';
 import type { EmulatorStore, RequestContext } from './store.js';
+import { WEBHOOK_ENDPOINT_ROUTES } from './webhook-endpoints.js';
 
 export interface ApiCall {
   params: FormParams;
@@ -140,7 +141,8 @@ function eventTypeFilter(params: FormParams): (type: string) => boolean {
 
 const listEvents: Handler = ({ params, store, path }) => {
   const matchesType = eventTypeFilter(params);
-  return paginate(store.events.values(), params, path, 'event', (e) => matchesType(e.type));
+  const delivered = store.webhooks.deliverySuccessFilter(params);
+  return paginate(store.events.values(), params, path, 'event', (e) => matchesType(e.type) && delivered(e));
 };
 
 const listInvoices: Handler = ({ params, store, path }) => {
@@ -187,6 +189,7 @@ const ROUTES: Array<[string, string, Handler]> = [
   ['GET', '/v1/balance', ({ store }) => store.balance()],
   ['GET', '/v1/invoices', listInvoices],
   ['GET', '/v1/invoices/:id', ({ store, ids: [id = ''] }) => store.getInvoice(id)],
+  ...WEBHOOK_ENDPOINT_ROUTES,
 ];
 
 function safeDecode(segment: string): string {
@@ -198,7 +201,10 @@ function safeDecode(segment: string): string {
 }
 
 /** The handler for `method path`, with the captured ids, or undefined (-> 404 unrecognized URL). */
-export function route(method: string, path: string): { handler: Handler; ids: string[] } | undefined {
+export function route(
+  method: string,
+  path: string,
+): { handler: Handler; ids: string[] /** e.g. `POST /v1/transfers/:id` */; pattern: string } | undefined {
   const segments = path.replace(/\/+$/, '').split('/');
   for (const [routeMethod, pattern, handler] of ROUTES) {
     const parts = pattern.split('/');
@@ -209,7 +215,7 @@ export function route(method: string, path: string): { handler: Handler; ids: st
       if (part.startsWith(':')) ids.push(segment);
       return part.startsWith(':') ? segment !== '' : part === segment;
     });
-    if (matches) return { handler, ids };
+    if (matches) return { handler, ids, pattern: `${routeMethod} ${pattern}` };
   }
   return undefined;
 }

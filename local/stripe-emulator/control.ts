@@ -8,7 +8,9 @@
  *   POST /_emulator/deliver   { type, object, url, secret, timestamp?, headers? } -> { event, status, body }
  *   POST /_emulator/invoices  { ...overrides }               -> an invoice (see buildInvoice)
  *   GET  /_emulator/transfers                                -> { object: 'list', data: [every transfer], ... }
+ * Webhook deliveries, rate limits and request counts: see control-traffic.ts.
  */
+import { trafficControlRoutes } from './control-traffic.js';
 import type { StripeEmulator } from './index.js';
 import type { ControlHandler, ControlRequest, ControlResponse } from './server.js';
 
@@ -74,6 +76,7 @@ export function controlHandler(emulator: StripeEmulator, faults: () => Record<st
       status: 200,
       body: { object: 'list', data: emulator.transfers(), has_more: false, url: '/_emulator/transfers' },
     }),
+    ...trafficControlRoutes(emulator), // webhook deliveries, rate limits, request counts
   };
   return async ({ method, path, body }: ControlRequest) => {
     const handler = routes[`${method} ${path.replace(/\/+$/, '')}`];

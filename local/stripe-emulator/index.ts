@@ -5,12 +5,23 @@
  * Objects are shaped from Stripe's published examples (fixtures3.json). See control.ts for the HTTP control API.
  */
 import { controlHandler } from './control.js';
+import type { DeliveryAttempt, DeliverySettings } from './delivery.js';
 import { buildInvoice, type StripeEventLike } from './objects.js';
+import type { RateLimitOption, RateLimitSettings } from './rate-limit.js';
+import type { RequestCounts } from './request-counts.js';
 import { ApiServer } from './server.js';
 import { type DeliverOptions, type DeliveryResult, deliverEvent } from './signing.js';
 import { DEFAULT_CURRENCY, EmulatorStore } from './store.js';
 
+export {
+  DEFAULT_DELIVERY_SETTINGS,
+  type DeliveryAttempt,
+  type DeliveryKind,
+  type DeliverySettings,
+} from './delivery.js';
 export { API_VERSION, type StripeEventLike, type StripeList } from './objects.js';
+export { type RateLimitOption, type RateLimitSettings, STRIPE_RATE_LIMITS } from './rate-limit.js';
+export type { RequestCount, RequestCounts } from './request-counts.js';
 export type { DeliverOptions, DeliveryResult } from './signing.js';
 export { DEFAULT_BALANCE } from './store.js';
 
@@ -42,6 +53,24 @@ export interface StripeEmulator {
   transfers(): ReadonlyArray<Record<string, unknown>>;
   /** Every event held, oldest first (copies). */
   events(): ReadonlyArray<StripeEventLike>;
+  // Webhook delivery to the endpoints created through /v1/webhook_endpoints (delivery.ts).
+  /** Every delivery attempt so far, oldest first: event, endpoint, attempt number, kind, status code, ok. */
+  deliveries(): DeliveryAttempt[];
+  /** Sends a stored event once more, to `endpointId` or to each endpoint that has not had it (the Dashboard's Resend). */
+  resend(eventId: string, endpointId?: string): Promise<DeliveryAttempt[]>;
+  /** Resolves once no delivery is in flight or scheduled, retries included. */
+  whenDelivered(): Promise<void>;
+  /** Merges delivery settings in from now on (`reset()` restores the start ones); returns the settings in force. */
+  setDeliveryOptions(settings: Partial<DeliverySettings>): DeliverySettings;
+  /** A webhook endpoint's signing secret (whsec_...), which the API returns on create only. */
+  webhookSecret(endpointId: string): string;
+  // Rate limits and request counts (rate-limit.ts).
+  /** Replaces the rate limits: a preset ('sandbox', 'live'), settings, or null for none; `reset()` restores the start ones. */
+  setRateLimits(limits: RateLimitOption): RateLimitSettings;
+  rateLimits(): RateLimitSettings;
+  /** /v1 requests served and refused with 429, in total and per endpoint (method + route), since start or reset. */
+  requestCounts(): RequestCounts;
+  resetRequestCounts(): void;
   stop(): Promise<void>;
 }
 
@@ -51,12 +80,17 @@ export interface StripeEmulatorOptions {
   apiKey?: string;
   /** Interface to bind; default 127.0.0.1. */
   host?: string;
+  /** Webhook delivery settings (see DeliverySettings; Stripe's hours and days scaled down to milliseconds). */
+  delivery?: Partial<DeliverySettings>;
+  /** Rate limits from the start: 'sandbox' (Stripe's test mode, 25/s), 'live' (100/s) or settings. Default: none. */
+  rateLimits?: RateLimitOption;
 }
 
 export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
   const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
   const host = opts.host ?? '127.0.0.1';
   const store = new EmulatorStore();
+  store.webhooks.configureDefaults(opts.delivery ?? {});
   let port = 0;
   const emulator: StripeEmulator = {
     get port() {
@@ -79,13 +113,26 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     buildInvoice: (overrides) => store.addInvoice(buildInvoice(overrides)),
     transfers: () => structuredClone([...store.transfers.values()]),
     events: () => structuredClone([...store.events.values()]),
-    stop: () => server.close(),
+    deliveries: () => store.webhooks.attempts(),
+    resend: (eventId, endpointId) => store.webhooks.resend(store.getEvent(eventId), endpointId),
+    whenDelivered: () => store.webhooks.idle(),
+    setDeliveryOptions: (settings) => store.webhooks.configure(settings),
+    webhookSecret: (endpointId) => store.webhooks.endpoints.get(endpointId).secret,
+    setRateLimits: (limits) => server.gate.configure(limits),
+    rateLimits: () => server.gate.current(),
+    requestCounts: () => server.gate.counts.snapshot(),
+    resetRequestCounts: () => server.gate.counts.reset(),
+    stop: () => {
+      store.webhooks.stop();
+      return server.close();
+    },
   };
   const server: ApiServer = new ApiServer(
     store,
     apiKey,
     controlHandler(emulator, () => server.faults()),
   );
+  server.gate.configureDefaults(opts.rateLimits);
   port = await server.listen(opts.port ?? 0, host);
   return emulator;
 }

@@ -15,6 +15,7 @@ import {
 } from './errors.js';
 import { type FormParams, fingerprint, parseForm } from './form.js';
 import { API_VERSION, newId } from './objects.js';
+import { RequestGate } from './rate-limit.js';
 import type { EmulatorStore } from './store.js';
 
 export interface ControlRequest {
@@ -61,6 +62,8 @@ export class ApiServer {
   private delays = { count: 0, ms: 0 };
   private readonly idempotency = new Map<string, IdempotentEntry>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Rate limits, object locks and request counts (rate-limit.ts). */
+  readonly gate = new RequestGate();
 
   constructor(
     private readonly store: EmulatorStore,
@@ -116,6 +119,7 @@ export class ApiServer {
     this.failures = { count: 0, status: 500 };
     this.delays = { count: 0, ms: 0 };
     this.idempotency.clear();
+    this.gate.reset();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -133,7 +137,9 @@ export class ApiServer {
     };
     const key = method === 'POST' ? header(req, 'idempotency-key') : undefined;
     if (key) headers['Idempotency-Key'] = key;
+    const ticket = this.gate.open(method, url.pathname, route(method, url.pathname));
     const send = (reply: Reply, extra: Record<string, string> = {}): void => {
+      ticket.close(reply.status);
       if (res.destroyed) return; // the client gave up (e.g. SDK timeout); the work is done anyway
       res.writeHead(reply.status, { 'Content-Type': 'application/json', ...headers, ...extra }).end(reply.body);
     };
@@ -144,6 +150,7 @@ export class ApiServer {
     });
     try {
       const apiKey = this.authenticate(req);
+      await ticket.admit(headers);
       await this.injectFaults();
       const match = route(method, url.pathname);
       if (!match) throw unrecognizedUrl(method, url.pathname);

@@ -11,6 +11,10 @@ export interface DeliverOptions {
   timestamp?: number;
   /** Extra or overriding request headers (e.g. a tampered Stripe-Signature). */
   headers?: Record<string, string>;
+  /** Give up after this long (default 30 s); the attempt then rejects with a TimeoutError. */
+  timeoutMs?: number;
+  /** Aborts the request (e.g. when the emulator stops). */
+  signal?: AbortSignal;
 }
 
 export interface DeliveryResult {
@@ -39,7 +43,9 @@ export async function deliverEvent(event: StripeEventLike<object>, opts: Deliver
       ...opts.headers,
     },
     body: payload,
-    signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    signal: opts.signal
+      ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs ?? DELIVERY_TIMEOUT_MS)])
+      : AbortSignal.timeout(opts.timeoutMs ?? DELIVERY_TIMEOUT_MS),
   });
   return { status: response.status, body: await response.text() };
 }

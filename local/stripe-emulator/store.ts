@@ -1,4 +1,5 @@
 /** The emulator's state: accounts, transfers (with reversals), invoices, events and the platform balance. */
+import { WebhookDelivery } from './delivery.js';
 import { balanceInsufficient, parameterInvalid, resourceMissing } from './errors.js';
 import {
   type AccountParams,
@@ -30,6 +31,8 @@ export class EmulatorStore {
   readonly transfers = new Map<string, TransferObject>();
   readonly invoices = new Map<string, StripeObject>();
   readonly events = new Map<string, StripeEventLike>();
+  /** Webhook endpoints and the delivery of every emitted event to them (delivery.ts). */
+  readonly webhooks = new WebhookDelivery();
   private readonly available = new Map<string, number>([[DEFAULT_CURRENCY, DEFAULT_BALANCE]]);
 
   reset(): void {
@@ -37,6 +40,7 @@ export class EmulatorStore {
     this.transfers.clear();
     this.invoices.clear();
     this.events.clear();
+    this.webhooks.reset();
     this.available.clear();
     this.available.set(DEFAULT_CURRENCY, DEFAULT_BALANCE);
   }
@@ -55,6 +59,7 @@ export class EmulatorStore {
       previousAttributes,
     );
     this.events.set(event.id, event as StripeEventLike);
+    this.webhooks.dispatch(event as StripeEventLike);
     return event;
   }
 
