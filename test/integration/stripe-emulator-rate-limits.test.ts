@@ -178,7 +178,7 @@ describe('lock_timeout', () => {
     expect(refused).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
     expect(refused).toMatchObject({ statusCode: 429, code: 'lock_timeout' });
     expect(refused?.message).toContain('another API request or Stripe process is currently accessing it');
-    expect(refused?.headers['stripe-should-retry']).toBe('true');
+    expect(refused?.headers?.['stripe-should-retry']).toBe('true');
     expect(sequential.map((t) => t.metadata.n)).toEqual(['3', '4']);
     expect(oks(otherObjects)).toBe(3);
     expect(emulator.requestCounts().routes['POST /v1/transfers/:id']).toEqual({
