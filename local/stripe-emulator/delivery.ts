@@ -75,6 +75,9 @@ export interface DeliveryAttempt {
   durationMs: number;
 }
 
+/** The delivery log keeps the newest attempts only, so a long local run does not grow without bound. */
+const MAX_LOG = 10_000;
+
 type TargetStatus = 'pending' | 'succeeded' | 'failed';
 
 /** The delivery of one event to one endpoint. */
@@ -144,7 +147,7 @@ export class WebhookDelivery {
     return { ...this.settings };
   }
 
-  /** Every attempt so far, oldest first (copies). */
+  /** Every attempt so far (the newest 10,000), oldest first (copies). */
   attempts(): DeliveryAttempt[] {
     return this.log.map((attempt) => ({ ...attempt }));
   }
@@ -336,6 +339,7 @@ export class WebhookDelivery {
     if (generation !== this.generation) return undefined; // reset or stopped meanwhile
     attempt.durationMs = Date.now() - attempt.at;
     this.log.push(attempt);
+    if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
     if (attempt.ok) this.succeeded(record, target, endpoint);
     else this.failed(record, target, endpoint, kind);
     if (kind === 'initial' && this.settings.duplicateRate > 0 && Math.random() < this.settings.duplicateRate) {
