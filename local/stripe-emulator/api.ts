@@ -1,4 +1,5 @@
 /** The /v1 routes: parameter validation, then the store. Each handler returns the JSON body of a 200. */
+import { BILLING_ROUTES } from './billing-routes.js';
 import { parameterInvalid, parameterMissing, resourceMissing } from './errors.js';
 import type { FormParams, FormValue } from './form.js';
 import { optionalString, paginate, parseInteger } from './lists.js';
@@ -186,10 +187,11 @@ const ROUTES: Array<[string, string, Handler]> = [
   ['GET', '/v1/transfers/:id/reversals/:reversal', getReversal],
   ['GET', '/v1/events', listEvents],
   ['GET', '/v1/events/:id', ({ store, ids: [id = ''] }) => store.getEvent(id)],
-  ['GET', '/v1/balance', ({ store }) => store.balance()],
+  ['GET', '/v1/balance', ({ store, request }) => store.balance(request.account ?? null)],
   ['GET', '/v1/invoices', listInvoices],
   ['GET', '/v1/invoices/:id', ({ store, ids: [id = ''] }) => store.getInvoice(id)],
   ...WEBHOOK_ENDPOINT_ROUTES,
+  ...BILLING_ROUTES,
 ];
 
 function safeDecode(segment: string): string {

@@ -8,8 +8,9 @@
  *   POST /_emulator/deliver   { type, object, url, secret, timestamp?, headers? } -> { event, status, body }
  *   POST /_emulator/invoices  { ...overrides }               -> an invoice (see buildInvoice)
  *   GET  /_emulator/transfers                                -> { object: 'list', data: [every transfer], ... }
- * Webhook deliveries, rate limits and request counts: see control-traffic.ts.
+ * Webhook deliveries, rate limits and request counts: see control-traffic.ts; clock, refunds, disputes: control-money.ts.
  */
+import { moneyControlRoutes } from './control-money.js';
 import { trafficControlRoutes } from './control-traffic.js';
 import type { StripeEmulator } from './index.js';
 import type { ControlHandler, ControlRequest, ControlResponse } from './server.js';
@@ -77,6 +78,7 @@ export function controlHandler(emulator: StripeEmulator, faults: () => Record<st
       body: { object: 'list', data: emulator.transfers(), has_more: false, url: '/_emulator/transfers' },
     }),
     ...trafficControlRoutes(emulator), // webhook deliveries, rate limits, request counts
+    ...moneyControlRoutes(emulator), // clock, connected account balances, refund failures, dispute outcomes
   };
   return async ({ method, path, body }: ControlRequest) => {
     const handler = routes[`${method} ${path.replace(/\/+$/, '')}`];

@@ -7,10 +7,16 @@ export interface StripeErrorBody {
   message: string;
   code?: string;
   param?: string;
+  decline_code?: string;
+  charge?: string;
+  payment_intent?: Record<string, unknown>;
 }
 
 /** Thrown by handlers; the server turns it into a JSON error response. */
 export class StripeApiError extends Error {
+  /** False for a request that failed validation: Stripe stores no idempotent result for it. */
+  stored = true;
+
   constructor(
     readonly status: number,
     readonly body: StripeErrorBody,
@@ -49,17 +55,60 @@ export const missingApiKey = (): StripeApiError =>
 export const invalidApiKey = (key: string): StripeApiError =>
   invalid(401, `Invalid API Key provided: ${key.slice(0, 8)}****${key.length > 12 ? key.slice(-4) : ''}`);
 
+/** A validation failure: answered, never stored under an idempotency key. */
+const validation = (error: StripeApiError): StripeApiError => {
+  error.stored = false;
+  return error;
+};
+
 export const parameterMissing = (param: string): StripeApiError =>
-  invalid(400, `Missing required param: ${param}.`, 'parameter_missing', param);
+  validation(invalid(400, `Missing required param: ${param}.`, 'parameter_missing', param));
 
 export const parameterInvalidInteger = (param: string, value: unknown): StripeApiError =>
-  invalid(400, `Invalid integer: ${String(value)}`, 'parameter_invalid_integer', param);
+  validation(invalid(400, `Invalid integer: ${String(value)}`, 'parameter_invalid_integer', param));
 
 export const parameterInvalid = (
   param: string,
   message: string,
   code: string | null = 'parameter_invalid_string',
-): StripeApiError => invalid(400, message, code ?? undefined, param);
+): StripeApiError => validation(invalid(400, message, code ?? undefined, param));
+
+export const parameterUnknown = (param: string): StripeApiError =>
+  validation(invalid(400, `Received unknown parameter: ${param}`, 'parameter_unknown', param));
+
+/** A request the object's state refuses (stored under an idempotency key, like any executed request). */
+export const invalidState = (message: string, param?: string, code?: string): StripeApiError =>
+  invalid(400, message, code, param);
+
+export const liveKeyRefused = (): StripeApiError =>
+  invalid(
+    401,
+    'Invalid API Key provided: this Stripe emulator is test mode only and refuses live mode keys (sk_live_...); use any sk_test_ key.',
+  );
+
+const dollars = (amount: number, currency: string): string =>
+  `${currency === 'usd' ? '$' : `${currency.toUpperCase()} `}${(amount / 100).toFixed(2)}`;
+
+export const refundTooLarge = (amount: number, remaining: number, currency: string): StripeApiError =>
+  invalid(
+    400,
+    `Refund amount (${dollars(amount, currency)}) is greater than unrefunded amount on charge (${dollars(remaining, currency)})`,
+    'amount_too_large',
+    'amount',
+  );
+
+export const chargeAlreadyRefunded = (charge: string): StripeApiError =>
+  invalid(400, `Charge ${charge} has already been refunded.`, 'charge_already_refunded');
+
+export const cardDeclined = (charge: string, paymentIntent?: Record<string, unknown>): StripeApiError =>
+  new StripeApiError(402, {
+    type: 'card_error',
+    code: 'card_declined',
+    decline_code: 'generic_decline',
+    message: 'Your card was declined.',
+    charge,
+    ...(paymentIntent ? { payment_intent: paymentIntent } : {}),
+  });
 
 export const resourceMissing = (kind: string, id: string, param = 'id', status = 404): StripeApiError =>
   invalid(status, `No such ${kind}: '${id}'`, 'resource_missing', param);

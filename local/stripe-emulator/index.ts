@@ -4,8 +4,10 @@
  *   const stripe = new Stripe(emulator.apiKey, { host: '127.0.0.1', port: emulator.port, protocol: 'http' });
  * Objects are shaped from Stripe's published examples (fixtures3.json). See control.ts for the HTTP control API.
  */
+import type Stripe from 'stripe';
 import { controlHandler } from './control.js';
 import type { DeliveryAttempt, DeliverySettings } from './delivery.js';
+import { type MoneyControls, moneyControls } from './money-controls.js';
 import { buildInvoice, type StripeEventLike } from './objects.js';
 import type { RateLimitOption, RateLimitSettings } from './rate-limit.js';
 import type { RequestCounts } from './request-counts.js';
@@ -27,16 +29,18 @@ export { DEFAULT_BALANCE } from './store.js';
 
 export const DEFAULT_API_KEY = 'sk_test_emulator';
 
-export interface StripeEmulator {
+export type { MoneyControls } from './money-controls.js';
+
+export interface StripeEmulator extends MoneyControls {
   readonly port: number;
   /** http://127.0.0.1:PORT */
   readonly url: string;
-  /** The only secret key accepted. */
+  /** The default secret key; any sk_test_ key is accepted too (live keys never). */
   readonly apiKey: string;
   /** Sets the platform's available balance (cents) in `currency` (default usd). */
   setBalance(available: number, currency?: string): void;
   /** The platform balance object, as GET /v1/balance returns it. */
-  balance(): Record<string, unknown>;
+  balance(): Stripe.Balance;
   /** The next `count` /v1 requests fail with a Stripe-shaped api_error (`status`, default 500). */
   failNext(count: number, status?: number): void;
   /** The next `count` /v1 requests wait `ms` before being handled (and are handled even if the client gave up). */
@@ -93,6 +97,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
   store.webhooks.configureDefaults(opts.delivery ?? {});
   let port = 0;
   const emulator: StripeEmulator = {
+    ...moneyControls(store),
     get port() {
       return port;
     },

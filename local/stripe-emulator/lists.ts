@@ -1,7 +1,7 @@
 /** Stripe list endpoints: `limit`, `starting_after`, `ending_before` and `created` range filters, newest first. */
 import { parameterInvalid, parameterInvalidInteger, resourceMissing } from './errors.js';
 import type { FormParams, FormValue } from './form.js';
-import { isPlainObject, list, type StripeList, type StripeObject } from './objects.js';
+import { isPlainObject, list, type StripeList } from './objects.js';
 
 export function parseInteger(param: string, value: FormValue | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -36,7 +36,7 @@ export function createdFilter(value: FormValue | undefined): (created: number) =
  * One page of `all` (given oldest first, as stored), newest first, keeping only items matching `filter`.
  * `kind` names the resource in resource_missing errors for an unknown cursor.
  */
-export function paginate<T extends StripeObject>(
+export function paginate<T extends { id: string; created: number }>(
   all: Iterable<T>,
   params: FormParams,
   url: string,

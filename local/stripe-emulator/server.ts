@@ -9,12 +9,15 @@ import {
   idempotencyMismatch,
   injectedFault,
   invalidApiKey,
+  liveKeyRefused,
   missingApiKey,
   StripeApiError,
   unrecognizedUrl,
 } from './errors.js';
+import { expandResponse } from './expand.js';
 import { type FormParams, fingerprint, parseForm } from './form.js';
 import { API_VERSION, newId } from './objects.js';
+import { checkParameters } from './operation-params.js';
 import { RequestGate } from './rate-limit.js';
 import type { EmulatorStore } from './store.js';
 
@@ -33,12 +36,19 @@ interface Reply {
   status: number;
   body: string;
   requestId: string;
+  /** False for a validation failure, which Stripe does not store under the idempotency key. */
+  stored?: boolean;
 }
+
+/** Stripe prunes idempotency keys after 24 hours (emulator time). */
+const IDEMPOTENCY_KEY_TTL = 24 * 60 * 60;
 
 /** What an Idempotency-Key maps to: the request it was first used with and the response it got. */
 interface IdempotentEntry {
   request: string;
   reply: Reply;
+  /** When it was stored (emulator seconds). */
+  at: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -155,13 +165,15 @@ export class ApiServer {
       const match = route(method, url.pathname);
       if (!match) throw unrecognizedUrl(method, url.pathname);
       const params: FormParams = { ...parseForm(url.search), ...(method === 'POST' ? parseForm(raw) : {}) };
+      checkParameters(method, url.pathname, params);
       const execute = (): Reply => {
         try {
-          const request = { requestId, idempotencyKey: key ?? null };
-          const body = match.handler({ params, ids: match.ids, path: url.pathname, request, store: this.store });
+          const request = { requestId, idempotencyKey: key ?? null, account: header(req, 'stripe-account') ?? null };
+          const result = match.handler({ params, ids: match.ids, path: url.pathname, request, store: this.store });
+          const body = expandResponse(result, params, this.store);
           return { status: 200, body: JSON.stringify(body, null, 2), requestId };
         } catch (error) {
-          if (error instanceof StripeApiError) return errorReply(error);
+          if (error instanceof StripeApiError) return { ...errorReply(error), stored: error.stored };
           throw error;
         }
       };
@@ -172,6 +184,9 @@ export class ApiServer {
       // Keys are scoped per secret key and connected account, and bound to the endpoint + parameters first seen.
       const scope = `${apiKey}\n${header(req, 'stripe-account') ?? ''}\n${key}`;
       const request = `${method} ${url.pathname} ${fingerprint(params)}`;
+      const now = this.store.clock.now();
+      const stale = this.idempotency.get(scope);
+      if (stale && now - stale.at >= IDEMPOTENCY_KEY_TTL) this.idempotency.delete(scope);
       const entry = this.idempotency.get(scope);
       if (entry && entry.request !== request) throw idempotencyMismatch(key);
       if (entry) {
@@ -180,7 +195,7 @@ export class ApiServer {
       }
       // Handlers are synchronous, so no other request can see this key between execution and storage.
       const reply = execute();
-      this.idempotency.set(scope, { request, reply });
+      if (reply.stored !== false) this.idempotency.set(scope, { request, reply, at: now });
       send(reply);
     } catch (error) {
       if (error instanceof StripeApiError) {
@@ -200,7 +215,9 @@ export class ApiServer {
     if (/^bearer$/i.test(scheme)) key = credentials;
     if (/^basic$/i.test(scheme)) key = Buffer.from(credentials, 'base64').toString('utf8').split(':')[0] ?? '';
     if (!key) throw missingApiKey();
-    if (key !== this.apiKey) throw invalidApiKey(key);
+    // Like stripe-mock: any test mode secret key is accepted (each has its own idempotency keys); live keys never.
+    if (key.startsWith('sk_live_')) throw liveKeyRefused();
+    if (key !== this.apiKey && !/^sk_test_\w+$/.test(key)) throw invalidApiKey(key);
     return key;
   }
 

@@ -1,10 +1,19 @@
-/** The emulator's state: accounts, transfers (with reversals), invoices, events and the platform balance. */
+/**
+ * The emulator's state: accounts, transfers (with reversals), events, and the parts in their own files (balances,
+ * customers, invoices, payments, refunds, disputes, credit notes), which reach each other through this store.
+ */
+import type Stripe from 'stripe';
+import { Clock } from './clock.js';
+import { CreditNotes } from './credit-notes.js';
+import { Customers } from './customers.js';
 import { WebhookDelivery } from './delivery.js';
-import { balanceInsufficient, parameterInvalid, resourceMissing } from './errors.js';
+import { Disputes } from './disputes.js';
+import { parameterInvalid, resourceMissing } from './errors.js';
+import { Invoicing } from './invoices.js';
+import { DEFAULT_CURRENCY, Ledger, PLATFORM } from './money.js';
 import {
   type AccountParams,
   buildAccount,
-  buildBalance,
   buildEvent,
   buildTransfer,
   buildTransferReversal,
@@ -14,14 +23,18 @@ import {
   type TransferObject,
   type TransferParams,
 } from './objects.js';
+import { Payments } from './payments.js';
+import { Refunds } from './refunds.js';
+import { TransferFunds } from './transfer-funds.js';
 
-export const DEFAULT_BALANCE = 10_000_000_00;
-export const DEFAULT_CURRENCY = 'usd';
+export { DEFAULT_BALANCE, DEFAULT_CURRENCY } from './money.js';
 
 /** Who asked: stamped on the events a request causes (`event.request`). */
 export interface RequestContext {
   requestId: string | null;
   idempotencyKey: string | null;
+  /** The Stripe-Account header: the connected account the request acts as. */
+  account?: string | null;
 }
 
 const NO_REQUEST: RequestContext = { requestId: null, idempotencyKey: null };
@@ -29,20 +42,35 @@ const NO_REQUEST: RequestContext = { requestId: null, idempotencyKey: null };
 export class EmulatorStore {
   readonly accounts = new Map<string, StripeObject>();
   readonly transfers = new Map<string, TransferObject>();
-  readonly invoices = new Map<string, StripeObject>();
   readonly events = new Map<string, StripeEventLike>();
   /** Webhook endpoints and the delivery of every emitted event to them (delivery.ts). */
   readonly webhooks = new WebhookDelivery();
-  private readonly available = new Map<string, number>([[DEFAULT_CURRENCY, DEFAULT_BALANCE]]);
+  readonly clock = new Clock();
+  /** Balances of the platform and of each connected account (money.ts). */
+  readonly ledger = new Ledger(this.clock);
+  readonly customers: Customers = new Customers(this);
+  readonly payments: Payments = new Payments(this);
+  readonly invoicing: Invoicing = new Invoicing(this);
+  readonly refunds: Refunds = new Refunds(this);
+  readonly disputes: Disputes = new Disputes(this);
+  readonly creditNotes: CreditNotes = new CreditNotes(this);
+  private readonly funds = new TransferFunds(this, () => this.transfers.values());
+
+  /** Every invoice, the ones built by the test harness and the ones created through the API. */
+  get invoices(): Map<string, Stripe.Invoice> {
+    return this.invoicing.invoices;
+  }
 
   reset(): void {
     this.accounts.clear();
     this.transfers.clear();
-    this.invoices.clear();
     this.events.clear();
     this.webhooks.reset();
-    this.available.clear();
-    this.available.set(DEFAULT_CURRENCY, DEFAULT_BALANCE);
+    this.clock.reset();
+    this.ledger.reset();
+    for (const part of [this.customers, this.payments, this.invoicing, this.refunds, this.disputes, this.creditNotes]) {
+      part.reset();
+    }
   }
 
   /** Stores an event as Stripe would emit it (data.object is a snapshot). */
@@ -58,6 +86,7 @@ export class EmulatorStore {
       { id: ctx.requestId, idempotency_key: ctx.idempotencyKey },
       previousAttributes,
     );
+    event.created = this.clock.now();
     this.events.set(event.id, event as StripeEventLike);
     this.webhooks.dispatch(event as StripeEventLike);
     return event;
@@ -69,16 +98,19 @@ export class EmulatorStore {
     return event;
   }
 
-  setBalance(amount: number, currency = DEFAULT_CURRENCY): void {
-    this.available.set(currency.toLowerCase(), amount);
+  /** Sets the available balance of the platform (or of a connected account). */
+  setBalance(amount: number, currency = DEFAULT_CURRENCY, account = PLATFORM): void {
+    this.ledger.setAvailable(account, currency.toLowerCase(), amount);
   }
 
-  balance(): Record<string, unknown> {
-    return buildBalance(this.available);
+  /** The balance of the platform, or of the connected account `account`. */
+  balance(account: string | null = null): Stripe.Balance {
+    return this.ledger.balance(account ?? PLATFORM);
   }
 
   createAccount(params: AccountParams): StripeObject {
     const account = buildAccount(params);
+    account.created = this.clock.now();
     this.accounts.set(account.id, account);
     return account;
   }
@@ -101,10 +133,10 @@ export class EmulatorStore {
     if (!this.accounts.has(params.destination)) {
       throw resourceMissing('destination', params.destination, 'destination', 400);
     }
-    const available = this.available.get(params.currency) ?? 0;
-    if (params.amount > available) throw balanceInsufficient();
-    this.available.set(params.currency, available - params.amount);
+    const funding = this.funds.check(params);
     const transfer = buildTransfer(params);
+    transfer.created = this.clock.now();
+    this.funds.book(transfer, funding);
     this.transfers.set(transfer.id, transfer);
     this.emit('transfer.created', transfer, ctx);
     return transfer;
@@ -154,24 +186,28 @@ export class EmulatorStore {
         null,
       );
     }
+    this.funds.checkReversal(transfer, amount);
     const previous = { amount_reversed: transfer.amount_reversed, reversed: transfer.reversed };
     const reversal = buildTransferReversal(transfer, amount, params.metadata);
+    reversal.created = this.clock.now();
+    reversal.balance_transaction = this.funds.bookReversal(transfer, reversal.id, amount);
     transfer.amount_reversed += amount;
     transfer.reversed = transfer.amount_reversed === transfer.amount;
     transfer.reversals.data.unshift(reversal);
-    this.available.set(transfer.currency, (this.available.get(transfer.currency) ?? 0) + amount);
     this.emit('transfer.reversed', transfer, ctx, previous);
     return reversal;
   }
 
   addInvoice(invoice: StripeObject): StripeObject {
-    this.invoices.set(invoice.id, invoice);
-    return invoice;
+    return this.invoicing.add(invoice);
   }
 
-  getInvoice(id: string): StripeObject {
-    const invoice = this.invoices.get(id);
-    if (!invoice) throw resourceMissing('invoice', id);
-    return invoice;
+  getInvoice(id: string): Stripe.Invoice {
+    return this.invoicing.get(id);
+  }
+
+  /** Moves emulator time forward: pending funds whose available_on passes become available. */
+  advanceClock(seconds: number): number {
+    return this.clock.advance(seconds);
   }
 }

@@ -361,7 +361,7 @@ describe('idempotency', () => {
 describe('auth and faults', () => {
   it('answers 401 to a wrong API key', async () => {
     // Prepare
-    const wrong = new Stripe('sk_test_wrong_key_123', {
+    const wrong = new Stripe('wrong_key_123', {
       host: '127.0.0.1',
       port: emulator.port,
       protocol: 'http',

@@ -1,0 +1,136 @@
+/**
+ * Disputes, as the dispute test card makes them: opened right after the charge succeeds, the disputed amount
+ * withdrawn from the platform balance at once; closed by the API (`close`: the platform accepts the loss) or by the
+ * emulator control as won (funds reinstated) or lost.
+ */
+import type Stripe from 'stripe';
+import { type Core, previousOf } from './core.js';
+import { invalidState, resourceMissing } from './errors.js';
+import { PLATFORM } from './money.js';
+import { newId } from './objects.js';
+import type { RequestContext } from './store.js';
+
+const CLOSED = new Set<string>(['won', 'lost', 'warning_closed', 'prevented']);
+
+const noEvidence = (): Stripe.Dispute.Evidence => ({
+  access_activity_log: null,
+  billing_address: null,
+  cancellation_policy: null,
+  cancellation_policy_disclosure: null,
+  cancellation_rebuttal: null,
+  customer_communication: null,
+  customer_email_address: null,
+  customer_name: null,
+  customer_purchase_ip: null,
+  customer_signature: null,
+  duplicate_charge_documentation: null,
+  duplicate_charge_explanation: null,
+  duplicate_charge_id: null,
+  enhanced_evidence: {},
+  product_description: null,
+  receipt: null,
+  refund_policy: null,
+  refund_policy_disclosure: null,
+  refund_refusal_explanation: null,
+  service_date: null,
+  service_documentation: null,
+  shipping_address: null,
+  shipping_carrier: null,
+  shipping_date: null,
+  shipping_documentation: null,
+  shipping_tracking_number: null,
+  uncategorized_file: null,
+  uncategorized_text: null,
+});
+
+export class Disputes {
+  readonly disputes = new Map<string, Stripe.Dispute>();
+
+  constructor(private readonly core: Core) {}
+
+  reset(): void {
+    this.disputes.clear();
+  }
+
+  get(id: string): Stripe.Dispute {
+    const dispute = this.disputes.get(id);
+    if (!dispute) throw resourceMissing('dispute', id);
+    return dispute;
+  }
+
+  /** Opens a fraudulent dispute on the whole charge and withdraws its amount from the platform balance. */
+  open(charge: Stripe.Charge, ctx: RequestContext): Stripe.Dispute {
+    const now = this.core.clock.now();
+    const dispute: Stripe.Dispute = {
+      id: newId('du'),
+      object: 'dispute',
+      amount: charge.amount,
+      balance_transactions: [],
+      charge: charge.id,
+      created: now,
+      currency: charge.currency,
+      enhanced_eligibility_types: [],
+      evidence: noEvidence(),
+      evidence_details: {
+        due_by: now + 7 * 86_400,
+        enhanced_eligibility: {},
+        has_evidence: false,
+        past_due: false,
+        submission_count: 0,
+        submission_method: 'not_submitted',
+      },
+      intended_submission_method: null,
+      is_charge_refundable: false,
+      livemode: false,
+      metadata: {},
+      payment_intent: typeof charge.payment_intent === 'string' ? charge.payment_intent : null,
+      reason: 'fraudulent',
+      status: 'needs_response',
+    };
+    this.disputes.set(dispute.id, dispute);
+    charge.disputed = true;
+    this.core.emit('charge.dispute.created', dispute, ctx);
+    this.move(dispute, -dispute.amount, 'dispute', `Chargeback withdrawal for ${charge.id}`);
+    this.core.emit('charge.dispute.funds_withdrawn', dispute, ctx);
+    return dispute;
+  }
+
+  /** `POST /v1/disputes/:id/close`: the platform accepts the dispute, which is then lost. */
+  close(id: string, ctx: RequestContext): Stripe.Dispute {
+    return this.settle(id, 'lost', ctx);
+  }
+
+  /** Closes the dispute as won (the withdrawn funds are reinstated) or lost. */
+  settle(id: string, outcome: 'won' | 'lost', ctx: RequestContext): Stripe.Dispute {
+    const dispute = this.get(id);
+    if (CLOSED.has(dispute.status)) {
+      throw invalidState(
+        `This dispute is already closed (status ${dispute.status}).`,
+        undefined,
+        'dispute_already_closed',
+      );
+    }
+    const previous = previousOf(dispute, ['status', 'balance_transactions']);
+    if (outcome === 'won') {
+      this.move(dispute, dispute.amount, 'dispute_reversal', `Chargeback reversal for ${String(dispute.charge)}`);
+      dispute.status = 'won';
+      this.core.emit('charge.dispute.funds_reinstated', dispute, ctx);
+    } else {
+      dispute.status = 'lost';
+    }
+    this.core.emit('charge.dispute.closed', dispute, ctx, previous);
+    return dispute;
+  }
+
+  private move(dispute: Stripe.Dispute, amount: number, category: string, description: string): void {
+    const transaction = this.core.ledger.record(PLATFORM, {
+      amount,
+      currency: dispute.currency,
+      type: 'adjustment',
+      reportingCategory: category,
+      source: dispute.id,
+      description,
+    });
+    dispute.balance_transactions.push(transaction);
+  }
+}
