@@ -1,6 +1,5 @@
 /** The districts a bench run pays: each with a Connect account at the Stripe emulator. */
-import Stripe from 'stripe';
-import { STRIPE_API_VERSION } from '#contracts/environment.js';
+import { createStripeClient } from '../functions/commons/stripe-client.js';
 
 export interface BenchDistrict {
   districtId: string;
@@ -17,12 +16,7 @@ export async function createBenchDistricts(
   emulator: { port: number; apiKey: string },
   count: number,
 ): Promise<BenchDistrict[]> {
-  const stripe = new Stripe(emulator.apiKey, {
-    host: '127.0.0.1',
-    port: emulator.port,
-    protocol: 'http',
-    apiVersion: STRIPE_API_VERSION,
-  });
+  const stripe = createStripeClient(emulator.apiKey, { baseUrl: `http://127.0.0.1:${emulator.port}` });
   const districts: BenchDistrict[] = [];
   for (let i = 1; i <= count; i++) {
     const districtId = `bench-district-${i}`;

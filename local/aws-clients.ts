@@ -1,19 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+/** Clients of the local servers (DynamoDB Local, the SQS server), built as the functions build theirs. */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createDynamoDbClient, createSqsClient } from '../functions/commons/clients.js';
 
 /** Local servers accept any credentials; these fixed ones keep the SDK from looking for real ones. */
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_REGION = 'us-east-1';
 
 export const localDynamoDbClient = (endpoint: string): DynamoDBClient =>
-  new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials, maxAttempts: 3 });
+  createDynamoDbClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials, maxAttempts: 3 });
 
 export const localSqsClient = (endpoint: string): SQSClient =>
-  new SQSClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: localCredentials,
-    maxAttempts: 3,
-    // The local server's queue URLs name a host that does not resolve; always talk to `endpoint`.
-    useQueueUrlAsEndpoint: false,
-  });
+  createSqsClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials, maxAttempts: 3 });

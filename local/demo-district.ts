@@ -1,5 +1,4 @@
-import Stripe from 'stripe';
-import { STRIPE_API_VERSION } from '#contracts/environment.js';
+import { createStripeClient } from '../functions/commons/stripe-client.js';
 
 export const DEMO_DISTRICT_ID = 'shahdol';
 export const DEMO_CUSTOMER_ID = 'cus_DemoShahdol';
@@ -9,12 +8,7 @@ export const DEMO_CUSTOMER_ID = 'cus_DemoShahdol';
  * through the platform API exactly as an operator would (`PUT /platform/districts/{id}`).
  */
 export async function seedDemoDistrict(apiUrl: string, emulator: { port: number; apiKey: string }): Promise<void> {
-  const stripe = new Stripe(emulator.apiKey, {
-    host: '127.0.0.1',
-    port: emulator.port,
-    protocol: 'http',
-    apiVersion: STRIPE_API_VERSION,
-  });
+  const stripe = createStripeClient(emulator.apiKey, { baseUrl: `http://127.0.0.1:${emulator.port}` });
   const account = await stripe.accounts.create({
     type: 'express',
     country: 'US',

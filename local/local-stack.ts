@@ -1,11 +1,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type ApiRoute, apiRoutes, type FunctionName, queueConsumers } from '#contracts/api-routes.js';
-import { env } from '#contracts/environment.js';
 import { type QueueKey, queues } from '#contracts/resources.js';
+import { functionRuntime } from '../functions/commons/runtime.js';
+import { stripeClients } from '../functions/commons/stripe-client.js';
 import { type LocalApiGateway, type ProxyHandler, sendJson, startLocalApiGateway } from './api-gateway.js';
 import { localDynamoDbClient, localSqsClient } from './aws-clients.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { localFunctionEnvironment } from './function-environment.js';
+import { composeFunctions } from './functions.js';
 import { createQueues, createTables, type QueueUrls, type TableNames } from './provision.js';
 import { type QueuePoller, type SqsHandler, startQueuePoller } from './queue-poller.js';
 import { type SqsServer, startSqsServer } from './sqs-server.js';
@@ -31,6 +34,8 @@ export interface LocalStackOptions {
    * reserved concurrency; more pollers here let a local run approach that.
    */
   pollersPerQueue?: Partial<Record<QueueKey, number>>;
+  /** Sees each AWS client a function gets, once built (e.g. to count its requests). */
+  instrumentClient?: (client: DynamoDBClient | SQSClient, service: 'dynamodb' | 'sqs') => void;
 }
 
 export interface LocalStack {
@@ -49,8 +54,10 @@ const API_FUNCTION_TIMEOUT_SECONDS = 10;
 const LOCAL_PREFIX = 'local';
 
 /**
- * The whole stack on one machine: real local services, the same handlers a deployment runs, an HTTP
- * gateway in front of them and an SQS event source behind every queue.
+ * The whole stack on one machine: real local services, every function from the composition root a deployment
+ * uses (on local clients, with config read from a local environment map: nothing is written to process.env, so
+ * several stacks can run in one process), an HTTP gateway in front of them and an SQS event source behind
+ * every queue.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const stoppers: (() => Promise<void>)[] = [];
@@ -79,9 +86,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       createTables(dynamodb, LOCAL_PREFIX),
       createQueues(sqs, LOCAL_PREFIX),
     ]);
-    configureEnvironment({ options, dynamodbLocal, sqsServer, stripe, tables, queueUrls });
-
-    const handlers = wrapHandlers(await loadHandlers(), options.wrapHandler);
+    const stripeApiKey = options.stripeApiKey ?? stripe?.apiKey ?? '';
+    const stripeFactory = stripeClients(stripe ? { baseUrl: stripe.url } : {});
+    const instrumented = <C extends DynamoDBClient | SQSClient>(client: C, service: 'dynamodb' | 'sqs'): C => {
+      options.instrumentClient?.(client, service);
+      return client;
+    };
+    const runtimeFor = (name: FunctionName) =>
+      functionRuntime(name, {
+        dynamodb: () => instrumented(localDynamoDbClient(dynamodbLocal.endpoint), 'dynamodb'),
+        sqs: () => instrumented(localSqsClient(sqsServer.endpoint), 'sqs'),
+        stripe: stripeFactory,
+      });
+    const environment = localFunctionEnvironment({
+      tables,
+      queueUrls,
+      webhookSecrets: options.webhookSecrets,
+      stripeApiKey,
+    });
+    const handlers = wrapHandlers(composeFunctions(runtimeFor, environment), options.wrapHandler);
     const gateway: LocalApiGateway = await startLocalApiGateway({
       port: options.port,
       targets: apiRoutes.map((route: ApiRoute) => ({
@@ -127,36 +150,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-function configureEnvironment(parts: {
-  options: LocalStackOptions;
-  dynamodbLocal: DynamoDbLocal;
-  sqsServer: SqsServer;
-  stripe: StripeEmulator | undefined;
-  tables: TableNames;
-  queueUrls: QueueUrls;
-}): void {
-  const { options, dynamodbLocal, sqsServer, stripe, tables, queueUrls } = parts;
-  Object.assign(process.env, {
-    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'true',
-    [env.dynamodbEndpoint]: dynamodbLocal.endpoint,
-    [env.sqsEndpoint]: sqsServer.endpoint,
-    [env.auditTable]: tables.webhookAuditLog,
-    [env.revenueSharesTable]: tables.revenueShares,
-    [env.districtsTable]: tables.districts,
-    [env.processEventQueueUrl]: queueUrls.queues.revenueShare,
-    [env.transferQueueUrl]: queueUrls.queues.transfer,
-    [env.markPaidQueueUrl]: queueUrls.queues.markPaid,
-    [env.alertsQueueUrl]: queueUrls.queues.alerts,
-    [env.stripeWebhookSecrets]: options.webhookSecrets.join(','),
-    [env.stripeApiKey]: options.stripeApiKey ?? stripe?.apiKey ?? '',
-    ...(stripe ? { [env.stripeApiBaseUrl]: stripe.url } : {}),
-  });
-}
-
 function wrapHandlers(
   handlers: Record<FunctionName, unknown>,
   wrap: LocalStackOptions['wrapHandler'],
@@ -167,23 +160,4 @@ function wrapHandlers(
     wrapped[name] = wrap(name, handler);
   }
   return wrapped;
-}
-
-async function loadHandlers(): Promise<Record<FunctionName, unknown>> {
-  const names: FunctionName[] = [
-    'stripe-webhook',
-    'revenue-share',
-    'transfer',
-    'mark-paid',
-    'financial-alert',
-    'platform-api',
-    'resync',
-  ];
-  const loaded = {} as Record<FunctionName, unknown>;
-  for (const name of names) {
-    const module = (await import(`../functions/${name}/handler.js`)) as { handler?: unknown };
-    if (typeof module.handler !== 'function') throw new Error(`functions/${name}/handler.ts exports no handler`);
-    loaded[name] = module.handler;
-  }
-  return loaded;
 }

@@ -1,9 +1,10 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { FINANCIAL_ALERT_UNDELIVERED_MARKER } from '#contracts/observability.js';
 import type { FinancialAlert } from '../../domain/model.js';
 import type { AlertSink } from '../../domain/ports.js';
 
-/** A CloudWatch metric filter pages on log lines carrying this marker: the last resort when alerting fails. */
-export const UNDELIVERED_ALERT_MARKER = 'FINANCIAL_ALERT_UNDELIVERED';
+/** Logged when an alert could not even be sent; the stack's metric filters page on it. */
+export const UNDELIVERED_ALERT_MARKER = FINANCIAL_ALERT_UNDELIVERED_MARKER;
 
 /** Where the undelivered-alert line goes (the Powertools logger fits). */
 export interface ErrorLog {

@@ -1,32 +1,56 @@
 /**
- * Builds one of the four handlers in a variant worker. All use the clients of functions/commons/clients.ts (the
- * real webhook's module-level clients, same configuration), the same signature verifier class and the same emulator.
+ * Builds one of the four handlers in a variant worker. All use the same clients (built as the functions build
+ * theirs), the same signature verifier class and the same emulator.
  */
 
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { env } from '#contracts/environment.js';
 import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { StripePaymentProvider } from '../../adapters/stripe/payments.js';
 import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
-import { dynamoDbDocumentClient, sqsClient } from '../../functions/commons/clients.js';
-import { stripeClientFor } from '../../functions/commons/stripe-client.js';
+import { createDocumentClient } from '../../functions/commons/clients.js';
+import { webhookConfig } from '../../functions/commons/config.js';
+import { functionRuntime } from '../../functions/commons/runtime.js';
+import { createStripeClient, stripeClients } from '../../functions/commons/stripe-client.js';
+import { composeWebhook } from '../../functions/stripe-webhook/compose.js';
+import { localDynamoDbClient, localSqsClient } from '../../local/aws-clients.js';
 import { createFloorHandler } from './floor.js';
 import { createInlineHandler } from './inline.js';
 import { createPowertoolsHandler } from './powertools.js';
 import type { VariantName, WebhookHandler } from './variant.js';
 import type { WorkerConfig } from './worker-protocol.js';
 
-export async function buildVariant(config: WorkerConfig): Promise<WebhookHandler> {
-  configureEnvironment(config);
-  const dynamodb = dynamoDbDocumentClient();
-  const sqs = sqsClient();
+export interface BuiltVariant {
+  handler: WebhookHandler;
+  /** The clients every variant uses (the bench counts their requests). */
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient };
+}
+
+export async function buildVariant(config: WorkerConfig): Promise<BuiltVariant> {
+  const clients = { dynamodb: localDynamoDbClient(config.dynamodbEndpoint), sqs: localSqsClient(config.sqsEndpoint) };
+  const dynamodb = createDocumentClient(clients.dynamodb);
+  const { sqs } = clients;
   const verifier = new StripeWebhookSignatureVerifier();
   const secrets = [config.webhookSecret];
-  const builders: Record<VariantName, () => Promise<WebhookHandler>> = {
-    // The deployed entry point, imported after its environment is set: it reads its configuration at import.
-    ack: async () =>
-      ((await import('../../functions/stripe-webhook/handler.js')) as { handler: WebhookHandler }).handler,
-    floor: async () =>
+  const builders: Record<VariantName, () => WebhookHandler> = {
+    // The deployed webhook, from its composition root, with the configuration a deployment gives it.
+    ack: () =>
+      composeWebhook(
+        functionRuntime('stripe-webhook', {
+          dynamodb: () => clients.dynamodb,
+          sqs: () => clients.sqs,
+          stripe: stripeClients({ baseUrl: config.stripe.url }),
+        }),
+        webhookConfig({
+          [env.auditTable]: config.auditTable,
+          [env.processEventQueueUrl]: config.processEventQueueUrl,
+          [env.alertsQueueUrl]: config.alertsQueueUrl,
+          [env.stripeWebhookSecrets]: config.webhookSecret,
+        }),
+      ),
+    floor: () =>
       createFloorHandler({
         dynamodb,
         sqs,
@@ -35,7 +59,7 @@ export async function buildVariant(config: WorkerConfig): Promise<WebhookHandler
         auditTable: config.auditTable,
         queueUrl: config.processEventQueueUrl,
       }),
-    powertools: async () =>
+    powertools: () =>
       createPowertoolsHandler({
         dynamodb,
         sqs,
@@ -44,7 +68,7 @@ export async function buildVariant(config: WorkerConfig): Promise<WebhookHandler
         idempotencyTable: config.idempotencyTable,
         queueUrl: config.processEventQueueUrl,
       }),
-    inline: async () =>
+    inline: () =>
       createInlineHandler({
         dynamodb,
         verifier,
@@ -53,25 +77,8 @@ export async function buildVariant(config: WorkerConfig): Promise<WebhookHandler
         ledgerTable: config.ledgerTable,
         ledger: new DynamoDbLedgerStore(dynamodb, config.ledgerTable),
         districts: new DynamoDbDistrictStore(dynamodb, config.districtsTable),
-        payments: new StripePaymentProvider(stripeClientFor(config.stripe.apiKey, config.stripe.url)),
+        payments: new StripePaymentProvider(createStripeClient(config.stripe.apiKey, { baseUrl: config.stripe.url })),
       }),
   };
-  return await builders[config.variant]();
-}
-
-/** What the deployed webhook function is configured with, pointed at the local services (every variant reads the endpoints). */
-function configureEnvironment(config: WorkerConfig): void {
-  Object.assign(process.env, {
-    AWS_REGION: config.region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    [env.powertoolsServiceName]: 'stripe-webhook',
-    [env.dynamodbEndpoint]: config.dynamodbEndpoint,
-    [env.sqsEndpoint]: config.sqsEndpoint,
-    [env.auditTable]: config.auditTable,
-    [env.processEventQueueUrl]: config.processEventQueueUrl,
-    [env.alertsQueueUrl]: config.alertsQueueUrl,
-    [env.stripeWebhookSecrets]: config.webhookSecret,
-  });
+  return { handler: builders[config.variant](), clients };
 }

@@ -1,5 +1,4 @@
 /** A variant worker process: builds one webhook handler and sends it the slices of the schedule it is told to. */
-import { dynamoDbDocumentClient, sqsClient } from '../../functions/commons/clients.js';
 import type { BenchEvent } from '../events.js';
 import { RequestCounter } from '../request-counter.js';
 import { buildVariant } from './build-variant.js';
@@ -17,9 +16,10 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   switch (request.kind) {
     case 'init': {
       ({ config, events, schedules } = request);
-      handler = await buildVariant(config);
-      counter.attach(dynamoDbDocumentClient(), 'dynamodb');
-      counter.attach(sqsClient(), 'sqs');
+      const built = await buildVariant(config);
+      handler = built.handler;
+      counter.attach(built.clients.dynamodb, 'dynamodb');
+      counter.attach(built.clients.sqs, 'sqs');
       return { kind: 'ready' };
     }
     case 'run': {

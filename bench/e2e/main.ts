@@ -8,7 +8,6 @@
 import { fstatSync } from 'node:fs';
 import type { FunctionName } from '#contracts/api-routes.js';
 import type { QueueKey } from '#contracts/resources.js';
-import { dynamoDbDocumentClient, sqsClient } from '../../functions/commons/clients.js';
 import { reservedConcurrency } from '../../lib/constructs/payout-functions.js';
 import { startLocalStack } from '../../local/local-stack.js';
 import { progress, runSection } from '../child-protocol.js';
@@ -59,7 +58,11 @@ async function main(): Promise<E2eResult> {
   const invocations = new InvocationRecorder();
 
   progress(`starting the local stack (pollers per queue: ${JSON.stringify(pollersPerQueue)})`);
+  // Counts every request the functions make; what setup makes goes to its own label.
+  const counter = new RequestCounter();
+  counter.label = 'setup';
   const stack = await startLocalStack({
+    instrumentClient: (client, service) => counter.attach(client, service),
     port: 0,
     stripeEmulatorPort: 0,
     webhookSecrets: [WEBHOOK_SECRET],
@@ -75,9 +78,7 @@ async function main(): Promise<E2eResult> {
     const events = buildInvoicePaidEvents(emulator, districts, eventCount, seededRandom(20_260_602));
     const schedule = deliverySchedule(events, redeliveries, seededRandom(20_260_603));
 
-    const counter = new RequestCounter();
-    counter.attach(dynamoDbDocumentClient(), 'dynamodb');
-    counter.attach(sqsClient(), 'sqs');
+    counter.label = 'all';
     counter.attach(stack.sqs, 'sqs');
     invocations.reset();
     const logBytesBefore = loggedBytes();

@@ -1,40 +1,45 @@
 /**
- * AWS clients, created once per execution environment and reused by every invocation (connection reuse
- * keeps the webhook's ack path fast). Functions take them through these getters so a function that needs
- * no DynamoDB never builds a DynamoDB client.
+ * The one construction of the AWS clients every function uses: deployed (region and credentials from Lambda),
+ * locally (DynamoDB Local and the SQS server, fixed credentials) and in tests. Created once per execution
+ * environment and reused by every invocation (connection reuse keeps the webhook's ack path fast).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsEndpoints } from './config.js';
+import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
 
 /** Fail fast: a hung connection must not eat the whole Lambda timeout (the SDK retries within its budget). */
 const requestHandler = { connectionTimeout: 2_000, requestTimeout: 5_000 };
 
-let documentClient: DynamoDBDocumentClient | undefined;
-let sqs: SQSClient | undefined;
+/** Every document client: attributes left undefined are not written (never stored as NULL). */
+export const DOCUMENT_CLIENT_OPTIONS = {
+  marshallOptions: { removeUndefinedValues: true },
+} as const satisfies TranslateConfig;
 
-export function dynamoDbDocumentClient(): DynamoDBDocumentClient {
-  if (!documentClient) {
-    const endpoint = awsEndpoints().dynamodb;
-    documentClient = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ requestHandler, ...(endpoint ? { endpoint } : {}) }),
-      {
-        marshallOptions: { removeUndefinedValues: true },
-      },
-    );
-  }
-  return documentClient;
+export interface AwsClientOptions {
+  /** A local server; unset when deployed. */
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts?: number;
 }
 
-export function sqsClient(): SQSClient {
-  if (!sqs) {
-    const endpoint = awsEndpoints().sqs;
-    sqs = new SQSClient({
-      requestHandler,
-      // A local SQS server's queue URLs name a host that does not resolve: always talk to the endpoint.
-      ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}),
-    });
-  }
-  return sqs;
-}
+const clientConfig = ({ endpoint, region, credentials, maxAttempts }: AwsClientOptions) => ({
+  requestHandler,
+  ...(endpoint ? { endpoint } : {}),
+  ...(region ? { region } : {}),
+  ...(credentials ? { credentials } : {}),
+  ...(maxAttempts ? { maxAttempts } : {}),
+});
+
+export const createDynamoDbClient = (options: AwsClientOptions = {}): DynamoDBClient =>
+  new DynamoDBClient(clientConfig(options));
+
+export const createDocumentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(client, DOCUMENT_CLIENT_OPTIONS);
+
+export const createSqsClient = (options: AwsClientOptions = {}): SQSClient =>
+  new SQSClient({
+    ...clientConfig(options),
+    // A local SQS server's queue URLs name a host that does not resolve: always talk to the endpoint.
+    ...(options.endpoint ? { useQueueUrlAsEndpoint: false } : {}),
+  });

@@ -68,17 +68,14 @@ export const stripeApiKeySource = (source: Environment = process.env): SecretSou
 export const stripeApiBaseUrl = (source: Environment = process.env): string | undefined =>
   optionalEnv(env.stripeApiBaseUrl, source);
 
-/** How a function reaches Stripe: the API key's source and, in local runs only, the emulator's base URL. */
+/** How a function reaches Stripe: the API key's source (where Stripe is, is the runtime's Stripe factory's). */
 export interface StripeAccessConfig {
   stripeApiKey: SecretSource;
-  /** Local runs only: the Stripe API emulator. */
-  stripeApiBaseUrl?: string;
 }
 
-export const stripeAccessConfig = (source: Environment = process.env): StripeAccessConfig => {
-  const baseUrl = stripeApiBaseUrl(source);
-  return { stripeApiKey: stripeApiKeySource(source), ...(baseUrl ? { stripeApiBaseUrl: baseUrl } : {}) };
-};
+export const stripeAccessConfig = (source: Environment = process.env): StripeAccessConfig => ({
+  stripeApiKey: stripeApiKeySource(source),
+});
 
 export interface AlertsConfig {
   alertsQueueUrl: string;

@@ -10,8 +10,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
-
-export const METRICS_NAMESPACE = 'DistrictPayouts';
+import { METRICS_NAMESPACE } from '#contracts/observability.js';
 
 export interface Observability {
   logger: Logger;

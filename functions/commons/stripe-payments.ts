@@ -3,11 +3,11 @@ import type { Context } from 'aws-lambda';
 import { StripePaymentProvider } from '../../adapters/stripe/payments.js';
 import type { PaymentProvider } from '../../domain/ports.js';
 import { stripeApiKeyFrom } from './secrets.js';
-import { type StripeClientOptions, stripeClientFor } from './stripe-client.js';
+import type { StripeClients } from './stripe-client.js';
 
 export type PaymentsForContext = (context: Context) => PaymentProvider;
 
 export const stripePaymentsFromContext =
-  (baseUrl?: string, options: StripeClientOptions = {}): PaymentsForContext =>
+  (stripe: StripeClients): PaymentsForContext =>
   (context) =>
-    new StripePaymentProvider(stripeClientFor(stripeApiKeyFrom(context), baseUrl, options));
+    new StripePaymentProvider(stripe(stripeApiKeyFrom(context)));

@@ -1,5 +1,5 @@
-/** Lambda entry: the consumer of the financial alerts queue (needs no configuration of its own). */
-import { createObservability } from '../commons/observability.js';
-import { createFinancialAlertHandler } from './alert-consumer.js';
+/** Lambda entry: the consumer of the financial alerts queue. */
+import { awsRuntime } from '../commons/runtime.js';
+import { composeFinancialAlert } from './compose.js';
 
-export const handler = createFinancialAlertHandler({ observability: createObservability('financial-alert') });
+export const handler = composeFinancialAlert(awsRuntime('financial-alert'));

@@ -1,24 +1,6 @@
-/** Lambda entry: the platform API wired to DynamoDB and SQS from the environment (cold start). */
-import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
-import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
-import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
-import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
-import { dynamoDbDocumentClient, sqsClient } from '../commons/clients.js';
-import { createObservability } from '../commons/observability.js';
+/** Lambda entry: the platform API on AWS's clients and the environment's config (read at cold start). */
+import { awsRuntime } from '../commons/runtime.js';
+import { composePlatformApi } from './compose.js';
 import { platformApiConfig } from './config.js';
-import { createPlatformApiHandler } from './platform-api-handler.js';
 
-const config = platformApiConfig();
-const observability = createObservability('platform-api');
-const dynamodb = observability.tracer.captureAWSv3Client(dynamoDbDocumentClient());
-const sqs = observability.tracer.captureAWSv3Client(sqsClient());
-
-export const handler = createPlatformApiHandler({
-  observability,
-  ledger: new DynamoDbLedgerStore(dynamodb, config.revenueSharesTable),
-  districts: new DynamoDbDistrictStore(dynamodb, config.districtsTable),
-  auditLog: new DynamoDbAuditLog(dynamodb, config.auditTable),
-  transferQueue: new SqsMessageQueue(sqs, config.transferQueueUrl),
-  markPaidQueue: new SqsMessageQueue(sqs, config.markPaidQueueUrl),
-  clock: { now: () => new Date() },
-});
+export const handler = composePlatformApi(awsRuntime('platform-api'), platformApiConfig());

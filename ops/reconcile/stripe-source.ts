@@ -1,8 +1,9 @@
 /** The Stripe side of reconcile: one day's paid invoices and the transfers since, via the official SDK. */
-import Stripe from 'stripe';
-import { env as envNames, STRIPE_API_VERSION } from '#contracts/environment.js';
+import type Stripe from 'stripe';
+import { env as envNames } from '#contracts/environment.js';
 import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
 import { districtIdFromInvoice } from '../../domain/revenue-share/find-district.js';
+import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { UsageError } from '../command.js';
 import type { Target } from '../target.js';
 
@@ -57,22 +58,8 @@ export function stripeClientFor(target: Target, env: Record<string, string | und
     );
   }
   const baseUrl = env[envNames.stripeApiBaseUrl] || (configuredKey ? undefined : DEFAULT_EMULATOR_URL);
-  return new Stripe(configuredKey || EMULATOR_API_KEY, {
-    apiVersion: STRIPE_API_VERSION,
-    maxNetworkRetries: 2,
-    ...(baseUrl ? hostOptions(baseUrl) : {}),
-  });
-}
-
-function hostOptions(baseUrl: string): { host: string; port: number; protocol: 'http' | 'https' } {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new UsageError(`${envNames.stripeApiBaseUrl} is not a URL: ${baseUrl}`);
-  }
-  const protocol = url.protocol === 'https:' ? 'https' : 'http';
-  return { host: url.hostname, port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol };
+  if (baseUrl && !URL.canParse(baseUrl)) throw new UsageError(`${envNames.stripeApiBaseUrl} is not a URL: ${baseUrl}`);
+  return createStripeClient(configuredKey || EMULATOR_API_KEY, baseUrl ? { baseUrl } : {});
 }
 
 function toPaidInvoice(invoice: Stripe.Invoice): SourcedInvoice {

@@ -2,10 +2,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '#contracts/api-routes.js';
-import { FINANCIAL_ALERT_UNDELIVERED_MARKER, METRICS_NAMESPACE } from '#contracts/observability.js';
+import { FINANCIAL_ALERT_UNDELIVERED_MARKER } from '#contracts/observability.js';
 import { type QueueKey, queues } from '#contracts/resources.js';
-import { UNDELIVERED_ALERT_MARKER } from '../../adapters/sqs/alert-sink.js';
-import { METRICS_NAMESPACE as FUNCTIONS_METRICS_NAMESPACE } from '../../functions/commons/observability.js';
 import { OnCallPaging } from '../../lib/constructs/on-call-paging.js';
 import { OLDEST_MESSAGE_AGE_ALARM_SECONDS } from '../../lib/constructs/payout-alarms.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
@@ -219,18 +217,6 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
     });
-  });
-});
-
-describe('what the alarms watch is what the functions write', () => {
-  it('the alert sink logs the very marker the metric filters look for', () => {
-    // Assess
-    expect(UNDELIVERED_ALERT_MARKER).toBe(FINANCIAL_ALERT_UNDELIVERED_MARKER);
-  });
-
-  it('the functions publish their metrics in the namespace the alarms read', () => {
-    // Assess
-    expect(FUNCTIONS_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
   });
 });
 

@@ -4,9 +4,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
 import type { FinancialAlert } from '../../domain/model.js';
 import { createObservability } from '../../functions/commons/observability.js';
-import { createFinancialAlertHandler } from '../../functions/financial-alert/alert-consumer.js';
+import { composeFinancialAlert } from '../../functions/financial-alert/compose.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { provisionTestResources, type TestResources } from '../support/local-stack.js';
+import { unitRuntime } from '../support/unit-runtime.js';
 
 interface EmfLine {
   _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
@@ -38,7 +39,7 @@ describe('financial-alert: from the alerts queue to a log line and the Financial
   });
 
   const handler = () =>
-    createFinancialAlertHandler({ observability: createObservability('financial-alert', { logLevel: 'INFO' }) });
+    composeFinancialAlert(unitRuntime('financial-alert', createObservability('financial-alert', { logLevel: 'INFO' })));
 
   async function receiveAlerts(): Promise<SQSEvent> {
     const { Messages = [] } = await resources.sqs.send(

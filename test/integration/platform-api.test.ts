@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
-import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
+import type { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
 import type { PayoutStatus, RevenueShare } from '../../domain/model.js';
-import { createObservability } from '../../functions/commons/observability.js';
 import { MAX_PLATFORM_BODY_BYTES } from '../../functions/platform-api/http.js';
-import { createPlatformApiHandler } from '../../functions/platform-api/platform-api-handler.js';
 import { TRANSFER_ATTEMPT_IN_FLIGHT_SECONDS } from '../../functions/platform-api/routes.js';
 import { lambdaContext } from '../../local/lambda-context.js';
-import { provisionTestResources, type TestResources } from '../support/local-stack.js';
+import type { TestResources } from '../support/local-stack.js';
+import { PayoutHarness } from '../support/payout-harness.js';
 import { type PlatformRequestInit, platformRequest } from '../support/platform-requests.js';
 
 interface ReceivedMessage {
@@ -23,33 +22,26 @@ interface ReceivedMessage {
 }
 
 describe('platform-api against DynamoDB Local and the SQS server', () => {
+  let harness: PayoutHarness;
   let resources: TestResources;
   let documents: DynamoDBDocumentClient;
   let ledger: DynamoDbLedgerStore;
   let districts: DynamoDbDistrictStore;
   let auditLog: DynamoDbAuditLog;
-  let handler: ReturnType<typeof createPlatformApiHandler>;
+  let handler: ReturnType<PayoutHarness['platformApiHandler']>;
 
   beforeAll(async () => {
-    resources = await provisionTestResources('platform');
-    documents = DynamoDBDocumentClient.from(resources.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
-    ledger = new DynamoDbLedgerStore(documents, resources.tables.revenueShares);
-    districts = new DynamoDbDistrictStore(documents, resources.tables.districts);
-    auditLog = new DynamoDbAuditLog(documents, resources.tables.webhookAuditLog);
+    harness = await PayoutHarness.start('platform');
+    ({ resources, documents, ledger, districts, auditLog } = harness);
     handler = handlerWith();
   });
 
-  const handlerWith = (overrides: Partial<Parameters<typeof createPlatformApiHandler>[0]> = {}) =>
-    createPlatformApiHandler({
-      observability: createObservability('platform-api'),
-      ledger,
-      districts,
-      auditLog,
-      transferQueue: new SqsMessageQueue(resources.sqs, resources.queues.queues.transfer),
-      markPaidQueue: new SqsMessageQueue(resources.sqs, resources.queues.queues.markPaid),
-      clock: { now: () => new Date() },
-      ...overrides,
-    });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  const handlerWith = (overrides: Parameters<PayoutHarness['platformApiHandler']>[0] = {}) =>
+    harness.platformApiHandler(overrides);
 
   beforeEach(async () => {
     await Promise.all([drain(resources.queues.queues.transfer), drain(resources.queues.queues.markPaid)]);

@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { StripeEventSource } from '../../adapters/stripe/events.js';
-import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
-import type { ProcessEventMessage } from '../../domain/model.js';
 import type { ResyncResult } from '../../domain/resync/resync-failed-events.js';
-import { createObservability } from '../../functions/commons/observability.js';
-import { stripeApiKeyFrom } from '../../functions/commons/secrets.js';
-import { stripeClientFor } from '../../functions/commons/stripe-client.js';
-import { createResyncHandler } from '../../functions/resync/resync-handler.js';
-import { createWebhookHandler } from '../../functions/stripe-webhook/webhook-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import type { StripeEventLike } from '../../local/stripe-emulator/index.js';
-import { PayoutHarness } from '../support/payout-harness.js';
+import { HARNESS_WEBHOOK_SECRET, PayoutHarness } from '../support/payout-harness.js';
 import { signedWebhookEvent } from '../support/webhook-requests.js';
 
-const WEBHOOK_SECRET = 'whsec_resync_stuck_0123456789';
+const WEBHOOK_SECRET = HARNESS_WEBHOOK_SECRET;
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
@@ -37,29 +29,11 @@ describe('resync of stuck RECEIVED events', () => {
     await harness.alerts();
   });
 
-  const webhook = () =>
-    createWebhookHandler({
-      observability: createObservability('stripe-webhook'),
-      webhookSecrets: { kind: 'static', values: [WEBHOOK_SECRET] },
-      verifier: new StripeWebhookSignatureVerifier(),
-      auditLog: harness.auditLog,
-      processEventQueue: harness.queue<ProcessEventMessage>('revenueShare'),
-      alerts: harness.alertSink,
-      clock: harness.clock,
-    });
+  const webhook = () => harness.webhookHandler();
 
   /** Direct invoke, as on-call runs it: `aws lambda invoke --payload '{"since": ...}'`. */
   async function resync(body: Record<string, unknown>): Promise<ResyncResult> {
-    const handler = createResyncHandler({
-      observability: createObservability('resync'),
-      stripeApiKey: { kind: 'static', values: [harness.emulator.apiKey] },
-      events: (context) => new StripeEventSource(stripeClientFor(stripeApiKeyFrom(context), harness.emulator.url)),
-      auditLog: harness.auditLog,
-      processEventQueue: harness.queue<ProcessEventMessage>('revenueShare'),
-      alerts: harness.alertSink,
-      clock: harness.clock,
-    });
-    return (await handler(body, lambdaContext('resync', 300))) as ResyncResult;
+    return (await harness.resyncHandler()(body, lambdaContext('resync', 300))) as ResyncResult;
   }
 
   async function invoicePaid(): Promise<{ event: StripeEventLike; districtId: string }> {

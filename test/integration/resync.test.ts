@@ -2,23 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
-import { StripeEventSource } from '../../adapters/stripe/events.js';
-import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
 import type { AuditRecord, ProcessEventMessage } from '../../domain/model.js';
 import type { ResyncResult } from '../../domain/resync/resync-failed-events.js';
-import { createObservability } from '../../functions/commons/observability.js';
-import { stripeApiKeyFrom } from '../../functions/commons/secrets.js';
-import { stripeClientFor } from '../../functions/commons/stripe-client.js';
-import { createPlatformApiHandler } from '../../functions/platform-api/platform-api-handler.js';
-import { createResyncHandler, type ResyncHandlerDeps } from '../../functions/resync/resync-handler.js';
-import { createWebhookHandler } from '../../functions/stripe-webhook/webhook-handler.js';
+import type { ResyncHandlerDeps } from '../../functions/resync/resync-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import type { StripeEventLike } from '../../local/stripe-emulator/index.js';
-import { PayoutHarness } from '../support/payout-harness.js';
+import { HARNESS_WEBHOOK_SECRET, PayoutHarness } from '../support/payout-harness.js';
 import { platformRequest } from '../support/platform-requests.js';
 import { signedWebhookEvent } from '../support/webhook-requests.js';
 
-const WEBHOOK_SECRET = 'whsec_resync_test_0123456789';
+const WEBHOOK_SECRET = HARNESS_WEBHOOK_SECRET;
 
 describe('resync against DynamoDB Local, the SQS server and the Stripe emulator', () => {
   let harness: PayoutHarness;
@@ -37,40 +30,10 @@ describe('resync against DynamoDB Local, the SQS server and the Stripe emulator'
     await harness.alerts();
   });
 
-  const webhook = () =>
-    createWebhookHandler({
-      observability: createObservability('stripe-webhook'),
-      webhookSecrets: { kind: 'static', values: [WEBHOOK_SECRET] },
-      verifier: new StripeWebhookSignatureVerifier(),
-      auditLog: harness.auditLog,
-      processEventQueue: harness.queue<ProcessEventMessage>('revenueShare'),
-      alerts: harness.alertSink,
-      clock: harness.clock,
-    });
-
-  const platformApi = () =>
-    createPlatformApiHandler({
-      observability: createObservability('platform-api'),
-      ledger: harness.ledger,
-      districts: harness.districts,
-      auditLog: harness.auditLog,
-      transferQueue: harness.queue('transfer'),
-      markPaidQueue: harness.queue('markPaid'),
-      clock: harness.clock,
-    });
-
-  /** The production wiring: the API key from the secret on the context, the SDK pointed at STRIPE_API_BASE_URL. */
-  const resyncHandler = (overrides: Partial<ResyncHandlerDeps> = {}) =>
-    createResyncHandler({
-      observability: createObservability('resync'),
-      stripeApiKey: { kind: 'static', values: [harness.emulator.apiKey] },
-      events: (context) => new StripeEventSource(stripeClientFor(stripeApiKeyFrom(context), harness.emulator.url)),
-      auditLog: harness.auditLog,
-      processEventQueue: harness.queue<ProcessEventMessage>('revenueShare'),
-      alerts: harness.alertSink,
-      clock: harness.clock,
-      ...overrides,
-    });
+  const webhook = () => harness.webhookHandler();
+  const platformApi = () => harness.platformApiHandler();
+  /** The production wiring: the API key from the secret on the context, the SDK pointed at the emulator. */
+  const resyncHandler = (overrides: Partial<ResyncHandlerDeps> = {}) => harness.resyncHandler(overrides);
 
   async function resync(body: unknown, handler = resyncHandler()): Promise<{ status: number; body: ResyncResult }> {
     const response = (await handler(

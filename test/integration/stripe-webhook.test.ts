@@ -1,19 +1,14 @@
 import { GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
-import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
-import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
-import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
+import type { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
 import type { ProcessEventMessage } from '../../domain/model.js';
 import type { MessageQueue } from '../../domain/ports.js';
-import { createObservability } from '../../functions/commons/observability.js';
-import { createWebhookHandler } from '../../functions/stripe-webhook/webhook-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
-import { type StripeEmulator, type StripeEventLike, startStripeEmulator } from '../../local/stripe-emulator/index.js';
-import { provisionTestResources, type TestResources } from '../support/local-stack.js';
+import type { StripeEmulator, StripeEventLike } from '../../local/stripe-emulator/index.js';
+import type { TestResources } from '../support/local-stack.js';
+import { PayoutHarness } from '../support/payout-harness.js';
 import { apiGatewayEvent, signedWebhookEvent } from '../support/webhook-requests.js';
 
 const CURRENT_SECRET = 'whsec_current_0123456789abcdef';
@@ -21,40 +16,32 @@ const NEXT_SECRET = 'whsec_next_fedcba9876543210';
 const LEASE_SECONDS = 60;
 
 describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
+  let harness: PayoutHarness;
   let resources: TestResources;
   let emulator: StripeEmulator;
   let auditLog: DynamoDbAuditLog;
   let sends: number;
-  let handler: ReturnType<typeof createWebhookHandler>;
+  let handler: ReturnType<PayoutHarness['webhookHandler']>;
 
   beforeAll(async () => {
-    [resources, emulator] = await Promise.all([provisionTestResources('webhook'), startStripeEmulator()]);
-    const documents = DynamoDBDocumentClient.from(resources.dynamodb, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    auditLog = new DynamoDbAuditLog(documents, resources.tables.webhookAuditLog);
-    const queue = new SqsMessageQueue<ProcessEventMessage>(resources.sqs, resources.queues.queues.revenueShare);
+    harness = await PayoutHarness.start('webhook');
+    ({ resources, emulator, auditLog } = harness);
+    const queue = harness.queue<ProcessEventMessage>('revenueShare');
     const countingQueue: MessageQueue<ProcessEventMessage> = {
       send: async (message, options) => {
         sends++;
         await queue.send(message, options);
       },
     };
-    const observability = createObservability('stripe-webhook');
-    handler = createWebhookHandler({
-      observability,
+    handler = harness.webhookHandler({
       webhookSecrets: { kind: 'static', values: [CURRENT_SECRET, NEXT_SECRET] },
-      verifier: new StripeWebhookSignatureVerifier(),
-      auditLog,
       processEventQueue: countingQueue,
-      alerts: new SqsAlertSink(resources.sqs, resources.queues.queues.alerts, observability.logger),
-      clock: { now: () => new Date() },
       leaseSeconds: LEASE_SECONDS,
     });
   });
 
   afterAll(async () => {
-    await emulator?.stop();
+    await harness?.stop();
   });
 
   beforeEach(async () => {

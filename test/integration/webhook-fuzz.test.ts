@@ -4,11 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
-import type { ProcessEventMessage } from '../../domain/model.js';
 import { ROUTED_EVENT_TYPES } from '../../domain/webhook/receive-event.js';
-import { createObservability } from '../../functions/commons/observability.js';
-import { createWebhookHandler } from '../../functions/stripe-webhook/webhook-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 import { apiGatewayEvent } from '../support/webhook-requests.js';
@@ -410,15 +406,7 @@ describe(`webhook fuzz: ${REQUESTS.toLocaleString('en')} generated requests on t
       generated.push(...build(generated.length, now));
     }
     const requests = generated.slice(0, REQUESTS);
-    const webhook = createWebhookHandler({
-      observability: createObservability('stripe-webhook'),
-      webhookSecrets: { kind: 'static', values: [SECRET] },
-      verifier: new StripeWebhookSignatureVerifier(),
-      auditLog: harness.auditLog,
-      processEventQueue: harness.queue<ProcessEventMessage>('revenueShare'),
-      alerts: harness.alertSink,
-      clock: harness.clock,
-    });
+    const webhook = harness.webhookHandler({ webhookSecrets: { kind: 'static', values: [SECRET] } });
 
     // Act: 16 in flight at a time
     const answers: APIGatewayProxyResult[] = new Array(requests.length);

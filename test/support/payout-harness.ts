@@ -5,44 +5,45 @@
  * mapping does, and to read what came out (ledger rows, alerts, transfers at the emulator).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-} from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import Stripe from 'stripe';
-import { STRIPE_API_VERSION } from '#contracts/environment.js';
-import type { QueueKey } from '#contracts/resources.js';
+import type Stripe from 'stripe';
+import { type FunctionName, queueConsumers } from '#contracts/api-routes.js';
+import { type QueueKey, queues } from '#contracts/resources.js';
 import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
 import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
 import { StripePaymentProvider } from '../../adapters/stripe/payments.js';
-import type {
-  District,
-  FinancialAlert,
-  MarkPaidMessage,
-  ProcessEventMessage,
-  RevenueShare,
-  TransferMessage,
-} from '../../domain/model.js';
+import type { District, FinancialAlert, ProcessEventMessage, RevenueShare } from '../../domain/model.js';
+import { createDocumentClient } from '../../functions/commons/clients.js';
+import { type Environment, webhookConfig } from '../../functions/commons/config.js';
 import { createObservability } from '../../functions/commons/observability.js';
-import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
-import { createMarkPaidHandler, type MarkPaidHandlerDeps } from '../../functions/mark-paid/mark-paid-worker.js';
+import { type FunctionRuntime, functionRuntime } from '../../functions/commons/runtime.js';
+import { createStripeClient, stripeClients } from '../../functions/commons/stripe-client.js';
 import {
-  createRevenueShareHandler,
-  type RevenueShareHandlerDeps,
-} from '../../functions/revenue-share/revenue-share-worker.js';
-import { createTransferHandler, type TransferHandlerDeps } from '../../functions/transfer/transfer-worker.js';
+  markPaidWorkerConfig,
+  revenueShareWorkerConfig,
+  transferWorkerConfig,
+} from '../../functions/commons/worker-config.js';
+import { composeMarkPaid } from '../../functions/mark-paid/compose.js';
+import { composePlatformApi } from '../../functions/platform-api/compose.js';
+import { platformApiConfig } from '../../functions/platform-api/config.js';
+import { composeResync } from '../../functions/resync/compose.js';
+import { resyncConfig } from '../../functions/resync/config.js';
+import { composeRevenueShare } from '../../functions/revenue-share/compose.js';
+import { composeWebhook } from '../../functions/stripe-webhook/compose.js';
+import { composeTransfer } from '../../functions/transfer/compose.js';
+import { localFunctionEnvironment } from '../../local/function-environment.js';
 import { lambdaContext } from '../../local/lambda-context.js';
+import { deliverBatch, type SqsHandler } from '../../local/sqs-event-source.js';
 import { type StripeEmulator, startStripeEmulator } from '../../local/stripe-emulator/index.js';
 import { provisionTestResources, type TestResources } from './local-stack.js';
 
-type SqsHandler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
+/** The signing secret the harness's webhook accepts unless a test hands in its own. */
+export const HARNESS_WEBHOOK_SECRET = 'whsec_harness_0123456789abcdef';
 
 export interface QueueRun {
   /** Handler invocations made. */
@@ -51,6 +52,10 @@ export interface QueueRun {
   failedMessageIds: string[];
 }
 
+/**
+ * Every function is built by its own composition root (functions/<name>/compose.ts) on the harness's runtime and
+ * the config its deployed twin would read; a test passes overrides only for what it replaces.
+ */
 export class PayoutHarness {
   readonly clock = { now: () => new Date() };
   readonly documents: DynamoDBDocumentClient;
@@ -60,24 +65,25 @@ export class PayoutHarness {
   /** Talks to the emulator with SDK retries off, so a fault reaches the worker. */
   readonly stripe: Stripe;
   readonly observability = createObservability('payout-test');
+  /** What a deployment would put in the functions' environment, for these tables and queues. */
+  readonly environment: Environment;
   private readonly silentLog = { error: () => {} };
+  private readonly runtimes = new Map<string, FunctionRuntime>();
 
   private constructor(
     readonly resources: TestResources,
     readonly emulator: StripeEmulator,
   ) {
-    this.documents = DynamoDBDocumentClient.from(resources.dynamodb, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.documents = createDocumentClient(resources.dynamodb);
     this.auditLog = new DynamoDbAuditLog(this.documents, resources.tables.webhookAuditLog);
     this.ledger = new DynamoDbLedgerStore(this.documents, resources.tables.revenueShares);
     this.districts = new DynamoDbDistrictStore(this.documents, resources.tables.districts);
-    this.stripe = new Stripe(emulator.apiKey, {
-      host: '127.0.0.1',
-      port: emulator.port,
-      protocol: 'http',
-      apiVersion: STRIPE_API_VERSION,
-      maxNetworkRetries: 0,
+    this.stripe = createStripeClient(emulator.apiKey, { baseUrl: emulator.url, maxNetworkRetries: 0 });
+    this.environment = localFunctionEnvironment({
+      tables: resources.tables,
+      queueUrls: resources.queues,
+      webhookSecrets: [HARNESS_WEBHOOK_SECRET],
+      stripeApiKey: emulator.apiKey,
     });
   }
 
@@ -88,6 +94,22 @@ export class PayoutHarness {
 
   async stop(): Promise<void> {
     await this.emulator.stop();
+  }
+
+  /** What a function runs on here: the harness's clients, the SDK (with its retries) pointed at the emulator. */
+  runtime(functionName: FunctionName): FunctionRuntime {
+    let runtime = this.runtimes.get(functionName);
+    if (!runtime) {
+      runtime = functionRuntime(functionName, {
+        dynamodb: () => this.resources.dynamodb,
+        sqs: () => this.resources.sqs,
+        stripe: stripeClients({ baseUrl: this.emulator.url }),
+        observability: this.observability,
+        clock: this.clock,
+      });
+      this.runtimes.set(functionName, runtime);
+    }
+    return runtime;
   }
 
   queue<T>(key: QueueKey): SqsMessageQueue<T> {
@@ -103,45 +125,29 @@ export class PayoutHarness {
     return new StripePaymentProvider(this.stripe);
   }
 
-  revenueShareHandler(overrides: Partial<RevenueShareHandlerDeps> = {}) {
-    return createRevenueShareHandler({
-      observability: this.observability,
-      auditLog: this.auditLog,
-      ledger: this.ledger,
-      districts: this.districts,
-      transferQueue: this.queue<TransferMessage>('transfer'),
-      alerts: this.alertSink,
-      clock: this.clock,
-      ...overrides,
-    });
+  webhookHandler(overrides: Parameters<typeof composeWebhook>[2] = {}) {
+    return composeWebhook(this.runtime('stripe-webhook'), webhookConfig(this.environment), overrides);
+  }
+
+  revenueShareHandler(overrides: Parameters<typeof composeRevenueShare>[2] = {}) {
+    return composeRevenueShare(this.runtime('revenue-share'), revenueShareWorkerConfig(this.environment), overrides);
   }
 
   /** By default the production path: API key from the (static) secret on the context, SDK with its retries. */
-  transferHandler(overrides: Partial<TransferHandlerDeps> = {}) {
-    return createTransferHandler({
-      observability: this.observability,
-      stripeApiKey: { kind: 'static', values: [this.emulator.apiKey] },
-      payments: stripePaymentsFromContext(this.emulator.url),
-      ledger: this.ledger,
-      districts: this.districts,
-      markPaidQueue: this.queue<MarkPaidMessage>('markPaid'),
-      alerts: this.alertSink,
-      clock: this.clock,
-      ...overrides,
-    });
+  transferHandler(overrides: Parameters<typeof composeTransfer>[2] = {}) {
+    return composeTransfer(this.runtime('transfer'), transferWorkerConfig(this.environment), overrides);
   }
 
-  markPaidHandler(overrides: Partial<MarkPaidHandlerDeps> = {}) {
-    return createMarkPaidHandler({
-      observability: this.observability,
-      stripeApiKey: { kind: 'static', values: [this.emulator.apiKey] },
-      payments: stripePaymentsFromContext(this.emulator.url),
-      ledger: this.ledger,
-      districts: this.districts,
-      alerts: this.alertSink,
-      clock: this.clock,
-      ...overrides,
-    });
+  markPaidHandler(overrides: Parameters<typeof composeMarkPaid>[2] = {}) {
+    return composeMarkPaid(this.runtime('mark-paid'), markPaidWorkerConfig(this.environment), overrides);
+  }
+
+  platformApiHandler(overrides: Parameters<typeof composePlatformApi>[2] = {}) {
+    return composePlatformApi(this.runtime('platform-api'), platformApiConfig(this.environment), overrides);
+  }
+
+  resyncHandler(overrides: Parameters<typeof composeResync>[2] = {}) {
+    return composeResync(this.runtime('resync'), resyncConfig(this.environment), overrides);
   }
 
   /** A district with a fresh Connect account at the emulator. */
@@ -216,56 +222,31 @@ export class PayoutHarness {
     };
   }
 
-  invoke(handler: SqsHandler, event: SQSEvent, functionName = 'worker'): Promise<SQSBatchResponse> {
-    return handler(event, lambdaContext(functionName, 30));
+  async invoke(handler: SqsHandler, event: SQSEvent, functionName = 'worker'): Promise<SQSBatchResponse> {
+    return (await handler(event, lambdaContext(functionName, 30))) ?? { batchItemFailures: [] };
   }
 
   /**
-   * Lambda's event source mapping for one queue: receive a batch, invoke, delete what succeeded, make the
-   * failures visible again at once (so a retry comes now, not after the visibility timeout). Repeats until the
-   * queue is empty or `maxInvocations` is reached.
+   * Lambda's event source mapping for one queue (local/sqs-event-source.ts), with failures visible again at once
+   * (so a retry comes now, not after the visibility timeout). Repeats until the queue is empty or
+   * `maxInvocations` is reached.
    */
   async runQueue(key: QueueKey, handler: SqsHandler, maxInvocations = 20): Promise<QueueRun> {
-    const queueUrl = this.resources.queues.queues[key];
+    const source = {
+      sqs: this.resources.sqs,
+      queueUrl: this.resources.queues.queues[key],
+      functionName: queueConsumers[key],
+      handler,
+      batchSize: 10,
+      timeoutSeconds: queues[key].consumerTimeoutSeconds,
+      retryDelaySeconds: 0,
+    };
     const run: QueueRun = { invocations: 0, failedMessageIds: [] };
     while (run.invocations < maxInvocations) {
-      const { Messages = [] } = await this.resources.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      if (Messages.length === 0) return run;
-      const event = this.sqsEvent(
-        Messages.map((m) => ({ body: m.Body ?? '', groupId: m.Attributes?.MessageGroupId ?? 'none' })),
-      );
-      event.Records.forEach((record, i) => {
-        record.messageId = Messages[i]?.MessageId ?? record.messageId;
-      });
+      const batch = await deliverBatch(source, { waitSeconds: 0 });
+      if (batch.received === 0) return run;
       run.invocations++;
-      const response = await this.invoke(handler, event, key);
-      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-      run.failedMessageIds.push(...failed);
-      const done = Messages.filter((m) => !failed.has(m.MessageId ?? ''));
-      const retry = Messages.filter((m) => failed.has(m.MessageId ?? ''));
-      if (done.length > 0) {
-        await this.resources.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        );
-      }
-      if (retry.length > 0) {
-        await this.resources.sqs.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: retry.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
-          }),
-        );
-      }
+      run.failedMessageIds.push(...batch.failedMessageIds);
     }
     return run;
   }

@@ -1,23 +1,27 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
-import { SqsAlertSink, UNDELIVERED_ALERT_MARKER } from '../../adapters/sqs/alert-sink.js';
-import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
-import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
+import { env } from '#contracts/environment.js';
+import { UNDELIVERED_ALERT_MARKER } from '../../adapters/sqs/alert-sink.js';
 import type { FinancialAlert } from '../../domain/model.js';
+import { webhookConfig } from '../../functions/commons/config.js';
 import { createObservability } from '../../functions/commons/observability.js';
-import { createWebhookHandler } from '../../functions/stripe-webhook/webhook-handler.js';
+import { composeWebhook } from '../../functions/stripe-webhook/compose.js';
 import { lambdaContext } from '../../local/lambda-context.js';
+import {
+  UNIT_ALERTS_QUEUE,
+  UNIT_AUDIT_TABLE,
+  UNIT_REVENUE_SHARE_QUEUE,
+  unitEnvironment,
+  unitRuntime,
+} from '../support/unit-runtime.js';
 import { signedWebhookEvent } from '../support/webhook-requests.js';
 
 const SECRET = 'whsec_unit_0123456789';
-const AUDIT_TABLE = 'test-WebhookAuditLog';
-const REVENUE_SHARE_QUEUE = 'https://sqs.us-east-1.amazonaws.com/000000000000/test-revenue-share.fifo';
-const ALERTS_QUEUE = 'https://sqs.us-east-1.amazonaws.com/000000000000/test-financial-alerts';
+const REVENUE_SHARE_QUEUE = UNIT_REVENUE_SHARE_QUEUE;
+const ALERTS_QUEUE = UNIT_ALERTS_QUEUE;
 const EVENT_ID = 'evt_1Pgc76B7WZ01zgkWwyRHS12y';
 const PAYLOAD = JSON.stringify({
   id: EVENT_ID,
@@ -52,17 +56,10 @@ describe('stripe-webhook when AWS services fail', () => {
 
   const deliver = async (): Promise<APIGatewayProxyResult> => {
     const observability = createObservability('stripe-webhook', { logLevel: 'INFO' });
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
-    const sqsClient = new SQSClient({ region: 'us-east-1' });
-    const handler = createWebhookHandler({
-      observability,
-      webhookSecrets: { kind: 'static', values: [SECRET] },
-      verifier: new StripeWebhookSignatureVerifier(),
-      auditLog: new DynamoDbAuditLog(documents, AUDIT_TABLE),
-      processEventQueue: new SqsMessageQueue(sqsClient, REVENUE_SHARE_QUEUE),
-      alerts: new SqsAlertSink(sqsClient, ALERTS_QUEUE, observability.logger),
-      clock: { now: () => new Date() },
-    });
+    const handler = composeWebhook(
+      unitRuntime('stripe-webhook', observability),
+      webhookConfig(unitEnvironment({ [env.stripeWebhookSecrets]: SECRET })),
+    );
     return handler(signedWebhookEvent(PAYLOAD, { secret: SECRET }), lambdaContext('stripe-webhook', 10));
   };
 
@@ -85,7 +82,7 @@ describe('stripe-webhook when AWS services fail', () => {
     const updates = dynamodb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
     expect(updates).toHaveLength(1);
     expect(updates[0]).toMatchObject({
-      TableName: AUDIT_TABLE,
+      TableName: UNIT_AUDIT_TABLE,
       Key: { stripeEventId: EVENT_ID },
       ConditionExpression: 'attribute_exists(stripeEventId)',
       ExpressionAttributeValues: {

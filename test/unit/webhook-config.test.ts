@@ -3,13 +3,12 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { env } from '#contracts/environment.js';
-import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-signature.js';
 import type { AuditLog } from '../../domain/ports.js';
 import { ConfigError, webhookConfig } from '../../functions/commons/config.js';
-import { createObservability } from '../../functions/commons/observability.js';
 import { stripeWebhookSecretsFrom } from '../../functions/commons/secrets.js';
-import { createWebhookHandler } from '../../functions/stripe-webhook/webhook-handler.js';
+import { composeWebhook } from '../../functions/stripe-webhook/compose.js';
 import { lambdaContext } from '../../local/lambda-context.js';
+import { unitEnvironment, unitRuntime } from '../support/unit-runtime.js';
 import { signedWebhookEvent } from '../support/webhook-requests.js';
 
 const deployed = {
@@ -99,15 +98,15 @@ describe('webhook signing secrets', () => {
       },
       markIgnored: async () => undefined,
     } as Partial<AuditLog> as AuditLog;
-    const handler = createWebhookHandler({
-      observability: createObservability('stripe-webhook'),
-      webhookSecrets: { kind: 'secretsManager', secretName: 'stripe/webhook' },
-      verifier: new StripeWebhookSignatureVerifier(),
-      auditLog,
-      processEventQueue: { send: async () => undefined },
-      alerts: { raise: async () => undefined },
-      clock: { now: () => new Date() },
-    });
+    const handler = composeWebhook(
+      unitRuntime('stripe-webhook'),
+      webhookConfig(unitEnvironment({ [env.stripeWebhookSecretsSecretName]: 'stripe/webhook' })),
+      {
+        auditLog,
+        processEventQueue: { send: async () => undefined },
+        alerts: { raise: async () => undefined },
+      },
+    );
     const payload = (id: string) => JSON.stringify({ id, object: 'event', type: 'customer.created', data: {} });
     // Act
     const first = await handler(
@@ -129,15 +128,15 @@ describe('webhook signing secrets', () => {
     // Prepare
     const secretsManager = mockClient(SecretsManagerClient);
     secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException: not allowed'));
-    const handler = createWebhookHandler({
-      observability: createObservability('stripe-webhook'),
-      webhookSecrets: { kind: 'secretsManager', secretName: 'stripe/webhook-unreachable' },
-      verifier: new StripeWebhookSignatureVerifier(),
-      auditLog: {} as AuditLog,
-      processEventQueue: { send: async () => undefined },
-      alerts: { raise: async () => undefined },
-      clock: { now: () => new Date() },
-    });
+    const handler = composeWebhook(
+      unitRuntime('stripe-webhook'),
+      webhookConfig(unitEnvironment({ [env.stripeWebhookSecretsSecretName]: 'stripe/webhook-unreachable' })),
+      {
+        auditLog: {} as AuditLog,
+        processEventQueue: { send: async () => undefined },
+        alerts: { raise: async () => undefined },
+      },
+    );
     const payload = JSON.stringify({ id: 'evt_three', object: 'event', type: 'invoice.paid', data: {} });
     // Act
     const response = await handler(

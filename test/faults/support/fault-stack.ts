@@ -1,46 +1,33 @@
 /**
  * The whole pipeline for a fault scenario, on real local services, with every connection the scenario may cut
- * under its control: the webhook, the three payout workers, financial-alert and resync, built with their
- * factories and the real adapters, on clients that may point at a proxy instead of the server; an SQS event
+ * under its control: every function from its composition root (local/functions.ts, as the local stack builds
+ * them), on clients that may point at a proxy instead of the server; an SQS event
  * source (local/queue-poller.ts) behind every queue; the Stripe emulator (possibly behind a fault proxy).
  *
  * Provisioning and inspection (scans, queue depths) use clients of their own on the servers themselves, so a
  * scenario can look at the state while the functions' path is down.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import Stripe from 'stripe';
-import { STRIPE_API_VERSION } from '#contracts/environment.js';
+import type Stripe from 'stripe';
+import type { FunctionName } from '#contracts/api-routes.js';
 import { type QueueKey, queues } from '#contracts/resources.js';
-import { DynamoDbAuditLog } from '../../../adapters/dynamodb/audit-log.js';
 import { DynamoDbDistrictStore } from '../../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../../adapters/dynamodb/ledger.js';
 import { type ErrorLog, SqsAlertSink } from '../../../adapters/sqs/alert-sink.js';
-import { SqsMessageQueue } from '../../../adapters/sqs/message-queue.js';
-import { StripeEventSource } from '../../../adapters/stripe/events.js';
-import { StripeWebhookSignatureVerifier } from '../../../adapters/stripe/webhook-signature.js';
-import type {
-  District,
-  MarkPaidMessage,
-  ProcessEventMessage,
-  RevenueShare,
-  TransferMessage,
-} from '../../../domain/model.js';
+import type { District, RevenueShare } from '../../../domain/model.js';
 import type { LedgerStore } from '../../../domain/ports.js';
 import type { ResyncResult } from '../../../domain/resync/resync-failed-events.js';
-import { createObservability, type Observability } from '../../../functions/commons/observability.js';
-import { stripeApiKeyFrom } from '../../../functions/commons/secrets.js';
-import { stripeClientFor } from '../../../functions/commons/stripe-client.js';
-import { stripePaymentsFromContext } from '../../../functions/commons/stripe-payments.js';
-import { createFinancialAlertHandler } from '../../../functions/financial-alert/alert-consumer.js';
-import { createMarkPaidHandler } from '../../../functions/mark-paid/mark-paid-worker.js';
-import { createResyncHandler } from '../../../functions/resync/resync-handler.js';
-import { createRevenueShareHandler } from '../../../functions/revenue-share/revenue-share-worker.js';
-import { createWebhookHandler } from '../../../functions/stripe-webhook/webhook-handler.js';
-import { createTransferHandler } from '../../../functions/transfer/transfer-worker.js';
+import { createDocumentClient } from '../../../functions/commons/clients.js';
+import type { Observability } from '../../../functions/commons/observability.js';
+import { functionRuntime } from '../../../functions/commons/runtime.js';
+import { createStripeClient, stripeClients } from '../../../functions/commons/stripe-client.js';
+import { localDynamoDbClient, localSqsClient } from '../../../local/aws-clients.js';
+import { localFunctionEnvironment } from '../../../local/function-environment.js';
+import { composeFunctions, type StackFunctions } from '../../../local/functions.js';
 import { lambdaContext } from '../../../local/lambda-context.js';
 import { createQueues, createTables, type QueueUrls, type TableNames } from '../../../local/provision.js';
 import { type QueuePoller, startQueuePoller } from '../../../local/queue-poller.js';
@@ -48,10 +35,6 @@ import type { StripeEmulator, StripeEventLike } from '../../../local/stripe-emul
 import { signedWebhookEvent } from '../../support/webhook-requests.js';
 
 export const WEBHOOK_SECRET = 'whsec_faults_0123456789abcdef';
-const REGION = 'us-east-1';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-/** As functions/commons/clients.ts: a hung connection must not eat the whole Lambda timeout. */
-const requestHandler = { connectionTimeout: 2_000, requestTimeout: 5_000 };
 const WORK_QUEUES = ['revenueShare', 'transfer', 'markPaid'] as const satisfies readonly QueueKey[];
 
 export interface FaultStackOptions {
@@ -105,12 +88,9 @@ export class FaultStack {
   private readonly functions: { documents: DynamoDBDocumentClient; sqs: SQSClient };
   private readonly stripe: Stripe;
   private pollers: QueuePoller[] = [];
-  private readonly webhook: ReturnType<typeof createWebhookHandler>;
-  private readonly resyncHandler: ReturnType<typeof createResyncHandler>;
-  private readonly consumers: Record<
-    QueueKey,
-    (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>
-  >;
+  private readonly webhook: StackFunctions['stripe-webhook'];
+  private readonly resyncHandler: StackFunctions['resync'];
+  private readonly consumers: Record<QueueKey, QueueConsumer>;
 
   private constructor(
     readonly options: FaultStackOptions,
@@ -119,93 +99,61 @@ export class FaultStack {
     this.tables = resources.tables;
     this.queueUrls = resources.queueUrls;
     this.admin = resources.admin;
-    const functionsDynamoDb = dynamoDbClient(options.dynamodbEndpoint);
+    const functionsDynamoDb = localDynamoDbClient(options.dynamodbEndpoint);
     options.instrumentDynamoDb?.(functionsDynamoDb);
-    this.functions = {
-      // As functions/commons/clients.ts builds it.
-      documents: DynamoDBDocumentClient.from(functionsDynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
-      sqs: sqsClient(options.sqsEndpoint),
-    };
-    this.stripe = new Stripe(options.emulator.apiKey, {
-      host: '127.0.0.1',
-      port: options.emulator.port,
-      protocol: 'http',
-      apiVersion: STRIPE_API_VERSION,
-    });
+    const functionsSqs = localSqsClient(options.sqsEndpoint);
+    this.functions = { documents: createDocumentClient(functionsDynamoDb), sqs: functionsSqs };
+    this.stripe = createStripeClient(options.emulator.apiKey, { baseUrl: options.emulator.url });
 
-    const { documents, sqs } = this.functions;
-    const clock = { now: () => new Date() };
-    const auditLog = new DynamoDbAuditLog(documents, this.tables.webhookAuditLog);
-    const ledger = new DynamoDbLedgerStore(documents, this.tables.revenueShares);
-    const districts = new DynamoDbDistrictStore(documents, this.tables.districts);
-    const queue = <T>(key: QueueKey) => new SqsMessageQueue<T>(sqs, this.queueUrls.queues[key]);
+    const stripe = stripeClients({
+      baseUrl: options.stripeApiUrl ?? options.emulator.url,
+      ...(options.stripeTimeoutMilliseconds === undefined
+        ? {}
+        : { timeoutMilliseconds: options.stripeTimeoutMilliseconds }),
+    });
+    const runtimeFor = (name: FunctionName) =>
+      functionRuntime(name, {
+        dynamodb: () => functionsDynamoDb,
+        sqs: () => functionsSqs,
+        stripe,
+        ...(name === 'financial-alert' && options.alertObservability
+          ? { observability: options.alertObservability }
+          : {}),
+      });
+    const environment = localFunctionEnvironment({
+      tables: this.tables,
+      queueUrls: this.queueUrls,
+      webhookSecrets: [WEBHOOK_SECRET],
+      stripeApiKey: options.emulator.apiKey,
+    });
     const silent: ErrorLog = { error: () => {} };
-    const alerts = new SqsAlertSink(sqs, this.queueUrls.queues.alerts, silent);
-    const stripeApiKey = { kind: 'static', values: [options.emulator.apiKey] } as const;
-    const stripeApiUrl = options.stripeApiUrl ?? options.emulator.url;
-    const stripeOptions =
-      options.stripeTimeoutMilliseconds === undefined ? {} : { timeoutMilliseconds: options.stripeTimeoutMilliseconds };
-
-    this.webhook = createWebhookHandler({
-      observability: createObservability('stripe-webhook'),
-      webhookSecrets: { kind: 'static', values: [WEBHOOK_SECRET] },
-      verifier: new StripeWebhookSignatureVerifier(),
-      auditLog,
-      processEventQueue: queue<ProcessEventMessage>('revenueShare'),
-      alerts: new SqsAlertSink(sqs, this.queueUrls.queues.alerts, options.undeliveredAlertLog ?? silent),
-      clock,
-      ...(options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds }),
+    const alerts = new SqsAlertSink(functionsSqs, this.queueUrls.queues.alerts, silent);
+    const ledger = new DynamoDbLedgerStore(this.functions.documents, this.tables.revenueShares);
+    const functions = composeFunctions(runtimeFor, environment, {
+      'stripe-webhook': {
+        alerts: new SqsAlertSink(functionsSqs, this.queueUrls.queues.alerts, options.undeliveredAlertLog ?? silent),
+        ...(options.leaseSeconds === undefined ? {} : { leaseSeconds: options.leaseSeconds }),
+      },
+      'revenue-share': { alerts },
+      transfer: { alerts, ...(options.wrapTransferLedger ? { ledger: options.wrapTransferLedger(ledger) } : {}) },
+      'mark-paid': { alerts },
+      resync: { alerts },
     });
-    this.resyncHandler = createResyncHandler({
-      observability: createObservability('resync'),
-      stripeApiKey,
-      events: (context) =>
-        new StripeEventSource(stripeClientFor(stripeApiKeyFrom(context), stripeApiUrl, stripeOptions)),
-      auditLog,
-      processEventQueue: queue<ProcessEventMessage>('revenueShare'),
-      alerts,
-      clock,
-    });
+    this.webhook = functions['stripe-webhook'];
+    this.resyncHandler = functions.resync;
     this.consumers = {
-      revenueShare: createRevenueShareHandler({
-        observability: createObservability('revenue-share'),
-        auditLog,
-        ledger,
-        districts,
-        transferQueue: queue<TransferMessage>('transfer'),
-        alerts,
-        clock,
-      }),
-      transfer: createTransferHandler({
-        observability: createObservability('transfer'),
-        stripeApiKey,
-        payments: stripePaymentsFromContext(stripeApiUrl, stripeOptions),
-        ledger: options.wrapTransferLedger ? options.wrapTransferLedger(ledger) : ledger,
-        districts,
-        markPaidQueue: queue<MarkPaidMessage>('markPaid'),
-        alerts,
-        clock,
-      }),
-      markPaid: createMarkPaidHandler({
-        observability: createObservability('mark-paid'),
-        stripeApiKey,
-        payments: stripePaymentsFromContext(stripeApiUrl, stripeOptions),
-        ledger,
-        districts,
-        alerts,
-        clock,
-      }),
-      alerts: createFinancialAlertHandler({
-        observability: options.alertObservability ?? createObservability('financial-alert'),
-      }),
+      revenueShare: functions['revenue-share'],
+      transfer: functions.transfer,
+      markPaid: functions['mark-paid'],
+      alerts: functions['financial-alert'],
     };
   }
 
   static async start(options: FaultStackOptions): Promise<FaultStack> {
-    const dynamodb = dynamoDbClient(options.dynamodbServerEndpoint ?? options.dynamodbEndpoint);
+    const dynamodb = localDynamoDbClient(options.dynamodbServerEndpoint ?? options.dynamodbEndpoint);
     const admin = {
       documents: DynamoDBDocumentClient.from(dynamodb),
-      sqs: sqsClient(options.sqsServerEndpoint ?? options.sqsEndpoint),
+      sqs: localSqsClient(options.sqsServerEndpoint ?? options.sqsEndpoint),
     };
     const prefix = `${options.label}-${randomUUID().slice(0, 8)}`;
     const [tables, queueUrls] = await Promise.all([createTables(dynamodb, prefix), createQueues(admin.sqs, prefix)]);
@@ -386,13 +334,6 @@ export class FaultStack {
     }
     return items;
   }
-}
-
-const dynamoDbClient = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: REGION, credentials, requestHandler });
-
-function sqsClient(endpoint: string): SQSClient {
-  return new SQSClient({ endpoint, region: REGION, credentials, requestHandler, useQueueUrlAsEndpoint: false });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

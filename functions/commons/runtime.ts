@@ -1,0 +1,76 @@
+/**
+ * What the environment gives a function: its AWS clients, a Stripe client factory, its observability and a
+ * clock. Each function's composition root (functions/<name>/compose.ts) takes one of these plus its config and
+ * returns the handler; handler.ts hands it AWS's (awsRuntime), the local stack and the tests hand it theirs.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FunctionName } from '#contracts/api-routes.js';
+import type { Clock } from '../../domain/ports.js';
+import { type AwsClientOptions, createDocumentClient, createDynamoDbClient, createSqsClient } from './clients.js';
+import { awsEndpoints, type Environment, stripeApiBaseUrl } from './config.js';
+import { createObservability, type Observability, type ObservabilityOptions } from './observability.js';
+import { type StripeClients, stripeClients } from './stripe-client.js';
+
+export interface FunctionRuntime {
+  readonly dynamodb: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  readonly stripe: StripeClients;
+  readonly observability: Observability;
+  readonly clock: Clock;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface RuntimeParts {
+  /** Built on first use, so a function that never touches DynamoDB or SQS never builds its client. */
+  dynamodb: () => DynamoDBClient;
+  sqs: () => SQSClient;
+  stripe: StripeClients;
+  observability?: ObservabilityOptions | Observability;
+  clock?: Clock;
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
+const isObservability = (value: RuntimeParts['observability']): value is Observability =>
+  value !== undefined && 'logger' in value;
+
+/** A runtime for one function: its clients are traced by its tracer (a no-op outside Lambda). */
+export function functionRuntime(functionName: FunctionName | string, parts: RuntimeParts): FunctionRuntime {
+  const observability = isObservability(parts.observability)
+    ? parts.observability
+    : createObservability(functionName, parts.observability);
+  const dynamodb = once(() => createDocumentClient(observability.tracer.captureAWSv3Client(parts.dynamodb())));
+  const sqs = once(() => observability.tracer.captureAWSv3Client(parts.sqs()));
+  return {
+    get dynamodb() {
+      return dynamodb();
+    },
+    get sqs() {
+      return sqs();
+    },
+    stripe: parts.stripe,
+    observability,
+    clock: parts.clock ?? systemClock,
+  };
+}
+
+/** Deployed: region and credentials from Lambda; endpoints and the Stripe base URL only in local runs. */
+export function awsRuntime(functionName: FunctionName, source: Environment = process.env): FunctionRuntime {
+  const endpoints = awsEndpoints(source);
+  const baseUrl = stripeApiBaseUrl(source);
+  const options = (endpoint?: string): AwsClientOptions => (endpoint ? { endpoint } : {});
+  return functionRuntime(functionName, {
+    dynamodb: () => createDynamoDbClient(options(endpoints.dynamodb)),
+    sqs: () => createSqsClient(options(endpoints.sqs)),
+    stripe: stripeClients(baseUrl ? { baseUrl } : {}),
+  });
+}
