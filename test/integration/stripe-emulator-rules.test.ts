@@ -117,7 +117,10 @@ describe('bad input', () => {
       for (const body of bodies) {
         const response = await fetch(`${ctx.emulator.url}${path}`, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${ctx.emulator.apiKey}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+          headers: {
+            Authorization: `Bearer ${ctx.emulator.apiKey}`,
+            'Content-Type': 'application/x-www-form-urlencoded',
+          },
           body,
         });
         const json = (await response.json()) as { error?: { type: string; message: string } };
