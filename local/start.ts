@@ -44,7 +44,7 @@ console.log(
     `  Webhook URL     ${stack.webhookUrl}`,
     `  Webhook secret  ${webhookSecret === DEFAULT_WEBHOOK_SECRET ? `${webhookSecret} (default)` : '(from STRIPE_WEBHOOK_SECRET)'}`,
     stack.stripe
-      ? `  Stripe          local emulator at ${stack.stripe.url} (key ${stack.stripe.apiKey})`
+      ? `  Stripe          local emulator at ${stack.stripe.url} (any sk_test_ key, e.g. ${stack.stripe.apiKey}; platform balance 10,000,000.00 USD available)`
       : `  Stripe          test mode with STRIPE_API_KEY; forward events with: stripe listen --forward-to localhost:${port}/stripe/webhook`,
     '',
     'Try: npm run demo      Stop: Ctrl-C',
