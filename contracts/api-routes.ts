@@ -28,8 +28,11 @@ const platform = (method: Exclude<ApiRoute['method'], 'ANY'>, resource: string):
   authorization: 'AWS_IAM',
 });
 
+/** Where Stripe delivers events (the URL given to Stripe is the stage URL plus this path). */
+export const WEBHOOK_PATH = '/stripe/webhook';
+
 export const apiRoutes: readonly ApiRoute[] = [
-  { method: 'ANY', resource: '/stripe/webhook', functionName: 'stripe-webhook', authorization: 'NONE' },
+  { method: 'ANY', resource: WEBHOOK_PATH, functionName: 'stripe-webhook', authorization: 'NONE' },
   platform('POST', '/platform/payout/retry'),
   platform('POST', '/platform/payout/mark-paid'),
   platform('GET', '/platform/revenue-shares'),

@@ -19,6 +19,8 @@ export const metricNames = {
   webhookEventIgnored: 'WebhookEventIgnored',
   webhookRejected: 'WebhookRejected',
   webhookUnavailable: 'WebhookUnavailable',
+  /** The platform API could not reach DynamoDB or SQS (answered 503). */
+  platformApiUnavailable: 'PlatformApiUnavailable',
   /** Ledger and payout outcomes, shown on the dashboard. */
   revenueSharesCreated: 'RevenueSharesCreated',
   transfersCreated: 'TransfersCreated',

@@ -246,16 +246,33 @@ function optionalSets(details: Record<string, unknown>) {
 const auditStatus = (value: string | undefined): AuditStatus | undefined =>
   AUDIT_STATUSES.find((status) => status === value);
 
+/** A stored item that is not a valid audit row: never guessed into one (a corrupt row must not look like a live claim). */
+export class CorruptAuditRowError extends Error {
+  override readonly name = 'CorruptAuditRowError';
+}
+
 function toAuditRecord(item: Record<string, unknown>, { withRawEvent = true } = {}): AuditRecord {
   const text = (name: string): string | undefined => (typeof item[name] === 'string' ? item[name] : undefined);
+  const id = text('stripeEventId');
+  const invalid = (field: string) =>
+    new CorruptAuditRowError(`Audit row ${id ?? JSON.stringify(item.stripeEventId)} has no valid ${field}`);
+  const required = (name: string): string => {
+    const value = text(name);
+    if (!value) throw invalid(name);
+    return value;
+  };
+  const status = auditStatus(text('status'));
+  if (!status) throw invalid('status');
+  const attempts = item.attempts;
+  if (typeof attempts !== 'number' || !Number.isSafeInteger(attempts) || attempts < 1) throw invalid('attempts');
   const rawEvent = withRawEvent ? storedRawEvent(item) : undefined;
   const record: AuditRecord = {
-    stripeEventId: String(item.stripeEventId),
-    eventType: text('eventType') ?? '',
-    status: auditStatus(text('status')) ?? 'RECEIVED',
-    createdAt: text('createdAt') ?? '',
-    updatedAt: text('updatedAt') ?? '',
-    attempts: typeof item.attempts === 'number' ? item.attempts : 0,
+    stripeEventId: required('stripeEventId'),
+    eventType: required('eventType'),
+    status,
+    createdAt: required('createdAt'),
+    updatedAt: required('updatedAt'),
+    attempts,
   };
   const optional = {
     errorMessage: text('errorMessage'),

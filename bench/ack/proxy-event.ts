@@ -1,13 +1,12 @@
 /** The APIGatewayProxyEvent API Gateway's REST proxy integration hands the webhook function for one delivery. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { WEBHOOK_PATH } from '#contracts/api-routes.js';
 import { proxyEvent } from '../../local/proxy-event.js';
-
-export const WEBHOOK_RESOURCE = '/stripe/webhook';
 
 export function webhookProxyEvent(body: string, signature: string): APIGatewayProxyEvent {
   return proxyEvent({
     method: 'POST',
-    resource: WEBHOOK_RESOURCE,
+    resource: WEBHOOK_PATH,
     headers: {
       'Content-Type': 'application/json; charset=utf-8',
       'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',

@@ -7,6 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { metricNames } from '#contracts/observability.js';
 import { InvalidPayoutTransitionError } from '../../domain/payouts/transitions.js';
 import {
   ConflictError,
@@ -40,7 +41,7 @@ export function createPlatformApiHandler(deps: PlatformApiHandlerDeps) {
       const response = platformErrorResponse(error);
       if (!response) throw error;
       if (response.statusCode >= 500) {
-        metrics.addMetric('PlatformApiUnavailable', MetricUnit.Count, 1);
+        metrics.addMetric(metricNames.platformApiUnavailable, MetricUnit.Count, 1);
         logger.error('Platform request failed', error as Error);
       } else {
         logger.warn('Platform request refused', { statusCode: response.statusCode, reason: (error as Error).message });

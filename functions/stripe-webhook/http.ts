@@ -1,8 +1,9 @@
 /** The HTTP edge of the webhook: reading API Gateway's proxy event and writing JSON responses. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { MAX_WEBHOOK_BODY_BYTES } from '#contracts/api-routes.js';
 
 /** Stripe's events are far smaller; a larger body is not one of them. */
-export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = MAX_WEBHOOK_BODY_BYTES;
 export const SIGNATURE_HEADER = 'stripe-signature';
 
 export class MethodNotAllowedError extends Error {

@@ -4,10 +4,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type ApiRoute, apiRoutes, type FunctionName } from '#contracts/api-routes.js';
+import { type ApiRoute, apiRoutes, type FunctionName, WEBHOOK_PATH } from '#contracts/api-routes.js';
 
 export const API_STAGE_NAME = 'v1';
-export const WEBHOOK_PATH = '/stripe/webhook';
 /** Stage-wide limits (requests per second, burst). Stripe's delivery rate is far below them. */
 export const API_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 

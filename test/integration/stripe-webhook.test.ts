@@ -2,6 +2,7 @@ import { GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dyn
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_WEBHOOK_BODY_BYTES } from '#contracts/api-routes.js';
 import type { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
 import type { ProcessEventMessage } from '../../domain/model.js';
 import type { MessageQueue } from '../../domain/ports.js';
@@ -282,7 +283,7 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
     it('answers 413 for a body over 256 KB and writes no row', async () => {
       // Prepare: a validly signed event, padded past the limit
       const { event } = invoicePaid();
-      const payload = JSON.stringify({ ...event, padding: 'x'.repeat(256 * 1024) });
+      const payload = JSON.stringify({ ...event, padding: 'x'.repeat(MAX_WEBHOOK_BODY_BYTES) });
       const before = await rowCount();
       // Act
       const response = await deliver(payload);
@@ -412,7 +413,7 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       const event = emulator.createEvent('invoice.paid', invoice);
       const payload = JSON.stringify(event, null, 2);
       expect(Buffer.byteLength(payload)).toBeGreaterThan(64 * 1024);
-      expect(Buffer.byteLength(payload)).toBeLessThan(256 * 1024);
+      expect(Buffer.byteLength(payload)).toBeLessThan(MAX_WEBHOOK_BODY_BYTES);
       // Act
       const response = await deliver(payload);
       // Assess

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_WEBHOOK_BODY_BYTES as MAX_BODY_BYTES } from '#contracts/api-routes.js';
 import { ROUTED_EVENT_TYPES } from '../../domain/webhook/receive-event.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
@@ -19,7 +20,6 @@ const REQUESTS = 10_000;
 const SECRET = `whsec_${randomUUID().replaceAll('-', '')}`;
 const WRONG_SECRET = `whsec_${randomUUID().replaceAll('-', '')}`;
 const DISTRICT_ID = 'district-fuzz';
-const MAX_BODY_BYTES = 256 * 1024;
 
 /** What a request should do: be refused and leave nothing, or be recorded (and queued when routed). */
 type Expectation =

@@ -1,6 +1,7 @@
 /** API Gateway REST proxy events for the webhook, signed the way Stripe signs them. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import Stripe from 'stripe';
+import { WEBHOOK_PATH } from '#contracts/api-routes.js';
 import { proxyEvent } from '../../local/proxy-event.js';
 
 export interface WebhookRequestInit {
@@ -13,7 +14,7 @@ export interface WebhookRequestInit {
 export function apiGatewayEvent(init: WebhookRequestInit = {}): APIGatewayProxyEvent {
   return proxyEvent({
     method: init.method ?? 'POST',
-    resource: '/stripe/webhook',
+    resource: WEBHOOK_PATH,
     headers: { 'Content-Type': 'application/json; charset=utf-8', ...init.headers },
     body: init.body,
     isBase64Encoded: init.isBase64Encoded,
