@@ -74,45 +74,45 @@ export class DistrictPayoutsStack extends Stack {
     const { auditLog, ledger, districts } = tables;
 
     const webhook = functions.stripeWebhook;
-    auditLog.grantReadWrite(webhook);
+    auditLog.grant(webhook, ['PutItem', 'UpdateItem']);
     queues.revenueShare.grantSend(webhook);
     queues.alerts.grantSend(webhook);
     secrets.grantWebhookSecretsRead(webhook);
 
     const revenueShare = functions.revenueShare;
     queues.revenueShare.consumeWith(revenueShare, { maxConcurrency: reservedConcurrency['revenue-share'] });
-    auditLog.grantReadWrite(revenueShare);
-    ledger.grantReadWrite(revenueShare);
-    districts.grantRead(revenueShare);
+    auditLog.grant(revenueShare, ['GetItem', 'UpdateItem']);
+    ledger.grant(revenueShare, ['GetItem', 'PutItem', 'UpdateItem']);
+    districts.grant(revenueShare, ['GetItem', 'Scan']);
     queues.transfer.grantSend(revenueShare);
     queues.alerts.grantSend(revenueShare);
 
     const transfer = functions.transfer;
     queues.transfer.consumeWith(transfer, { maxConcurrency: reservedConcurrency.transfer });
-    ledger.grantReadWrite(transfer);
-    districts.grantRead(transfer);
+    ledger.grant(transfer, ['GetItem', 'PutItem', 'UpdateItem']);
+    districts.grant(transfer, ['GetItem']);
     queues.markPaid.grantSend(transfer);
     queues.alerts.grantSend(transfer);
     secrets.grantApiKeyRead(transfer);
 
     const markPaid = functions.markPaid;
     queues.markPaid.consumeWith(markPaid, { maxConcurrency: reservedConcurrency['mark-paid'] });
-    ledger.grantReadWrite(markPaid);
-    districts.grantRead(markPaid);
+    ledger.grant(markPaid, ['GetItem', 'UpdateItem']);
+    districts.grant(markPaid, ['GetItem']);
     queues.alerts.grantSend(markPaid);
     secrets.grantApiKeyRead(markPaid);
 
     queues.alerts.consumeWith(functions.financialAlert);
 
     const platformApi = functions.platformApi;
-    ledger.grantReadWrite(platformApi);
-    districts.grantReadWrite(platformApi);
-    auditLog.grantRead(platformApi);
+    ledger.grant(platformApi, ['GetItem', 'UpdateItem', 'Query', 'Scan']);
+    districts.grant(platformApi, ['GetItem', 'PutItem', 'Scan']);
+    auditLog.grant(platformApi, ['Query']);
     queues.transfer.grantSend(platformApi);
     queues.markPaid.grantSend(platformApi);
 
     const resync = functions.resync;
-    auditLog.grantReadWrite(resync);
+    auditLog.grant(resync, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
     queues.revenueShare.grantSend(resync);
     queues.alerts.grantSend(resync);
     secrets.grantApiKeyRead(resync);

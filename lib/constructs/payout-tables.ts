@@ -6,15 +6,11 @@ import { Construct } from 'constructs';
 import { type EnvName, env } from '#contracts/environment.js';
 import { type TableDefinition, type TableKey, tables } from '#contracts/resources.js';
 
-const READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/**
+ * The DynamoDB actions a function may be granted, without the `dynamodb:` prefix. Each function is granted exactly
+ * the ones its adapters call (a TransactWriteItems needs the action of each item it writes); nothing deletes.
+ */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem' | 'Query' | 'Scan';
 
 const tableEnv: Record<TableKey, EnvName> = {
   webhookAuditLog: env.auditTable,
@@ -58,24 +54,20 @@ export class PayoutTable extends Construct {
     return this.table.tableName;
   }
 
-  grantRead(fn: lambda.Function): void {
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: READ_ACTIONS, resources: this.tableAndIndexArns() }));
-    fn.addEnvironment(this.envName, this.table.tableName);
-  }
-
-  grantReadWrite(fn: lambda.Function): void {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: [...READ_ACTIONS, ...WRITE_ACTIONS], resources: this.tableAndIndexArns() }),
-    );
+  /** Grants exactly `actions` (Query also on each index) and tells the function the table's name. */
+  grant(fn: lambda.Function, actions: readonly TableAction[]): void {
+    if (actions.length === 0) throw new Error(`grant of ${this.definition.name} to ${fn.node.id} names no action`);
+    const onTable = actions.map((action) => `dynamodb:${action}`);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: onTable, resources: [this.table.tableArn] }));
+    if (actions.includes('Query') && this.definition.globalSecondaryIndexes.length > 0) {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: this.indexArns() }));
+    }
     fn.addEnvironment(this.envName, this.table.tableName);
   }
 
   /** Each index by name rather than `index/*`: no wildcard resource on DynamoDB. */
-  private tableAndIndexArns(): string[] {
-    return [
-      this.table.tableArn,
-      ...this.definition.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`),
-    ];
+  private indexArns(): string[] {
+    return this.definition.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`);
   }
 }
 

@@ -40,46 +40,54 @@ const functionProperties = (fn: FunctionName): Record<string, unknown> =>
 const environmentOf = (fn: FunctionName): Record<string, unknown> =>
   (functionProperties(fn).Environment as { Variables: Record<string, unknown> }).Variables;
 
-/** What each function may touch: the product's design, written down once. */
+/**
+ * What each function may touch: the product's design, written down once. DynamoDB access is the exact action list
+ * each function's adapters call, so a new grant is a visible change here; nothing may delete or batch-write.
+ */
 const intendedAccess: Record<FunctionName, string[]> = {
   'stripe-webhook': [
     'queue:alerts:send',
     'queue:revenueShare:send',
     'secret:webhookSecrets:read',
-    'table:webhookAuditLog:readWrite',
+    'table:webhookAuditLog:PutItem,UpdateItem',
   ],
   'revenue-share': [
     'queue:alerts:send',
     'queue:revenueShare:consume',
     'queue:transfer:send',
-    'table:districts:read',
-    'table:revenueShares:readWrite',
-    'table:webhookAuditLog:readWrite',
+    'table:districts:GetItem,Scan',
+    'table:revenueShares:GetItem,PutItem,UpdateItem',
+    'table:webhookAuditLog:GetItem,UpdateItem',
   ],
   transfer: [
     'queue:alerts:send',
     'queue:markPaid:send',
     'queue:transfer:consume',
     'secret:apiKey:read',
-    'table:districts:read',
-    'table:revenueShares:readWrite',
+    'table:districts:GetItem',
+    'table:revenueShares:GetItem,PutItem,UpdateItem',
   ],
   'mark-paid': [
     'queue:alerts:send',
     'queue:markPaid:consume',
     'secret:apiKey:read',
-    'table:districts:read',
-    'table:revenueShares:readWrite',
+    'table:districts:GetItem',
+    'table:revenueShares:GetItem,UpdateItem',
   ],
   'financial-alert': ['queue:alerts:consume'],
   'platform-api': [
     'queue:markPaid:send',
     'queue:transfer:send',
-    'table:districts:readWrite',
-    'table:revenueShares:readWrite',
-    'table:webhookAuditLog:read',
+    'table:districts:GetItem,PutItem,Scan',
+    'table:revenueShares:GetItem,Query,Scan,UpdateItem',
+    'table:webhookAuditLog:Query',
   ],
-  resync: ['queue:alerts:send', 'queue:revenueShare:send', 'secret:apiKey:read', 'table:webhookAuditLog:readWrite'],
+  resync: [
+    'queue:alerts:send',
+    'queue:revenueShare:send',
+    'secret:apiKey:read',
+    'table:webhookAuditLog:GetItem,PutItem,Query,UpdateItem',
+  ],
 };
 
 describe('every function', () => {
@@ -216,6 +224,25 @@ describe('IAM: each function may touch only its own tables, queues and secrets',
   it.each(functionNames)('%s has exactly its intended access', (fn) => {
     // Assess
     expect(accessOf(template, stack, fn)).toEqual([...intendedAccess[fn]].sort());
+  });
+
+  it('no function may delete or batch-write, and only the platform API and resync query an index', () => {
+    // Act
+    const byFunction = Object.fromEntries(
+      functionNames.map((fn) => [fn, roleStatements(template, stack, fn).flatMap(actionsOf)]),
+    );
+    const queriesAnIndex = functionNames.filter((fn) =>
+      roleStatements(template, stack, fn).some(
+        (statement) =>
+          actionsOf(statement).includes('dynamodb:Query') && JSON.stringify(statement.Resource).includes('/index/'),
+      ),
+    );
+
+    // Assess
+    for (const actions of Object.values(byFunction)) {
+      expect(actions.filter((action) => /^dynamodb:(DeleteItem|BatchWriteItem)$/.test(action))).toEqual([]);
+    }
+    expect(queriesAnIndex).toEqual(['platform-api', 'resync']);
   });
 
   it('financial-alert has no DynamoDB access at all', () => {

@@ -28,12 +28,14 @@ export function roleStatements(template: Template, stack: DistrictPayoutsStack, 
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
-const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-
-/** Every table, queue, secret and function the role may touch, with how; log and X-Ray grants are left out. */
+/**
+ * Every table, queue, secret and function the role may touch, with how; log and X-Ray grants are left out. A table's
+ * access is the exact list of DynamoDB actions on it (and its indexes), e.g. `table:revenueShares:GetItem,UpdateItem`.
+ */
 export function accessOf(template: Template, stack: DistrictPayoutsStack, fn: FunctionName): string[] {
   const targets = targetsOf(stack);
   const access = new Set<string>();
+  const tableActions = new Map<string, Set<string>>();
   for (const statement of roleStatements(template, stack, fn)) {
     const actions = actionsOf(statement);
     const service = actions[0]?.split(':')[0];
@@ -42,7 +44,9 @@ export function accessOf(template: Template, stack: DistrictPayoutsStack, fn: Fu
       const text = JSON.stringify(resource);
       const target = targets.find(({ matches }) => matches(text))?.name ?? `unknown:${text}`;
       if (service === 'dynamodb') {
-        access.add(`${target}:${actions.some((action) => DYNAMODB_WRITES.includes(action)) ? 'readWrite' : 'read'}`);
+        const onTarget = tableActions.get(target) ?? new Set<string>();
+        for (const action of actions) onTarget.add(action.replace('dynamodb:', ''));
+        tableActions.set(target, onTarget);
       } else if (service === 'sqs') {
         access.add(`${target}:${actions.includes('sqs:ReceiveMessage') ? 'consume' : 'send'}`);
       } else if (service === 'secretsmanager') {
@@ -52,6 +56,7 @@ export function accessOf(template: Template, stack: DistrictPayoutsStack, fn: Fu
       }
     }
   }
+  for (const [target, actions] of tableActions) access.add(`${target}:${[...actions].sort().join(',')}`);
   return [...access].sort();
 }
 
