@@ -1,6 +1,7 @@
 /** Shared setup of the Stripe emulator rule tests: an emulator, the official SDK on it, and paid invoices. */
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { type StripeEmulator, startStripeEmulator } from '../../local/stripe-emulator/index.js';
 
 export interface EmulatorContext {
@@ -13,10 +14,8 @@ export function useEmulator(): EmulatorContext {
   const context = {} as EmulatorContext;
   beforeAll(async () => {
     context.emulator = await startStripeEmulator({ port: 0 });
-    context.stripe = new Stripe(context.emulator.apiKey, {
-      host: '127.0.0.1',
-      port: context.emulator.port,
-      protocol: 'http',
+    context.stripe = createStripeClient(context.emulator.apiKey, {
+      baseUrl: context.emulator.url,
       maxNetworkRetries: 0,
     });
   });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { type StripeEmulator, startStripeEmulator } from '../../local/stripe-emulator/index.js';
 
 /** What the receiver got: one entry per POST. */
@@ -82,12 +83,7 @@ const emit = (type: string, id = `tr_${Math.random().toString(36).slice(2)}`) =>
 beforeAll(async () => {
   await receiver.start();
   emulator = await startStripeEmulator({ port: 0, delivery: FAST });
-  stripe = new Stripe(emulator.apiKey, {
-    host: '127.0.0.1',
-    port: emulator.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
+  stripe = createStripeClient(emulator.apiKey, { baseUrl: emulator.url, maxNetworkRetries: 0 });
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { type StripeEmulator, startStripeEmulator } from '../../local/stripe-emulator/index.js';
 
 type Fixtures = { resources: Record<string, Record<string, unknown>> };
@@ -33,12 +34,7 @@ const connectedAccount = (): Promise<Stripe.Account> =>
 
 beforeAll(async () => {
   emulator = await startStripeEmulator({ port: 0 });
-  stripe = new Stripe(emulator.apiKey, {
-    host: '127.0.0.1',
-    port: emulator.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
+  stripe = createStripeClient(emulator.apiKey, { baseUrl: emulator.url, maxNetworkRetries: 0 });
 });
 
 afterAll(async () => {

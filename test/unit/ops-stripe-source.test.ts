@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STRIPE_API_VERSION } from '#contracts/environment.js';
 import type { RevenueShare } from '../../domain/model.js';
+import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { type StripeEmulator, startStripeEmulator } from '../../local/stripe-emulator/index.js';
 import type { Io } from '../../ops/output.js';
 import { stripeClientFor, stripeSdkSource } from '../../ops/reconcile/stripe-source.js';
@@ -20,12 +20,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 beforeAll(async () => {
   emulator = await startStripeEmulator({ port: 0 });
-  stripe = new Stripe(emulator.apiKey, {
-    host: '127.0.0.1',
-    port: emulator.port,
-    protocol: 'http',
-    apiVersion: STRIPE_API_VERSION,
-  });
+  stripe = createStripeClient(emulator.apiKey, { baseUrl: emulator.url });
   // Just enough platform API for reconcile: the listing, districts, and 404 for any single row.
   ledger = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
