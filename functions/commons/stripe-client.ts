@@ -5,6 +5,7 @@
  */
 import Stripe from 'stripe';
 import { STRIPE_API_VERSION } from '#contracts/environment.js';
+import { type RateLimitRetryPolicy, rateLimitRetryingHttpClient } from './stripe-rate-limit.js';
 
 /** Within the SDK, with the same idempotency key; beyond that the queue retries the message. */
 const MAX_NETWORK_RETRIES = 2;
@@ -17,6 +18,8 @@ export interface StripeClientOptions {
   timeoutMilliseconds?: number;
   /** SDK retries of a connection error, 409 or 5xx (default 2). Tests that arrange state set 0. */
   maxNetworkRetries?: number;
+  /** How a 429 is waited out before the SDK sees it (stripe-rate-limit.ts); `false`: not at all. */
+  rateLimitRetry?: RateLimitRetryPolicy | false;
 }
 
 export function createStripeClient(apiKey: string, options: StripeClientOptions = {}): Stripe {
@@ -26,6 +29,9 @@ export function createStripeClient(apiKey: string, options: StripeClientOptions 
     apiVersion: STRIPE_API_VERSION,
     maxNetworkRetries: options.maxNetworkRetries ?? MAX_NETWORK_RETRIES,
     timeout: options.timeoutMilliseconds ?? TIMEOUT_MILLISECONDS,
+    ...(options.rateLimitRetry === false
+      ? {}
+      : { httpClient: rateLimitRetryingHttpClient(Stripe.createNodeHttpClient(), options.rateLimitRetry) }),
     ...(endpoint
       ? { host: endpoint.hostname, port: Number(endpoint.port || (protocol === 'http' ? 80 : 443)), protocol }
       : {}),

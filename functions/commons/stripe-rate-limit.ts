@@ -1,0 +1,52 @@
+/**
+ * Stripe answers 429 (`rate_limit`, or `lock_timeout` for concurrent writes to one object) when a burst goes over
+ * its limits, and stripe-node does not retry a plain `rate_limit` (by design). This HTTP client wraps the SDK's own
+ * and retries a 429 with exponential backoff and full jitter, with the same request (so the same idempotency
+ * key), for at most `maxWaitMs` per request; past that the 429 reaches the SDK, which throws StripeRateLimitError,
+ * and the worker puts its message back on the queue (functions/commons/fifo-batch.ts) instead of failing it.
+ */
+import Stripe from 'stripe';
+
+type HttpClient = NonNullable<ConstructorParameters<typeof Stripe>[1]>['httpClient'] & object;
+type MakeRequest = HttpClient['makeRequest'];
+
+export interface RateLimitRetryPolicy {
+  /** Longest total wait for one request before the 429 is given to the caller (default 4 s). */
+  maxWaitMs?: number;
+  /** First backoff ceiling (default 100 ms); doubles per retry up to `capMs` (default 1.6 s). */
+  baseMs?: number;
+  capMs?: number;
+  /** Called once per retried 429 (a metric, a count in a test). */
+  onRateLimited?: () => void;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 4_000;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function rateLimitRetryingHttpClient(
+  inner: HttpClient = Stripe.createNodeHttpClient(),
+  policy: RateLimitRetryPolicy = {},
+): HttpClient {
+  const maxWaitMs = policy.maxWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+  const baseMs = policy.baseMs ?? 100;
+  const capMs = policy.capMs ?? 1_600;
+  const random = policy.random ?? Math.random;
+  const sleep = policy.sleep ?? defaultSleep;
+  const makeRequest: MakeRequest = async (...args) => {
+    let waited = 0;
+    for (let retry = 0; ; retry++) {
+      const response = await inner.makeRequest(...args);
+      if (response.getStatusCode() !== 429) return response;
+      const delay = Math.ceil(random() * Math.min(capMs, baseMs * 2 ** retry));
+      if (waited + delay > maxWaitMs) return response;
+      await response.toJSON().catch(() => undefined);
+      policy.onRateLimited?.();
+      await sleep(delay);
+      waited += delay;
+    }
+  };
+  return { getClientName: () => `${inner.getClientName()}+rate-limit-retry`, makeRequest };
+}
