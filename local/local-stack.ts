@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { type ApiRoute, apiRoutes, type FunctionName, queueConsumers } from '#contracts/api-routes.js';
+import { type ApiRoute, apiRoutes, type FunctionName, queueConsumers, WEBHOOK_PATH } from '#contracts/api-routes.js';
 import { type QueueKey, queues } from '#contracts/resources.js';
 import { functionRuntime } from '../functions/commons/runtime.js';
 import { stripeClients } from '../functions/commons/stripe-client.js';
@@ -8,11 +8,12 @@ import { type LocalApiGateway, type ProxyHandler, sendJson, startLocalApiGateway
 import { localDynamoDbClient, localSqsClient } from './aws-clients.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { localFunctionEnvironment } from './function-environment.js';
-import { composeFunctions } from './functions.js';
+import { composeFunctions, type FunctionOverrides } from './functions.js';
 import { createQueues, createTables, type QueueUrls, type TableNames } from './provision.js';
 import { type QueuePoller, type SqsHandler, startQueuePoller } from './queue-poller.js';
 import { type SqsServer, startSqsServer } from './sqs-server.js';
-import { type StripeEmulator, startStripeEmulator } from './stripe-emulator/index.js';
+import { type StripeEmulator, type StripeEmulatorOptions, startStripeEmulator } from './stripe-emulator/index.js';
+import { type RegisteredWebhookEndpoint, registerWebhookEndpoint } from './webhook-endpoint.js';
 
 export interface LocalStackOptions {
   /** HTTP port of the local API (0 = any free port). */
@@ -20,7 +21,15 @@ export interface LocalStackOptions {
   /** The Stripe secret key to use; unset = the local Stripe emulator on `stripeEmulatorPort`. */
   stripeApiKey?: string;
   stripeEmulatorPort: number;
-  /** Signing secrets the webhook accepts (the first one is what the demo signs with). */
+  /** The emulator's webhook delivery settings and rate limits (default: its own; rate limits off). */
+  stripeEmulator?: Pick<StripeEmulatorOptions, 'delivery' | 'rateLimits'>;
+  /**
+   * Registers the webhook at the emulator (`webhookEndpoints.create` for the routed event types), so the emulator
+   * delivers its events itself, and makes the webhook accept the secret that registration returned as well as
+   * `webhookSecrets`. Needs the emulator (no `stripeApiKey`).
+   */
+  registerWebhookEndpoint?: boolean;
+  /** Signing secrets the webhook accepts (besides the registered endpoint's); at least one without registration. */
   webhookSecrets: string[];
   /** Seconds before a failed queue message is retried (deployed: the queue's visibility timeout). */
   retryDelaySeconds?: number;
@@ -36,12 +45,16 @@ export interface LocalStackOptions {
   pollersPerQueue?: Partial<Record<QueueKey, number>>;
   /** Sees each AWS client a function gets, once built (e.g. to count its requests). */
   instrumentClient?: (client: DynamoDBClient | SQSClient, service: 'dynamodb' | 'sqs') => void;
+  /** What a test replaces in a function's wiring (e.g. a queue that refuses sends, so the webhook answers 503). */
+  overrides?: FunctionOverrides;
 }
 
 export interface LocalStack {
   readonly url: string;
   readonly webhookUrl: string;
   readonly stripe?: StripeEmulator;
+  /** The webhook endpoint registered at the emulator (with `registerWebhookEndpoint`). */
+  readonly webhookEndpoint?: RegisteredWebhookEndpoint;
   readonly tables: TableNames;
   readonly queues: QueueUrls;
   readonly dynamodb: DynamoDBClient;
@@ -57,7 +70,9 @@ const LOCAL_PREFIX = 'local';
  * The whole stack on one machine: real local services, every function from the composition root a deployment
  * uses (on local clients, with config read from a local environment map: nothing is written to process.env, so
  * several stacks can run in one process), an HTTP gateway in front of them and an SQS event source behind
- * every queue.
+ * every queue. The gateway listens before the functions are composed, so that its URL (port 0 included) can be
+ * registered at the emulator first and the webhook composed with the secret registration returned; until the
+ * functions are composed every route answers 503.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const stoppers: (() => Promise<void>)[] = [];
@@ -65,12 +80,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
     stoppers.length = 0;
   };
+  if (options.registerWebhookEndpoint && options.stripeApiKey) {
+    throw new Error(
+      'registerWebhookEndpoint needs the local Stripe emulator: with a Stripe key, forward events with `stripe listen`',
+    );
+  }
   try {
     // allSettled, not all: when one service fails to start, the others must still be stopped.
     const started = await Promise.allSettled([
       startDynamoDbLocal({ dbPath: options.dataDir }),
       startSqsServer(),
-      options.stripeApiKey ? Promise.resolve(undefined) : startStripeEmulator({ port: options.stripeEmulatorPort }),
+      options.stripeApiKey
+        ? Promise.resolve(undefined)
+        : startStripeEmulator({ ...options.stripeEmulator, port: options.stripeEmulatorPort }),
     ] as const);
     for (const result of started) {
       if (result.status === 'fulfilled' && result.value) stoppers.push(() => result.value?.stop() ?? Promise.resolve());
@@ -98,23 +120,38 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         sqs: () => instrumented(localSqsClient(sqsServer.endpoint), 'sqs'),
         stripe: stripeFactory,
       });
-    const environment = localFunctionEnvironment({
-      tables,
-      queueUrls,
-      webhookSecrets: options.webhookSecrets,
-      stripeApiKey,
-    });
-    const handlers = wrapHandlers(composeFunctions(runtimeFor, environment), options.wrapHandler);
+    let handlers: Record<FunctionName, unknown> | undefined;
+    const notReady = { statusCode: 503, body: JSON.stringify({ error: 'The local stack is starting' }) };
     const gateway: LocalApiGateway = await startLocalApiGateway({
       port: options.port,
       targets: apiRoutes.map((route: ApiRoute) => ({
         route,
-        handler: handlers[route.functionName] as ProxyHandler,
+        handler: async (event, context) =>
+          handlers ? (handlers[route.functionName] as ProxyHandler)(event, context) : notReady,
         timeoutSeconds: API_FUNCTION_TIMEOUT_SECONDS,
       })),
-      extraRoutes: { 'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }) },
+      extraRoutes: {
+        'GET /health': (_req, res) =>
+          handlers
+            ? sendJson(res, 200, { status: 'ok' })
+            : sendJson(res, 503, { error: 'The local stack is starting' }),
+      },
     });
     stoppers.push(() => gateway.close());
+    const webhookUrl = `${gateway.url}${WEBHOOK_PATH}`;
+
+    const webhookEndpoint =
+      options.registerWebhookEndpoint && stripe
+        ? await registerWebhookEndpoint(stripeFactory(stripe.apiKey), webhookUrl)
+        : undefined;
+    const environment = localFunctionEnvironment({
+      tables,
+      queueUrls,
+      webhookSecrets: [...(webhookEndpoint ? [webhookEndpoint.secret] : []), ...options.webhookSecrets],
+      stripeApiKey,
+    });
+    const composed = wrapHandlers(composeFunctions(runtimeFor, environment, options.overrides), options.wrapHandler);
+    handlers = composed;
 
     for (const [queueKey, functionName] of Object.entries(queueConsumers) as [QueueKey, FunctionName][]) {
       const queue = queues[queueKey];
@@ -123,7 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           sqs,
           queueUrl: queueUrls.queues[queueKey],
           functionName,
-          handler: handlers[functionName] as SqsHandler,
+          handler: composed[functionName] as SqsHandler,
           batchSize: queue.batchSize,
           timeoutSeconds: queue.consumerTimeoutSeconds,
           retryDelaySeconds: options.retryDelaySeconds ?? 2,
@@ -135,8 +172,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     return {
       url: gateway.url,
-      webhookUrl: `${gateway.url}/stripe/webhook`,
+      webhookUrl,
       stripe,
+      webhookEndpoint,
       tables,
       queues: queueUrls,
       dynamodb,

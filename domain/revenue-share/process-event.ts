@@ -4,6 +4,7 @@
  * message is acknowledged; re-sync replays the event once the cause is fixed). Anything else is thrown so the
  * queue retries the message and finally dead-letters it.
  */
+import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
 import type { AuditRecord, ProcessEventMessage, TransferMessage } from '../model.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
 import type { AlertSink, AuditLog, Clock, DistrictStore, LedgerStore, MessageQueue } from '../ports.js';
@@ -27,7 +28,8 @@ export type ProcessEventResult =
   | { outcome: 'failed'; errorMessage: string; districtId?: string; invoiceId?: string }
   | { outcome: 'skipped'; reason: string };
 
-export const HANDLED_EVENT_TYPES = ['invoice.paid', 'transfer.reversed'] as const;
+/** What this worker handles: every type the webhook routes to it (contracts/stripe-events.ts). */
+export const HANDLED_EVENT_TYPES = ROUTED_EVENT_TYPES;
 
 export async function processEvent(message: ProcessEventMessage, deps: ProcessEventDeps): Promise<ProcessEventResult> {
   const audit = await deps.auditLog.get(message.stripeEventId);

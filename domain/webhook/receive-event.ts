@@ -3,14 +3,15 @@
  * route it. Money events go to the revenue-share queue; every other type is recorded as IGNORED. Nothing is
  * acknowledged while it could be lost: a failed write or enqueue raises an alert and a typed error (5xx).
  */
+import { ROUTED_EVENT_TYPES as ROUTED } from '#contracts/stripe-events.js';
 import type { ProcessEventMessage } from '../model.js';
 import type { AlertSink, AuditLog, ClaimOutcome, Clock, MessageQueue } from '../ports.js';
 import { buildAlert } from './alert.js';
 import { AuditLogUnavailableError, EventEnqueueFailedError } from './errors.js';
 import type { WebhookEvent } from './stripe-event.js';
 
-/** The event types this stack acts on; the revenue-share worker handles both. */
-export const ROUTED_EVENT_TYPES: ReadonlySet<string> = new Set(['invoice.paid', 'transfer.reversed']);
+/** The event types this stack acts on (contracts/stripe-events.ts); the revenue-share worker handles each. */
+export const ROUTED_EVENT_TYPES: ReadonlySet<string> = new Set(ROUTED);
 
 /**
  * How long a RECEIVED claim blocks other deliveries. Longer than the webhook function's timeout, so a live

@@ -1,0 +1,8 @@
+/**
+ * The Stripe event types this stack acts on. The webhook routes these to the revenue-share queue (every other
+ * type is recorded as IGNORED) and the revenue-share worker handles each; a webhook endpoint registered for the
+ * stack (at Stripe, or at the local emulator by `npm start`) subscribes to exactly these.
+ */
+export const ROUTED_EVENT_TYPES = ['invoice.paid', 'transfer.reversed'] as const;
+
+export type RoutedEventType = (typeof ROUTED_EVENT_TYPES)[number];
