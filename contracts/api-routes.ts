@@ -9,7 +9,9 @@ export type FunctionName =
   | 'mark-paid'
   | 'financial-alert'
   | 'platform-api'
-  | 'resync';
+  | 'resync'
+  /** Scheduled (no route): replays what was never delivered or never finished, checks the endpoint at Stripe. */
+  | 'catch-up';
 
 export interface ApiRoute {
   /** ANY on the webhook so the function itself answers a wrong method with 405. */

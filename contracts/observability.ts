@@ -27,6 +27,24 @@ export const metricNames = {
   transfersFailed: 'TransfersFailed',
   payoutsPaid: 'PayoutsPaid',
   payoutsReversed: 'PayoutsReversed',
+  // The ones below are published with no dimensions: their alarms watch the series directly, not through Metrics
+  // Insights, whose alarms look back three hours at most (too short for the invoice.paid silence alarm).
+  /** One per delivery refused for its Stripe-Signature (stripe-webhook). */
+  webhookSignatureRejected: 'WebhookSignatureRejected',
+  /** One per invoice.paid event put on the revenue-share queue (stripe-webhook, catch-up): its absence is silence. */
+  invoicePaidAccepted: 'InvoicePaidAccepted',
+  /** Per catch-up run: events Stripe could not deliver that the audit log did not have (replayed). */
+  catchUpEventsUndelivered: 'CatchUpEventsUndelivered',
+  /** Per catch-up run: routed events of the look-back window that the audit log did not have (replayed). */
+  catchUpEventsMissing: 'CatchUpEventsMissing',
+  /** Per catch-up run: events put back on the queue (found missing, or FAILED/stuck rows re-synced). */
+  catchUpEventsReplayed: 'CatchUpEventsReplayed',
+  /** Per catch-up run: 1 when it ran out of time or Stripe pages (or Stripe failed) with work left. */
+  catchUpTruncated: 'CatchUpTruncated',
+  /** Per catch-up run: 1 when this stack's webhook endpoint at Stripe is `enabled`, 0 when disabled or missing. */
+  webhookEndpointEnabled: 'WebhookEndpointEnabled',
+  /** Per scheduled reconcile: mismatches found for the day. */
+  reconcileMismatches: 'ReconcileMismatches',
   /** Published by the stack's log metric filters (not by code): lines carrying the marker below. */
   financialAlertsUndelivered: 'FinancialAlertsUndelivered',
 } as const;

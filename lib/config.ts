@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { alarmDefaults, catchUpDefaults } from '#contracts/operations.js';
 
 /** What a deployment is configured with: CDK context (cdk.json "context" or `-c key=value`). */
 export interface StackConfig {
@@ -15,6 +16,18 @@ export interface StackConfig {
   readonly stripeWebhookSecretName: string;
   /** Retention of every function and access log group. */
   readonly logRetentionDays: RetentionDays;
+  /** The catch-up's schedule and bounds (contracts/operations.ts has the defaults). */
+  readonly catchUp: {
+    readonly intervalMinutes: number;
+    readonly lookbackHours: number;
+    readonly maxStripePages: number;
+    /** This stack's endpoint at Stripe (`we_...`); unset: the catch-up finds it by the webhook URL. */
+    readonly stripeWebhookEndpointId?: string;
+  };
+  /** Deliveries refused for their signature within 5 minutes that page. */
+  readonly rejectedDeliveriesThreshold: number;
+  /** Hours without an accepted invoice.paid that page; undefined: that alarm is off for this stage. */
+  readonly invoicePaidSilenceHours: number | undefined;
 }
 
 export class StackConfigError extends Error {
@@ -30,6 +43,12 @@ const describe = {
   stripeApiKeySecretName: 'the Secrets Manager name of the Stripe API key secret',
   stripeWebhookSecretName: 'the Secrets Manager name of the Stripe webhook signing secret(s)',
   logRetentionDays: `the log retention in days, one of ${validRetentionDays().join(', ')}`,
+  catchUpIntervalMinutes: 'how often the catch-up runs, in whole minutes from 5 to 60',
+  catchUpLookbackHours: 'how many hours back the catch-up compares Stripe events with the audit log, 1 to 72',
+  catchUpMaxStripePages: 'the Stripe list pages the catch-up may read per run, 1 to 100',
+  stripeWebhookEndpointId: "this stack's webhook endpoint id at Stripe (we_...)",
+  rejectedDeliveriesThreshold: 'how many deliveries refused for their signature within 5 minutes page, 1 to 10000',
+  invoicePaidSilenceHours: 'the hours without an accepted invoice.paid that page, 1 to 24, or "off"',
 } as const;
 
 type ContextKey = keyof typeof describe;
@@ -37,6 +56,9 @@ type ContextKey = keyof typeof describe;
 /** Reads and validates the context; throws a StackConfigError naming the first missing or invalid key. */
 export function readStackConfig(node: Node): StackConfig {
   const alertHttpsUrl = optionalString(node, 'alertHttpsUrl');
+  const endpointId = optionalString(node, 'stripeWebhookEndpointId');
+  if (endpointId !== undefined && !/^we_[A-Za-z0-9]{1,250}$/.test(endpointId))
+    invalid('stripeWebhookEndpointId', endpointId);
   if (alertHttpsUrl !== undefined && !/^https:\/\/[^\s]+$/.test(alertHttpsUrl)) invalid('alertHttpsUrl', alertHttpsUrl);
   return {
     stage: matching(node, 'stage', /^[a-z][a-z0-9-]{0,19}$/),
@@ -45,7 +67,37 @@ export function readStackConfig(node: Node): StackConfig {
     stripeApiKeySecretName: matching(node, 'stripeApiKeySecretName', SECRET_NAME),
     stripeWebhookSecretName: matching(node, 'stripeWebhookSecretName', SECRET_NAME),
     logRetentionDays: retentionDays(node),
+    catchUp: {
+      intervalMinutes: integer(node, 'catchUpIntervalMinutes', 5, 60, catchUpDefaults.intervalMinutes),
+      lookbackHours: integer(node, 'catchUpLookbackHours', 1, 72, catchUpDefaults.lookbackHours),
+      maxStripePages: integer(node, 'catchUpMaxStripePages', 1, 100, catchUpDefaults.maxStripePages),
+      ...(endpointId === undefined ? {} : { stripeWebhookEndpointId: endpointId }),
+    },
+    rejectedDeliveriesThreshold: integer(
+      node,
+      'rejectedDeliveriesThreshold',
+      1,
+      10_000,
+      alarmDefaults.rejectedDeliveriesThreshold,
+    ),
+    invoicePaidSilenceHours: silenceHours(node),
   };
+}
+
+/** An optional whole number within [min, max]; `-c key=7` arrives as a string, cdk.json gives a number. */
+function integer(node: Node, key: ContextKey, min: number, max: number, fallback: number): number {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) invalid(key, value);
+  return number;
+}
+
+/** The silence alarm's hours, or undefined when the stage turns it off ("off"). */
+function silenceHours(node: Node): number | undefined {
+  if (node.tryGetContext('invoicePaidSilenceHours') === 'off') return undefined;
+  // An alarm evaluates at most one day of periods (1 h each here).
+  return integer(node, 'invoicePaidSilenceHours', 1, 24, alarmDefaults.invoicePaidSilenceHours);
 }
 
 function matching(node: Node, key: ContextKey, pattern: RegExp): string {

@@ -8,6 +8,7 @@ import { PayoutDashboard } from './constructs/payout-dashboard.js';
 import { PayoutFunctions, reservedConcurrency } from './constructs/payout-functions.js';
 import { PayoutQueues } from './constructs/payout-queues.js';
 import { PayoutTables } from './constructs/payout-tables.js';
+import { ScheduledWork } from './constructs/scheduled-work.js';
 import { StripeSecrets } from './constructs/stripe-secrets.js';
 
 export interface DistrictPayoutsStackProps extends StackProps {
@@ -27,6 +28,7 @@ export class DistrictPayoutsStack extends Stack {
   readonly paging: OnCallPaging;
   readonly alarms: PayoutAlarms;
   readonly dashboard: PayoutDashboard;
+  readonly scheduled: ScheduledWork;
 
   constructor(scope: Construct, id: string, props: DistrictPayoutsStackProps) {
     super(scope, id, props);
@@ -51,12 +53,22 @@ export class DistrictPayoutsStack extends Stack {
       alertEmail: config.alertEmail,
       ...(config.alertHttpsUrl === undefined ? {} : { alertHttpsUrl: config.alertHttpsUrl }),
     });
+    this.scheduled = new ScheduledWork(this, 'Scheduled', {
+      catchUp: this.functions.catchUp,
+      settings: config.catchUp,
+      webhookUrl: this.api.webhookUrl,
+    });
     this.alarms = new PayoutAlarms(this, 'Alarms', {
       alarmNamePrefix: namePrefix,
       paging: this.paging,
       queues: this.queues.all,
       functions: this.functions.all,
       api: this.api,
+      lostEvents: {
+        rejectedDeliveriesThreshold: config.rejectedDeliveriesThreshold,
+        invoicePaidSilenceHours: config.invoicePaidSilenceHours,
+        catchUpIntervalMinutes: config.catchUp.intervalMinutes,
+      },
     });
     this.dashboard = new PayoutDashboard(this, 'Dashboard', {
       dashboardName: namePrefix,
@@ -116,6 +128,13 @@ export class DistrictPayoutsStack extends Stack {
     queues.revenueShare.grantSend(resync);
     queues.alerts.grantSend(resync);
     secrets.grantApiKeyRead(resync);
+
+    // Replays through the webhook's path (the audit log and the revenue-share queue) and reads events at Stripe.
+    const catchUp = functions.catchUp;
+    auditLog.grant(catchUp, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
+    queues.revenueShare.grantSend(catchUp);
+    queues.alerts.grantSend(catchUp);
+    secrets.grantApiKeyRead(catchUp);
   }
 
   private addOutputs(): void {

@@ -1,7 +1,8 @@
-/** Clients of the local servers (DynamoDB Local, the SQS server), built as the functions build theirs. */
+/** Clients of the local servers (DynamoDB Local, the SQS/SNS server), built as the functions build theirs. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createDynamoDbClient, createSqsClient } from '../functions/commons/clients.js';
+import { createDynamoDbClient, createSnsClient, createSqsClient } from '../functions/commons/clients.js';
 
 /** Local servers accept any credentials; these fixed ones keep the SDK from looking for real ones. */
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -12,3 +13,7 @@ export const localDynamoDbClient = (endpoint: string): DynamoDBClient =>
 
 export const localSqsClient = (endpoint: string): SQSClient =>
   createSqsClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials, maxAttempts: 3 });
+
+/** The SQS server (fauxqs) serves SNS on the same endpoint. */
+export const localSnsClient = (endpoint: string): SNSClient =>
+  createSnsClient({ endpoint, region: LOCAL_REGION, credentials: localCredentials, maxAttempts: 3 });

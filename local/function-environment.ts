@@ -4,6 +4,7 @@
  * the deployed functions use. Nothing is written to process.env.
  */
 import { env } from '#contracts/environment.js';
+import { catchUpDefaults } from '#contracts/operations.js';
 import type { Environment } from '../functions/commons/config.js';
 import type { QueueUrls, TableNames } from './provision.js';
 
@@ -13,6 +14,10 @@ export interface LocalFunctionResources {
   /** Signing secrets the webhook accepts (several during a rotation). */
   webhookSecrets: readonly string[];
   stripeApiKey: string;
+  /** The local on-call topic (local/provision.ts createOnCallTopic). */
+  onCallTopicArn: string;
+  /** The local webhook's URL, by which the catch-up finds its endpoint at Stripe (unset: no endpoint check). */
+  webhookUrl?: string;
 }
 
 export const localFunctionEnvironment = ({
@@ -20,6 +25,8 @@ export const localFunctionEnvironment = ({
   queueUrls,
   webhookSecrets,
   stripeApiKey,
+  onCallTopicArn,
+  webhookUrl,
 }: LocalFunctionResources): Environment => ({
   [env.auditTable]: tables.webhookAuditLog,
   [env.revenueSharesTable]: tables.revenueShares,
@@ -30,4 +37,11 @@ export const localFunctionEnvironment = ({
   [env.alertsQueueUrl]: queueUrls.queues.alerts,
   [env.stripeWebhookSecrets]: webhookSecrets.join(','),
   [env.stripeApiKey]: stripeApiKey,
+  [env.onCallTopicArn]: onCallTopicArn,
+  [env.catchUpLookbackHours]: String(catchUpDefaults.lookbackHours),
+  [env.catchUpUndeliveredLookbackHours]: String(catchUpDefaults.undeliveredLookbackHours),
+  [env.catchUpSettleSeconds]: String(catchUpDefaults.settleSeconds),
+  [env.catchUpMaxStripePages]: String(catchUpDefaults.maxStripePages),
+  [env.catchUpMaxReplays]: String(catchUpDefaults.maxReplays),
+  ...(webhookUrl ? { [env.webhookUrl]: webhookUrl } : {}),
 });

@@ -10,6 +10,8 @@ import {
   revenueShareWorkerConfig,
   transferWorkerConfig,
 } from '../functions/commons/worker-config.js';
+import { composeCatchUp } from '../functions/catch-up/compose.js';
+import { catchUpConfig } from '../functions/catch-up/config.js';
 import { composeFinancialAlert } from '../functions/financial-alert/compose.js';
 import { composeMarkPaid } from '../functions/mark-paid/compose.js';
 import { composePlatformApi } from '../functions/platform-api/compose.js';
@@ -29,6 +31,7 @@ export interface FunctionOverrides {
   'financial-alert'?: Parameters<typeof composeFinancialAlert>[2];
   'platform-api'?: Parameters<typeof composePlatformApi>[2];
   resync?: Parameters<typeof composeResync>[2];
+  'catch-up'?: Parameters<typeof composeCatchUp>[2];
 }
 
 export function composeFunctions(
@@ -56,6 +59,7 @@ export function composeFunctions(
       overrides['platform-api'],
     ),
     resync: composeResync(runtimeFor('resync'), resyncConfig(environment), overrides.resync),
+    'catch-up': composeCatchUp(runtimeFor('catch-up'), catchUpConfig(environment), overrides['catch-up']),
   } satisfies Record<FunctionName, unknown>;
 }
 

@@ -5,11 +5,11 @@ import { type QueueKey, queues } from '#contracts/resources.js';
 import { functionRuntime } from '../functions/commons/runtime.js';
 import { stripeClients } from '../functions/commons/stripe-client.js';
 import { type LocalApiGateway, type ProxyHandler, sendJson, startLocalApiGateway } from './api-gateway.js';
-import { localDynamoDbClient, localSqsClient } from './aws-clients.js';
+import { localDynamoDbClient, localSnsClient, localSqsClient } from './aws-clients.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { localFunctionEnvironment } from './function-environment.js';
 import { composeFunctions, type FunctionOverrides } from './functions.js';
-import { createQueues, createTables, type QueueUrls, type TableNames } from './provision.js';
+import { createOnCallTopic, createQueues, createTables, type QueueUrls, type TableNames } from './provision.js';
 import { type QueuePoller, type SqsHandler, startQueuePoller } from './queue-poller.js';
 import { type SqsServer, startSqsServer } from './sqs-server.js';
 import { type StripeEmulator, type StripeEmulatorOptions, startStripeEmulator } from './stripe-emulator/index.js';
@@ -104,9 +104,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ) as [DynamoDbLocal, SqsServer, StripeEmulator | undefined];
     const dynamodb = localDynamoDbClient(dynamodbLocal.endpoint);
     const sqs = localSqsClient(sqsServer.endpoint);
-    const [tables, queueUrls] = await Promise.all([
+    const [tables, queueUrls, onCallTopicArn] = await Promise.all([
       createTables(dynamodb, LOCAL_PREFIX),
       createQueues(sqs, LOCAL_PREFIX),
+      createOnCallTopic(localSnsClient(sqsServer.endpoint), LOCAL_PREFIX),
     ]);
     const stripeApiKey = options.stripeApiKey ?? stripe?.apiKey ?? '';
     const stripeFactory = stripeClients(stripe ? { baseUrl: stripe.url } : {});
@@ -118,6 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       functionRuntime(name, {
         dynamodb: () => instrumented(localDynamoDbClient(dynamodbLocal.endpoint), 'dynamodb'),
         sqs: () => instrumented(localSqsClient(sqsServer.endpoint), 'sqs'),
+        sns: () => localSnsClient(sqsServer.endpoint),
         stripe: stripeFactory,
       });
     let handlers: Record<FunctionName, unknown> | undefined;
@@ -149,6 +151,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queueUrls,
       webhookSecrets: [...(webhookEndpoint ? [webhookEndpoint.secret] : []), ...options.webhookSecrets],
       stripeApiKey,
+      onCallTopicArn,
+      ...(webhookEndpoint ? { webhookUrl } : {}),
     });
     const composed = wrapHandlers(composeFunctions(runtimeFor, environment, options.overrides), options.wrapHandler);
     handlers = composed;

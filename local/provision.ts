@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   physicalQueueName,
@@ -100,7 +101,14 @@ export async function createQueues(client: SQSClient, prefix: string): Promise<Q
   return urls;
 }
 
-async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
+/** The on-call topic (deployed: lib/constructs/on-call-paging.ts); the financial-alert function publishes to it. */
+export async function createOnCallTopic(client: SNSClient, prefix: string): Promise<string> {
+  const topic = await client.send(new CreateTopicCommand({ Name: `${prefix}-on-call` }));
+  if (!topic.TopicArn) throw new Error('The SNS server returned no topic ARN');
+  return topic.TopicArn;
+}
+
+export async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
   const attributes = await client.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
   );

@@ -41,6 +41,10 @@ export async function buildVariant(config: WorkerConfig): Promise<BuiltVariant> 
         functionRuntime('stripe-webhook', {
           dynamodb: () => clients.dynamodb,
           sqs: () => clients.sqs,
+          // The webhook never publishes to SNS; a client that is never built.
+          sns: () => {
+            throw new Error('the webhook has no SNS client');
+          },
           stripe: stripeClients({ baseUrl: config.stripe.url }),
         }),
         webhookConfig({

@@ -27,14 +27,19 @@ export function optionalEnv(name: string, source: Environment = process.env): st
   return value ? value : undefined;
 }
 
-/** Endpoints of local DynamoDB/SQS servers; both unset when deployed. */
+/** Endpoints of local DynamoDB/SQS/SNS servers; all unset when deployed. */
 export interface AwsEndpoints {
   dynamodb?: string;
   sqs?: string;
+  sns?: string;
 }
 
 export function awsEndpoints(source: Environment = process.env): AwsEndpoints {
-  return { dynamodb: optionalEnv(env.dynamodbEndpoint, source), sqs: optionalEnv(env.sqsEndpoint, source) };
+  return {
+    dynamodb: optionalEnv(env.dynamodbEndpoint, source),
+    sqs: optionalEnv(env.sqsEndpoint, source),
+    sns: optionalEnv(env.snsEndpoint, source),
+  };
 }
 
 /**

@@ -4,11 +4,18 @@
  * returns the handler; handler.ts hands it AWS's (awsRuntime), the local stack and the tests hand it theirs.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FunctionName } from '#contracts/api-routes.js';
 import type { Clock } from '../../domain/ports.js';
-import { type AwsClientOptions, createDocumentClient, createDynamoDbClient, createSqsClient } from './clients.js';
+import {
+  type AwsClientOptions,
+  createDocumentClient,
+  createDynamoDbClient,
+  createSnsClient,
+  createSqsClient,
+} from './clients.js';
 import { awsEndpoints, type Environment, stripeApiBaseUrl } from './config.js';
 import { createObservability, type Observability, type ObservabilityOptions } from './observability.js';
 import { type StripeClients, stripeClients } from './stripe-client.js';
@@ -16,6 +23,8 @@ import { type StripeClients, stripeClients } from './stripe-client.js';
 export interface FunctionRuntime {
   readonly dynamodb: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
+  /** The on-call topic's client (only the financial-alert function publishes). */
+  readonly sns: SNSClient;
   readonly stripe: StripeClients;
   readonly observability: Observability;
   readonly clock: Clock;
@@ -24,9 +33,10 @@ export interface FunctionRuntime {
 export const systemClock: Clock = { now: () => new Date() };
 
 export interface RuntimeParts {
-  /** Built on first use, so a function that never touches DynamoDB or SQS never builds its client. */
+  /** Built on first use, so a function that never touches DynamoDB, SQS or SNS never builds its client. */
   dynamodb: () => DynamoDBClient;
   sqs: () => SQSClient;
+  sns: () => SNSClient;
   stripe: StripeClients;
   observability?: ObservabilityOptions | Observability;
   clock?: Clock;
@@ -50,12 +60,16 @@ export function functionRuntime(functionName: FunctionName | string, parts: Runt
     : createObservability(functionName, parts.observability);
   const dynamodb = once(() => createDocumentClient(observability.tracer.captureAWSv3Client(parts.dynamodb())));
   const sqs = once(() => observability.tracer.captureAWSv3Client(parts.sqs()));
+  const sns = once(() => observability.tracer.captureAWSv3Client(parts.sns()));
   return {
     get dynamodb() {
       return dynamodb();
     },
     get sqs() {
       return sqs();
+    },
+    get sns() {
+      return sns();
     },
     stripe: parts.stripe,
     observability,
@@ -71,6 +85,7 @@ export function awsRuntime(functionName: FunctionName, source: Environment = pro
   return functionRuntime(functionName, {
     dynamodb: () => createDynamoDbClient(options(endpoints.dynamodb)),
     sqs: () => createSqsClient(options(endpoints.sqs)),
+    sns: () => createSnsClient(options(endpoints.sns)),
     stripe: stripeClients(baseUrl ? { baseUrl } : {}),
   });
 }

@@ -20,6 +20,10 @@ export const runbooks = {
   webhook5xx: 'alarm-webhook-5xx',
   functionErrors: 'alarm-function-errors',
   functionThrottles: 'alarm-function-throttles',
+  webhookSignatureRejected: 'alarm-webhook-signature-rejected',
+  invoicePaidSilence: 'alarm-invoice-paid-silence',
+  webhookEndpointNotEnabled: 'alarm-webhook-endpoint-not-enabled',
+  catchUpFoundLostEvents: 'alarm-catch-up-found-lost-events',
 } as const;
 
 /** A message older than this means its consumer keeps failing or has stopped (healthy ones take seconds). */
@@ -31,7 +35,23 @@ export interface PayoutAlarmsProps {
   readonly queues: Record<QueueKey, PayoutQueue>;
   readonly functions: Record<FunctionName, PayoutFunction>;
   readonly api: PayoutApi;
+  /** The alarms that watch for events lost without a 5xx; unset: none (constructs tested on their own). */
+  readonly lostEvents?: LostEventAlarmSettings;
 }
+
+export interface LostEventAlarmSettings {
+  readonly rejectedDeliveriesThreshold: number;
+  /** Undefined: the silence alarm is off for this stage. */
+  readonly invoicePaidSilenceHours: number | undefined;
+  readonly catchUpIntervalMinutes: number;
+}
+
+/** Deliveries refused for their signature are counted over this window. */
+export const REJECTED_DELIVERIES_PERIOD = Duration.minutes(5);
+
+/** A series published with no dimensions (functions/commons/metrics.ts), as an alarm reads it. */
+const dimensionless = (metricName: string, statistic: string, period: Duration): cloudwatch.Metric =>
+  new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period });
 
 /** Every alarm of the stack; each pages on-call (ALARM and OK) and names its runbook section. */
 export class PayoutAlarms extends Construct {
@@ -97,6 +117,71 @@ export class PayoutAlarms extends Construct {
     });
 
     for (const fn of Object.values(props.functions)) this.addFunctionAlarms(fn);
+    if (props.lostEvents) this.addLostEventAlarms(props.lostEvents);
+  }
+
+  /** Events lost without a 5xx: refused deliveries, silence, a disabled endpoint, what the catch-up found. */
+  private addLostEventAlarms(settings: LostEventAlarmSettings): void {
+    this.add('WebhookSignatureRejected', {
+      alarmName: 'webhook-signature-rejected',
+      metric: dimensionless(metricNames.webhookSignatureRejected, cloudwatch.Stats.SUM, REJECTED_DELIVERIES_PERIOD),
+      threshold: settings.rejectedDeliveriesThreshold,
+      runbook: runbooks.webhookSignatureRejected,
+      description:
+        `At least ${settings.rejectedDeliveriesThreshold} webhook deliveries in 5 minutes were refused (400) for their ` +
+        'Stripe-Signature: most likely a signing-secret rotation gone wrong. Refused events get no audit row; ' +
+        'Stripe retries them for 3 days.',
+    });
+
+    if (settings.invoicePaidSilenceHours !== undefined) {
+      const hours = settings.invoicePaidSilenceHours;
+      this.add('InvoicePaidSilence', {
+        alarmName: 'invoice-paid-silence',
+        metric: dimensionless(metricNames.invoicePaidAccepted, cloudwatch.Stats.SUM, Duration.hours(1)),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: hours,
+        datapointsToAlarm: hours,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        runbook: runbooks.invoicePaidSilence,
+        description:
+          `No invoice.paid event was accepted for ${hours} hours: Stripe may not be delivering (endpoint disabled, ` +
+          'wrong URL or secret, an outage), or nothing was paid.',
+      });
+    }
+
+    // Two runs per period: one lost run does not page, a check that stopped (no data) does.
+    const checkPeriod = Duration.minutes(settings.catchUpIntervalMinutes * 2);
+    this.add('WebhookEndpointNotEnabled', {
+      alarmName: 'webhook-endpoint-not-enabled',
+      metric: dimensionless(metricNames.webhookEndpointEnabled, cloudwatch.Stats.MINIMUM, checkPeriod),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      runbook: runbooks.webhookEndpointNotEnabled,
+      description:
+        "This stack's webhook endpoint at Stripe is not enabled (Stripe disabled it after repeated failures, or it is " +
+        'missing), or the catch-up could not check it: no event is being delivered.',
+    });
+
+    const period = Duration.minutes(settings.catchUpIntervalMinutes);
+    this.add('CatchUpFoundLostEvents', {
+      alarmName: 'catch-up-found-lost-events',
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(undelivered, 0) + FILL(missing, 0)',
+        usingMetrics: {
+          undelivered: dimensionless(metricNames.catchUpEventsUndelivered, cloudwatch.Stats.SUM, period),
+          missing: dimensionless(metricNames.catchUpEventsMissing, cloudwatch.Stats.SUM, period),
+        },
+        period,
+        label: 'Events the audit log did not have',
+      }),
+      threshold: 1,
+      runbook: runbooks.catchUpFoundLostEvents,
+      description:
+        'The catch-up found events Stripe could not deliver (or never sent) that the audit log did not have, and ' +
+        'replayed them. Find out why the webhook did not get them.',
+    });
   }
 
   private addQueueAlarms(key: string, queue: PayoutQueue): void {
@@ -174,6 +259,9 @@ export class PayoutAlarms extends Construct {
       metric: cloudwatch.IMetric;
       threshold: number;
       comparisonOperator?: cloudwatch.ComparisonOperator;
+      evaluationPeriods?: number;
+      datapointsToAlarm?: number;
+      treatMissingData?: cloudwatch.TreatMissingData;
       runbook: string;
       description: string;
     },
@@ -184,8 +272,9 @@ export class PayoutAlarms extends Construct {
       metric: spec.metric,
       threshold: spec.threshold,
       comparisonOperator: spec.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      evaluationPeriods: spec.evaluationPeriods ?? 1,
+      ...(spec.datapointsToAlarm === undefined ? {} : { datapointsToAlarm: spec.datapointsToAlarm }),
+      treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms.push(this.props.paging.page(alarm));
   }

@@ -3,6 +3,8 @@ import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '#contracts/api-routes.js';
 import { env } from '#contracts/environment.js';
+import { catchUpDefaults } from '#contracts/operations.js';
+import { catchUpConfig } from '../../functions/catch-up/config.js';
 import { webhookConfig } from '../../functions/commons/config.js';
 import {
   markPaidWorkerConfig,
@@ -32,6 +34,7 @@ const functionNames: FunctionName[] = [
   'financial-alert',
   'platform-api',
   'resync',
+  'catch-up',
 ];
 
 const functionProperties = (fn: FunctionName): Record<string, unknown> =>
@@ -83,6 +86,13 @@ const intendedAccess: Record<FunctionName, string[]> = {
     'table:webhookAuditLog:Query',
   ],
   resync: [
+    'queue:alerts:send',
+    'queue:revenueShare:send',
+    'secret:apiKey:read',
+    'table:webhookAuditLog:GetItem,PutItem,Query,UpdateItem',
+  ],
+  // Replays through the webhook's claim path, as resync does; Stripe is read with the API key.
+  'catch-up': [
     'queue:alerts:send',
     'queue:revenueShare:send',
     'secret:apiKey:read',
@@ -178,10 +188,24 @@ describe('environment set by the grants', () => {
     });
   });
 
+  /** Environment variables that carry settings, not resources. */
+  const settingsOf: Partial<Record<FunctionName, string[]>> = {
+    'catch-up': [
+      env.catchUpLookbackHours,
+      env.catchUpUndeliveredLookbackHours,
+      env.catchUpSettleSeconds,
+      env.catchUpMaxStripePages,
+      env.catchUpMaxReplays,
+      env.webhookUrl,
+    ],
+  };
+
   it.each(functionNames)('%s is told of exactly the resources it may touch', (fn) => {
     // Act
     const names = Object.keys(environmentOf(fn)).filter(
-      (name) => ![env.powertoolsServiceName, env.powertoolsMetricsNamespace, env.nodeOptions].includes(name as never),
+      (name) =>
+        ![env.powertoolsServiceName, env.powertoolsMetricsNamespace, env.nodeOptions].includes(name as never) &&
+        !settingsOf[fn]?.includes(name),
     );
 
     // Assess
@@ -200,6 +224,28 @@ describe('environment set by the grants', () => {
       .filter((access) => !access.endsWith(':consume'))
       .map((access) => envNameOf[access.split(':').slice(0, 2).join(':')]);
     expect(names.sort()).toEqual([...new Set(expected)].sort());
+  });
+
+  it('catch-up is told its bounds (the context defaults), the webhook URL and no endpoint id unless configured', () => {
+    // Act
+    const environment = environmentOf('catch-up');
+    const deployed = Object.fromEntries(
+      Object.entries(environment).map(([name, value]) => [name, typeof value === 'string' ? value : 'https://x']),
+    );
+
+    // Assess
+    expect(environment).toMatchObject({
+      [env.catchUpLookbackHours]: String(catchUpDefaults.lookbackHours),
+      [env.catchUpMaxStripePages]: String(catchUpDefaults.maxStripePages),
+      [env.catchUpUndeliveredLookbackHours]: String(catchUpDefaults.undeliveredLookbackHours),
+    });
+    expect(JSON.stringify(environment[env.webhookUrl])).toContain('/stripe/webhook');
+    expect(environment[env.stripeWebhookEndpointId]).toBeUndefined();
+    expect(catchUpConfig(deployed).settings).toMatchObject({
+      lookbackHours: catchUpDefaults.lookbackHours,
+      maxPages: catchUpDefaults.maxStripePages,
+      endpoint: { url: 'https://x' },
+    });
   });
 
   it.each([
@@ -226,7 +272,7 @@ describe('IAM: each function may touch only its own tables, queues and secrets',
     expect(accessOf(template, stack, fn)).toEqual([...intendedAccess[fn]].sort());
   });
 
-  it('no function may delete or batch-write, and only the platform API and resync query an index', () => {
+  it('no function may delete or batch-write, and only the platform API, resync and catch-up query an index', () => {
     // Act
     const byFunction = Object.fromEntries(
       functionNames.map((fn) => [fn, roleStatements(template, stack, fn).flatMap(actionsOf)]),
@@ -242,7 +288,7 @@ describe('IAM: each function may touch only its own tables, queues and secrets',
     for (const actions of Object.values(byFunction)) {
       expect(actions.filter((action) => /^dynamodb:(DeleteItem|BatchWriteItem)$/.test(action))).toEqual([]);
     }
-    expect(queriesAnIndex).toEqual(['platform-api', 'resync']);
+    expect(queriesAnIndex).toEqual(['platform-api', 'resync', 'catch-up']);
   });
 
   it('financial-alert has no DynamoDB access at all', () => {
@@ -260,13 +306,13 @@ describe('IAM: each function may touch only its own tables, queues and secrets',
     ).toEqual([]);
   });
 
-  it('only transfer, mark-paid and resync can read the Stripe API key; only stripe-webhook the signing secrets', () => {
+  it('only transfer, mark-paid, resync and catch-up can read the Stripe API key; only stripe-webhook the signing secrets', () => {
     // Act
     const readers = (secret: string) =>
       functionNames.filter((fn) => accessOf(template, stack, fn).includes(`secret:${secret}:read`));
 
     // Assess
-    expect(readers('apiKey')).toEqual(['transfer', 'mark-paid', 'resync']);
+    expect(readers('apiKey')).toEqual(['transfer', 'mark-paid', 'resync', 'catch-up']);
     expect(readers('webhookSecrets')).toEqual(['stripe-webhook']);
   });
 

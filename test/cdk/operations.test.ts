@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '#contracts/api-routes.js';
 import { FINANCIAL_ALERT_UNDELIVERED_MARKER } from '#contracts/observability.js';
+import { alarmDefaults, catchUpDefaults } from '#contracts/operations.js';
 import { type QueueKey, queues } from '#contracts/resources.js';
 import { OnCallPaging } from '../../lib/constructs/on-call-paging.js';
 import { OLDEST_MESSAGE_AGE_ALARM_SECONDS } from '../../lib/constructs/payout-alarms.js';
@@ -31,6 +33,7 @@ const functionNames: FunctionName[] = [
   'financial-alert',
   'platform-api',
   'resync',
+  'catch-up',
 ];
 const queueKeys = Object.keys(queues) as QueueKey[];
 
@@ -85,9 +88,9 @@ describe('on-call paging', () => {
 });
 
 describe('alarms', () => {
-  it('there is one per DLQ, per queue backlog, per function errors and throttles, and four for money', () => {
+  it('there is one per DLQ, per queue backlog, per function errors and throttles, four for money, four for lost events', () => {
     // Assess
-    expect(alarms).toHaveLength(queueKeys.length * 2 + functionNames.length * 2 + 4);
+    expect(alarms).toHaveLength(queueKeys.length * 2 + functionNames.length * 2 + 4 + 4);
   });
 
   it('every alarm pages on-call when it fires and again when it recovers', () => {
@@ -102,7 +105,28 @@ describe('alarms', () => {
     // Assess
     for (const alarm of alarms) {
       expect(alarm.AlarmDescription).toMatch(/^.{40,}Runbook: README\.md#alarm-[a-z0-9-]+$/s);
-      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('every alarm but the two that watch for silence treats missing data as fine', () => {
+    // Assess
+    for (const alarm of alarms) {
+      const silence = [
+        'district-payouts-dev-invoice-paid-silence',
+        'district-payouts-dev-webhook-endpoint-not-enabled',
+      ].includes(alarm.AlarmName as string);
+      expect(alarm.TreatMissingData).toBe(silence ? 'breaching' : 'notBreaching');
+    }
+  });
+
+  it('every runbook section an alarm names exists in the README', () => {
+    // Prepare
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+    // Assess
+    for (const alarm of alarms) {
+      const anchor = /README\.md#(alarm-[a-z0-9-]+)$/.exec(alarm.AlarmDescription as string)?.[1];
+      expect(readme).toContain(`<a id="${anchor}"></a>`);
     }
   });
 
@@ -217,6 +241,128 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
     });
+  });
+});
+
+describe('lost events: rejected deliveries, silence, the endpoint at Stripe, the catch-up', () => {
+  it('a burst of deliveries refused for their signature pages: 5 in 5 minutes by default', () => {
+    // Assess
+    expect(alarmNamed('webhook-signature-rejected')).toMatchObject({
+      Namespace: 'DistrictPayouts',
+      MetricName: 'WebhookSignatureRejected',
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: alarmDefaults.rejectedDeliveriesThreshold,
+    });
+    expect(alarmNamed('webhook-signature-rejected').Dimensions).toBeUndefined();
+  });
+
+  it('no invoice.paid accepted for 24 hours pages, and no data at all counts as silence', () => {
+    // Assess
+    expect(alarmNamed('invoice-paid-silence')).toMatchObject({
+      Namespace: 'DistrictPayouts',
+      MetricName: 'InvoicePaidAccepted',
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 24,
+      DatapointsToAlarm: 24,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('the stripe webhook endpoint not enabled (or not checked) pages within two catch-up runs', () => {
+    // Assess
+    expect(alarmNamed('webhook-endpoint-not-enabled')).toMatchObject({
+      Namespace: 'DistrictPayouts',
+      MetricName: 'WebhookEndpointEnabled',
+      Statistic: 'Minimum',
+      Period: 2 * catchUpDefaults.intervalMinutes * 60,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('any event the catch-up found that the audit log did not have pages', () => {
+    // Act
+    const alarm = alarmNamed('catch-up-found-lost-events');
+    const metrics = alarm.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string } };
+    }[];
+
+    // Assess
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe('FILL(undelivered, 0) + FILL(missing, 0)');
+    expect(
+      metrics
+        .map((metric) => metric.MetricStat?.Metric.MetricName)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['CatchUpEventsMissing', 'CatchUpEventsUndelivered']);
+    expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
+  });
+
+  it('the catch-up runs every 15 minutes by default', () => {
+    // Act
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties);
+    const catchUpRule = rules.find((rule) =>
+      JSON.stringify(rule.Targets).includes(logicalIdOf(stack, stack.functions.catchUp)),
+    );
+
+    // Assess
+    expect(catchUpRule).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.catchUp), 'Arn'] },
+    });
+  });
+
+  it('context sets the interval, the thresholds, turns the silence alarm off and names the endpoint', () => {
+    // Act
+    const custom = synthesize({
+      context: {
+        ...exampleContext(),
+        catchUpIntervalMinutes: '30',
+        rejectedDeliveriesThreshold: 20,
+        invoicePaidSilenceHours: 'off',
+        stripeWebhookEndpointId: 'we_123abc',
+      },
+    });
+    const customAlarms = Object.values(custom.template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties,
+    );
+    const named = (suffix: string) =>
+      customAlarms.find((alarm) => alarm.AlarmName === `district-payouts-dev-${suffix}`);
+
+    // Assess
+    custom.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(30 minutes)' });
+    expect(named('webhook-signature-rejected')).toMatchObject({ Threshold: 20 });
+    expect(named('invoice-paid-silence')).toBeUndefined();
+    expect(named('webhook-endpoint-not-enabled')).toMatchObject({ Period: 3600 });
+    const catchUp = custom.template.toJSON().Resources[logicalIdOf(custom.stack, custom.stack.functions.catchUp)];
+    expect(catchUp.Properties.Environment.Variables.STRIPE_WEBHOOK_ENDPOINT_ID).toBe('we_123abc');
+  });
+
+  it.each([
+    ['catchUpIntervalMinutes', 2],
+    ['catchUpIntervalMinutes', 'often'],
+    ['catchUpLookbackHours', 0],
+    ['catchUpMaxStripePages', 101],
+    ['rejectedDeliveriesThreshold', 0],
+    ['invoicePaidSilenceHours', 25],
+    ['invoicePaidSilenceHours', 'never'],
+    ['stripeWebhookEndpointId', 'whsec_123'],
+  ])('refuses context %s = %j, naming the key', (key, value) => {
+    // Assess
+    expect(() => synthesize({ context: { ...exampleContext(), [key]: value } })).toThrow(
+      new RegExp(`Invalid CDK context value "${key}"`),
+    );
   });
 });
 

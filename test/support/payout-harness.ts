@@ -28,6 +28,8 @@ import {
   revenueShareWorkerConfig,
   transferWorkerConfig,
 } from '../../functions/commons/worker-config.js';
+import { composeCatchUp } from '../../functions/catch-up/compose.js';
+import { type CatchUpConfig, catchUpConfig } from '../../functions/catch-up/config.js';
 import { composeMarkPaid } from '../../functions/mark-paid/compose.js';
 import { composePlatformApi } from '../../functions/platform-api/compose.js';
 import { platformApiConfig } from '../../functions/platform-api/config.js';
@@ -84,6 +86,7 @@ export class PayoutHarness {
       queueUrls: resources.queues,
       webhookSecrets: [HARNESS_WEBHOOK_SECRET],
       stripeApiKey: emulator.apiKey,
+      onCallTopicArn: resources.onCallTopicArn,
     });
   }
 
@@ -103,6 +106,7 @@ export class PayoutHarness {
       runtime = functionRuntime(functionName, {
         dynamodb: () => this.resources.dynamodb,
         sqs: () => this.resources.sqs,
+        sns: () => this.resources.sns,
         stripe: stripeClients({ baseUrl: this.emulator.url }),
         observability: this.observability,
         clock: this.clock,
@@ -148,6 +152,19 @@ export class PayoutHarness {
 
   resyncHandler(overrides: Parameters<typeof composeResync>[2] = {}) {
     return composeResync(this.runtime('resync'), resyncConfig(this.environment), overrides);
+  }
+
+  /** `settings` replace the catch-up's configured ones (e.g. no settle time, so a just-made event counts). */
+  catchUpHandler(
+    settings: Partial<CatchUpConfig['settings']> = {},
+    overrides: Parameters<typeof composeCatchUp>[2] = {},
+  ) {
+    const config = catchUpConfig(this.environment);
+    return composeCatchUp(
+      this.runtime('catch-up'),
+      { ...config, settings: { ...config.settings, ...settings } },
+      overrides,
+    );
   }
 
   /** A district with a fresh Connect account at the emulator. */

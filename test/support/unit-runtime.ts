@@ -2,6 +2,7 @@
  * A function runtime for unit tests: AWS clients with a region and no endpoint (aws-sdk-client-mock answers
  * them), the real Stripe client factory, and the configuration a deployment would give the functions.
  */
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionName } from '#contracts/api-routes.js';
 import { env } from '#contracts/environment.js';
@@ -14,6 +15,7 @@ import { stripeClients } from '../../functions/commons/stripe-client.js';
 export const UNIT_AUDIT_TABLE = 'test-WebhookAuditLog';
 export const UNIT_REVENUE_SHARE_QUEUE = 'https://sqs.us-east-1.amazonaws.com/000000000000/test-revenue-share.fifo';
 export const UNIT_ALERTS_QUEUE = 'https://sqs.us-east-1.amazonaws.com/000000000000/test-financial-alerts';
+export const UNIT_ON_CALL_TOPIC = 'arn:aws:sns:us-east-1:000000000000:test-on-call';
 
 export const unitEnvironment = (overrides: Environment = {}): Environment => ({
   [env.auditTable]: UNIT_AUDIT_TABLE,
@@ -24,6 +26,7 @@ export const unitEnvironment = (overrides: Environment = {}): Environment => ({
   [env.markPaidQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/000000000000/test-mark-paid.fifo',
   [env.alertsQueueUrl]: UNIT_ALERTS_QUEUE,
   [env.stripeApiKey]: 'sk_test_unit',
+  [env.onCallTopicArn]: UNIT_ON_CALL_TOPIC,
   ...overrides,
 });
 
@@ -31,6 +34,7 @@ export const unitRuntime = (name: FunctionName, observability?: Observability): 
   functionRuntime(name, {
     dynamodb: () => createDynamoDbClient({ region: 'us-east-1' }),
     sqs: () => new SQSClient({ region: 'us-east-1' }),
+    sns: () => new SNSClient({ region: 'us-east-1' }),
     stripe: stripeClients(),
     ...(observability ? { observability } : {}),
   });

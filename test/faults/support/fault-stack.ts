@@ -25,11 +25,17 @@ import { createDocumentClient } from '../../../functions/commons/clients.js';
 import type { Observability } from '../../../functions/commons/observability.js';
 import { functionRuntime } from '../../../functions/commons/runtime.js';
 import { createStripeClient, stripeClients } from '../../../functions/commons/stripe-client.js';
-import { localDynamoDbClient, localSqsClient } from '../../../local/aws-clients.js';
+import { localDynamoDbClient, localSnsClient, localSqsClient } from '../../../local/aws-clients.js';
 import { localFunctionEnvironment } from '../../../local/function-environment.js';
 import { composeFunctions, type StackFunctions } from '../../../local/functions.js';
 import { lambdaContext } from '../../../local/lambda-context.js';
-import { createQueues, createTables, type QueueUrls, type TableNames } from '../../../local/provision.js';
+import {
+  createOnCallTopic,
+  createQueues,
+  createTables,
+  type QueueUrls,
+  type TableNames,
+} from '../../../local/provision.js';
 import { type QueuePoller, startQueuePoller } from '../../../local/queue-poller.js';
 import type { StripeEmulator, StripeEventLike } from '../../../local/stripe-emulator/index.js';
 import { signedWebhookEvent } from '../../support/webhook-requests.js';
@@ -94,7 +100,7 @@ export class FaultStack {
 
   private constructor(
     readonly options: FaultStackOptions,
-    resources: { tables: TableNames; queueUrls: QueueUrls; admin: FaultStack['admin'] },
+    resources: { tables: TableNames; queueUrls: QueueUrls; onCallTopicArn: string; admin: FaultStack['admin'] },
   ) {
     this.tables = resources.tables;
     this.queueUrls = resources.queueUrls;
@@ -115,6 +121,7 @@ export class FaultStack {
       functionRuntime(name, {
         dynamodb: () => functionsDynamoDb,
         sqs: () => functionsSqs,
+        sns: () => localSnsClient(options.sqsEndpoint),
         stripe,
         ...(name === 'financial-alert' && options.alertObservability
           ? { observability: options.alertObservability }
@@ -125,6 +132,7 @@ export class FaultStack {
       queueUrls: this.queueUrls,
       webhookSecrets: [WEBHOOK_SECRET],
       stripeApiKey: options.emulator.apiKey,
+      onCallTopicArn: resources.onCallTopicArn,
     });
     const silent: ErrorLog = { error: () => {} };
     const alerts = new SqsAlertSink(functionsSqs, this.queueUrls.queues.alerts, silent);
@@ -156,7 +164,11 @@ export class FaultStack {
       sqs: localSqsClient(options.sqsServerEndpoint ?? options.sqsEndpoint),
     };
     const prefix = `${options.label}-${randomUUID().slice(0, 8)}`;
-    const [tables, queueUrls] = await Promise.all([createTables(dynamodb, prefix), createQueues(admin.sqs, prefix)]);
+    const [tables, queueUrls, onCallTopicArn] = await Promise.all([
+      createTables(dynamodb, prefix),
+      createQueues(admin.sqs, prefix),
+      createOnCallTopic(localSnsClient(options.sqsServerEndpoint ?? options.sqsEndpoint), prefix),
+    ]);
     if (options.visibilityTimeoutSeconds !== undefined) {
       for (const key of WORK_QUEUES) {
         await admin.sqs.send(
@@ -167,7 +179,7 @@ export class FaultStack {
         );
       }
     }
-    return new FaultStack(options, { tables, queueUrls, admin });
+    return new FaultStack(options, { tables, queueUrls, onCallTopicArn, admin });
   }
 
   /** Starts the event sources: from now on the workers take messages off the queues. */

@@ -1,0 +1,233 @@
+/**
+ * The scheduled catch-up: what nobody redelivers is found and put back on the webhook's own path.
+ *   1. FAILED and stuck RECEIVED audit rows are replayed by re-sync (resync-failed-events.ts), at most
+ *      `maxReplays` per run.
+ *   2. Events of the routed types that Stripe could not deliver (`delivery_success: false`) and that the audit log
+ *      does not have are replayed through the webhook's claim -> route -> enqueue (receiveWebhookEvent): a rotation
+ *      gone wrong (every delivery a 400), a disabled endpoint, an outage longer than Stripe's retries.
+ *   3. Events of the routed types of the last `lookbackHours` that the audit log does not have are replayed the same
+ *      way (an endpoint not subscribed to a type, or not registered at all: Stripe counts nothing as undelivered).
+ *   4. The state of this stack's webhook endpoint at Stripe is read (enabled or not).
+ * Idempotent: an event is replayed only when its id has no audit row, and the claim is a conditional put, so a
+ * second run (or a delivery racing the run) changes nothing. Bounded: no Stripe page is asked for and no replay
+ * started after `deadline`, and at most `maxPages` list pages per run; `truncated` says when work was left.
+ * Events younger than `settleSeconds` are left to the delivery that is probably under way.
+ */
+import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
+import type { ProcessEventMessage } from '../model.js';
+import type { AlertSink, AuditLog, Clock, MessageQueue } from '../ports.js';
+import type { EventSource } from '../resync/event-source.js';
+import { type ResyncResult, resyncFailedEvents } from '../resync/resync-failed-events.js';
+import { DEFAULT_RESYNC_LOOKBACK_DAYS } from '../resync/resync-request.js';
+import { type DiagnosticLog, receiveWebhookEvent } from '../webhook/receive-event.js';
+import { parseStripeEvent } from '../webhook/stripe-event.js';
+import type { EndpointMatch, EventFeed, EventPage, EventQuery, ListedEvent } from './event-feed.js';
+
+const HOUR_MS = 3_600_000;
+/** Audit-log look-ups and replays run a few at a time. */
+const CONCURRENCY = 4;
+
+export interface CatchUpSettings {
+  /** Routed events created this many hours back are checked against the audit log. */
+  lookbackHours: number;
+  /** Events Stripe could not deliver are looked for this far back (Stripe retries for up to 3 days in live mode). */
+  undeliveredLookbackHours: number;
+  /** Events younger than this are left to the delivery in flight. */
+  settleSeconds: number;
+  /** Stripe list pages per run, both queries together. */
+  maxPages: number;
+  /** FAILED and stuck RECEIVED rows replayed per run. */
+  maxReplays: number;
+  /** This stack's webhook endpoint at Stripe; neither field set: the status check is skipped. */
+  endpoint: EndpointMatch;
+}
+
+export interface CatchUpDeps {
+  auditLog: AuditLog;
+  processEventQueue: MessageQueue<ProcessEventMessage>;
+  alerts: AlertSink;
+  clock: Clock;
+  log: DiagnosticLog;
+  /** events.retrieve, for re-sync. */
+  events: EventSource;
+  /** events.list and webhook endpoints. */
+  feed: EventFeed;
+  /** Nothing new starts after this instant. */
+  deadline: Date;
+}
+
+/** How an event the audit log did not have was found. */
+export type FoundBy = 'undelivered' | 'not_in_audit_log';
+export type FoundOutcome = 'replayed' | 'duplicate' | 'failed' | 'not_attempted';
+
+export interface FoundEvent {
+  stripeEventId: string;
+  eventType: string;
+  foundBy: FoundBy;
+  outcome: FoundOutcome;
+  error?: string;
+}
+
+export interface ListingCounts {
+  /** Events Stripe listed. */
+  listed: number;
+  /** ... of which the audit log had no row. */
+  missing: number;
+}
+
+export type EndpointCheck =
+  | { checked: false; reason: string }
+  | { checked: true; found: false }
+  | { checked: true; found: true; id: string; status: string; enabled: boolean };
+
+export interface CatchUpResult {
+  resync: Pick<ResyncResult, 'replayed' | 'stillFailing' | 'skipped' | 'more'>;
+  undelivered: ListingCounts;
+  lookback: ListingCounts;
+  /** Events found missing and replayed (enqueued) by this run. */
+  replayed: number;
+  failed: number;
+  stripePages: number;
+  /** Pages or time ran out (or Stripe failed) before everything was looked at: the next run continues. */
+  truncated: boolean;
+  /** Why a listing stopped early (Stripe unreachable, rate-limited). */
+  errors: string[];
+  endpoint: EndpointCheck;
+  found: FoundEvent[];
+}
+
+export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Promise<CatchUpResult> {
+  const now = deps.clock.now();
+  const resync = await resyncFailedEvents(
+    {
+      selection: {
+        kind: 'since',
+        since: new Date(now.getTime() - DEFAULT_RESYNC_LOOKBACK_DAYS * 24 * HOUR_MS),
+        limit: settings.maxReplays,
+      },
+      dryRun: false,
+    },
+    deps,
+  );
+
+  const budget = { pages: settings.maxPages, used: 0, truncated: false };
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  const found: FoundEvent[] = [];
+  const createdLte = new Date(now.getTime() - settings.settleSeconds * 1000);
+  const query = (hours: number, undeliveredOnly: boolean): Omit<EventQuery, 'startingAfter'> => ({
+    types: [...ROUTED_EVENT_TYPES],
+    createdGte: new Date(now.getTime() - hours * HOUR_MS),
+    createdLte,
+    undeliveredOnly,
+  });
+
+  const undelivered = await sweep(query(settings.undeliveredLookbackHours, true), 'undelivered');
+  const lookback = await sweep(query(settings.lookbackHours, false), 'not_in_audit_log');
+  const endpoint = await checkEndpoint(settings.endpoint, deps);
+
+  return {
+    resync: {
+      replayed: resync.replayed,
+      stillFailing: resync.stillFailing,
+      skipped: resync.skipped,
+      more: resync.more,
+    },
+    undelivered,
+    lookback,
+    replayed: found.filter((event) => event.outcome === 'replayed').length,
+    failed: found.filter((event) => event.outcome === 'failed').length,
+    stripePages: budget.used,
+    truncated: budget.truncated || found.some((event) => event.outcome === 'not_attempted'),
+    errors,
+    endpoint,
+    found,
+  };
+
+  async function sweep(base: Omit<EventQuery, 'startingAfter'>, foundBy: FoundBy): Promise<ListingCounts> {
+    const counts: ListingCounts = { listed: 0, missing: 0 };
+    let startingAfter: string | undefined;
+    for (;;) {
+      if (budget.used >= budget.pages || outOfTime(deps)) {
+        budget.truncated = true;
+        return counts;
+      }
+      budget.used++;
+      let page: EventPage;
+      try {
+        page = await deps.feed.listEvents({ ...base, ...(startingAfter ? { startingAfter } : {}) });
+      } catch (error) {
+        const message = `events.list (${foundBy}) failed: ${error instanceof Error ? error.message : String(error)}`;
+        deps.log.error('Catch-up could not list events at Stripe', { error: message });
+        errors.push(message.slice(0, 500));
+        budget.truncated = true;
+        return counts;
+      }
+      counts.listed += page.events.length;
+      const fresh = page.events.filter((event) => !seen.has(event.id));
+      for (const event of fresh) seen.add(event.id);
+      const rows = await mapConcurrently(fresh, (event) => deps.auditLog.get(event.id));
+      const missing = fresh.filter((_event, index) => rows[index] === undefined);
+      counts.missing += missing.length;
+      found.push(...(await mapConcurrently(missing, (event) => replayFound(event, foundBy, deps))));
+      const last = page.events.at(-1);
+      if (!page.hasMore || !last) return counts;
+      startingAfter = last.id;
+    }
+  }
+}
+
+async function replayFound(event: ListedEvent, foundBy: FoundBy, deps: CatchUpDeps): Promise<FoundEvent> {
+  const item = { stripeEventId: event.id, eventType: event.type, foundBy };
+  if (outOfTime(deps)) return { ...item, outcome: 'not_attempted' };
+  try {
+    const outcome = await receiveWebhookEvent(parseStripeEvent(event.rawBody), {
+      auditLog: deps.auditLog,
+      processEventQueue: deps.processEventQueue,
+      alerts: deps.alerts,
+      clock: deps.clock,
+      log: deps.log,
+    });
+    // 'ignored' cannot happen for a routed type; a delivery that claimed it meanwhile makes it a duplicate.
+    return { ...item, outcome: outcome === 'enqueued' ? 'replayed' : 'duplicate' };
+  } catch (error) {
+    // receiveWebhookEvent already raised the alert (audit write or enqueue failure) and marked what it could.
+    const message = error instanceof Error ? error.message : String(error);
+    deps.log.error('Catch-up could not replay the event', { ...item, error: message });
+    return { ...item, outcome: 'failed', error: message.slice(0, 500) };
+  }
+}
+
+async function checkEndpoint(match: EndpointMatch, deps: CatchUpDeps): Promise<EndpointCheck> {
+  if (!match.endpointId && !match.url) return { checked: false, reason: 'no endpoint id or URL configured' };
+  try {
+    const endpoint = await deps.feed.findWebhookEndpoint(match);
+    if (!endpoint) return { checked: true, found: false };
+    return {
+      checked: true,
+      found: true,
+      id: endpoint.id,
+      status: endpoint.status,
+      enabled: endpoint.status === 'enabled',
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    deps.log.error('Catch-up could not read the webhook endpoint at Stripe', { error: reason });
+    return { checked: false, reason: reason.slice(0, 500) };
+  }
+}
+
+const outOfTime = (deps: CatchUpDeps): boolean => deps.clock.now() >= deps.deadline;
+
+async function mapConcurrently<T, R>(items: readonly T[], worker: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await worker(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}

@@ -1,0 +1,6 @@
+/** Lambda entry: the scheduled catch-up on AWS's clients and the environment's config (read at cold start). */
+import { awsRuntime } from '../commons/runtime.js';
+import { composeCatchUp } from './compose.js';
+import { catchUpConfig } from './config.js';
+
+export const handler = composeCatchUp(awsRuntime('catch-up'), catchUpConfig());

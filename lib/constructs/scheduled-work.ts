@@ -1,0 +1,50 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { env } from '#contracts/environment.js';
+import { catchUpDefaults } from '#contracts/operations.js';
+import type { StackConfig } from '../config.js';
+
+export interface ScheduledWorkProps {
+  readonly catchUp: lambda.Function;
+  readonly settings: StackConfig['catchUp'];
+  /** The webhook's URL, by which the catch-up finds this stack's endpoint at Stripe when no id is configured. */
+  readonly webhookUrl: string;
+}
+
+/**
+ * The work nobody has to remember: the catch-up on a fixed rate (EventBridge rule), told its bounds through its
+ * environment. A missed or failed run is harmless: the next one does the same work (it is idempotent).
+ */
+export class ScheduledWork extends Construct {
+  readonly catchUpRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ScheduledWorkProps) {
+    super(scope, id);
+    const { catchUp, settings } = props;
+    const environment: Record<string, string> = {
+      [env.catchUpLookbackHours]: String(settings.lookbackHours),
+      [env.catchUpUndeliveredLookbackHours]: String(catchUpDefaults.undeliveredLookbackHours),
+      [env.catchUpSettleSeconds]: String(catchUpDefaults.settleSeconds),
+      [env.catchUpMaxStripePages]: String(settings.maxStripePages),
+      [env.catchUpMaxReplays]: String(catchUpDefaults.maxReplays),
+      [env.webhookUrl]: props.webhookUrl,
+      ...(settings.stripeWebhookEndpointId ? { [env.stripeWebhookEndpointId]: settings.stripeWebhookEndpointId } : {}),
+    };
+    for (const [name, value] of Object.entries(environment)) catchUp.addEnvironment(name, value);
+
+    this.catchUpRule = new events.Rule(this, 'CatchUpSchedule', {
+      description: `Runs the catch-up every ${settings.intervalMinutes} minutes`,
+      schedule: events.Schedule.rate(Duration.minutes(settings.intervalMinutes)),
+      targets: [
+        new targets.LambdaFunction(catchUp, {
+          // A run that waited longer than one interval is superseded by the next one.
+          maxEventAge: Duration.minutes(settings.intervalMinutes),
+          retryAttempts: 1,
+        }),
+      ],
+    });
+  }
+}
