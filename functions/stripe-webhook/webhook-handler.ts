@@ -15,6 +15,7 @@ import { AuditLogUnavailableError, EventEnqueueFailedError } from '../../domain/
 import { receiveWebhookEvent, type WebhookOutcome } from '../../domain/webhook/receive-event.js';
 import { InvalidStripeEventError, parseStripeEvent } from '../../domain/webhook/stripe-event.js';
 import type { SecretSource } from '../commons/config.js';
+import { publishDimensionless } from '../commons/metrics.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { stripeWebhookSecretsFrom, stripeWebhookSecretsMiddleware } from '../commons/secrets.js';
 import {
@@ -57,6 +58,10 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
         ...(deps.leaseSeconds === undefined ? {} : { leaseSeconds: deps.leaseSeconds }),
       });
       metrics.addMetric(OUTCOME_METRICS[outcome], MetricUnit.Count, 1);
+      // The silence alarm watches this series: paid invoices stopped arriving.
+      if (outcome === 'enqueued' && stripeEvent.type === 'invoice.paid') {
+        publishDimensionless(metrics, metricNames.invoicePaidAccepted, 1);
+      }
       logger.info('Stripe event received', { outcome });
       return OUTCOME_RESPONSES[outcome]();
     } catch (error) {
@@ -69,6 +74,10 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
         }
       } else {
         metrics.addMetric(metricNames.webhookRejected, MetricUnit.Count, 1);
+        // Its own series (the rejected-deliveries alarm): a rotation gone wrong refuses every delivery this way.
+        if (error instanceof WebhookSignatureError) {
+          publishDimensionless(metrics, metricNames.webhookSignatureRejected, 1);
+        }
         logger.warn('Webhook request rejected', { statusCode: response.statusCode, reason: (error as Error).message });
       }
       return response;
