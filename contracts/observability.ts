@@ -27,6 +27,8 @@ export const metricNames = {
   transfersFailed: 'TransfersFailed',
   payoutsPaid: 'PayoutsPaid',
   payoutsReversed: 'PayoutsReversed',
+  /** A record Stripe still rate limited after the client's wait, put back on its queue (weather: never pages). */
+  stripeRateLimitedRequeues: 'StripeRateLimitedRequeues',
   // The ones below are published with no dimensions: their alarms watch the series directly, not through Metrics
   // Insights, whose alarms look back three hours at most (too short for the invoice.paid silence alarm).
   /** One per delivery refused for its Stripe-Signature (stripe-webhook). */

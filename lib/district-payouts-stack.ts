@@ -104,6 +104,7 @@ export class DistrictPayoutsStack extends Stack {
     ledger.grant(transfer, ['GetItem', 'PutItem', 'UpdateItem']);
     districts.grant(transfer, ['GetItem']);
     queues.markPaid.grantSend(transfer);
+    queues.transfer.grantSend(transfer);
     queues.alerts.grantSend(transfer);
     secrets.grantApiKeyRead(transfer);
 
@@ -112,6 +113,7 @@ export class DistrictPayoutsStack extends Stack {
     ledger.grant(markPaid, ['GetItem', 'UpdateItem']);
     districts.grant(markPaid, ['GetItem']);
     queues.alerts.grantSend(markPaid);
+    queues.markPaid.grantSend(markPaid);
     secrets.grantApiKeyRead(markPaid);
 
     queues.alerts.consumeWith(functions.financialAlert);

@@ -12,7 +12,8 @@ import {
   stripeAccessConfig,
 } from './config.js';
 
-export interface RevenueShareWorkerConfig extends AlertsConfig {
+/** revenue-share reads each invoice's payments at Stripe, so it has the API key too. */
+export interface RevenueShareWorkerConfig extends AlertsConfig, StripeAccessConfig {
   auditTable: string;
   revenueSharesTable: string;
   districtsTable: string;
@@ -24,6 +25,7 @@ export const revenueShareWorkerConfig = (source: Environment = process.env): Rev
   revenueSharesTable: requiredEnv(env.revenueSharesTable, source),
   districtsTable: requiredEnv(env.districtsTable, source),
   transferQueueUrl: requiredEnv(env.transferQueueUrl, source),
+  ...stripeAccessConfig(source),
   ...alertsConfig(source),
 });
 
@@ -42,12 +44,22 @@ export const stripeWorkerConfig = (source: Environment = process.env): StripeWor
 
 export interface TransferWorkerConfig extends StripeWorkerConfig {
   markPaidQueueUrl: string;
+  /** Its own queue: a record Stripe rate limited goes back there. */
+  transferQueueUrl: string;
 }
 
 export const transferWorkerConfig = (source: Environment = process.env): TransferWorkerConfig => ({
   ...stripeWorkerConfig(source),
   markPaidQueueUrl: requiredEnv(env.markPaidQueueUrl, source),
+  transferQueueUrl: requiredEnv(env.transferQueueUrl, source),
 });
 
-export type MarkPaidWorkerConfig = StripeWorkerConfig;
-export const markPaidWorkerConfig = stripeWorkerConfig;
+export interface MarkPaidWorkerConfig extends StripeWorkerConfig {
+  /** Its own queue: a record Stripe rate limited goes back there. */
+  markPaidQueueUrl: string;
+}
+
+export const markPaidWorkerConfig = (source: Environment = process.env): MarkPaidWorkerConfig => ({
+  ...stripeWorkerConfig(source),
+  markPaidQueueUrl: requiredEnv(env.markPaidQueueUrl, source),
+});

@@ -8,9 +8,10 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { metricNames } from '#contracts/observability.js';
 import { type VerifyAndMarkPaidDeps, verifyAndMarkPaid } from '../../domain/payouts/verify-and-mark-paid.js';
 import type { SecretSource } from '../commons/config.js';
-import { processFifoBatch } from '../commons/fifo-batch.js';
+import { processFifoBatch, rateLimitRequeue } from '../commons/fifo-batch.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { parseMarkPaidMessage } from '../commons/queue-messages.js';
+import type { Requeuer } from '../commons/requeue.js';
 import { stripeApiKeyMiddleware } from '../commons/secrets.js';
 import type { PaymentsForContext } from '../commons/stripe-payments.js';
 
@@ -18,9 +19,17 @@ export interface MarkPaidHandlerDeps extends Omit<VerifyAndMarkPaidDeps, 'paymen
   observability: Observability;
   stripeApiKey: SecretSource;
   payments: PaymentsForContext;
+  /** Puts a record Stripe rate limited back on the mark-paid queue (unset: it fails and is retried). */
+  requeue?: Requeuer;
 }
 
-export function createMarkPaidHandler({ observability, stripeApiKey, payments, ...deps }: MarkPaidHandlerDeps) {
+export function createMarkPaidHandler({
+  observability,
+  stripeApiKey,
+  payments,
+  requeue,
+  ...deps
+}: MarkPaidHandlerDeps) {
   const { logger, metrics } = observability;
 
   const handleRecord = async (record: SQSRecord, useCaseDeps: VerifyAndMarkPaidDeps): Promise<void> => {
@@ -61,6 +70,11 @@ export function createMarkPaidHandler({ observability, stripeApiKey, payments, .
     .use(stripeApiKeyMiddleware(stripeApiKey))
     .handler((event: SQSEvent, context: Context) => {
       const useCaseDeps = { ...deps, payments: payments(context) };
-      return processFifoBatch(event, context, (record) => handleRecord(record, useCaseDeps));
+      return processFifoBatch(
+        event,
+        context,
+        (record) => handleRecord(record, useCaseDeps),
+        rateLimitRequeue(requeue, observability),
+      );
     });
 }

@@ -3,6 +3,7 @@ import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
+import { sqsRequeuer } from '../commons/requeue.js';
 import type { FunctionRuntime } from '../commons/runtime.js';
 import { stripePaymentsFromContext } from '../commons/stripe-payments.js';
 import type { TransferWorkerConfig } from '../commons/worker-config.js';
@@ -21,6 +22,7 @@ export const composeTransfer = (
     districts: new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),
     markPaidQueue: new SqsMessageQueue(runtime.sqs, config.markPaidQueueUrl),
     alerts: new SqsAlertSink(runtime.sqs, config.alertsQueueUrl, runtime.observability.logger),
+    requeue: sqsRequeuer(runtime.sqs, config.transferQueueUrl),
     clock: runtime.clock,
     ...overrides,
   });

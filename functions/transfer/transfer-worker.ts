@@ -9,9 +9,10 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { metricNames } from '#contracts/observability.js';
 import { type ExecuteTransferDeps, executeTransfer } from '../../domain/payouts/execute-transfer.js';
 import type { SecretSource } from '../commons/config.js';
-import { processFifoBatch } from '../commons/fifo-batch.js';
+import { processFifoBatch, rateLimitRequeue } from '../commons/fifo-batch.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { parseTransferMessage } from '../commons/queue-messages.js';
+import type { Requeuer } from '../commons/requeue.js';
 import { stripeApiKeyMiddleware } from '../commons/secrets.js';
 import type { PaymentsForContext } from '../commons/stripe-payments.js';
 
@@ -20,9 +21,17 @@ export interface TransferHandlerDeps extends Omit<ExecuteTransferDeps, 'payments
   /** Where the Stripe API key comes from (put on the context before the handler runs). */
   stripeApiKey: SecretSource;
   payments: PaymentsForContext;
+  /** Puts a record Stripe rate limited back on the transfer queue (unset: it fails and is retried). */
+  requeue?: Requeuer;
 }
 
-export function createTransferHandler({ observability, stripeApiKey, payments, ...deps }: TransferHandlerDeps) {
+export function createTransferHandler({
+  observability,
+  stripeApiKey,
+  payments,
+  requeue,
+  ...deps
+}: TransferHandlerDeps) {
   const { logger, metrics } = observability;
 
   const handleRecord = async (record: SQSRecord, useCaseDeps: ExecuteTransferDeps): Promise<void> => {
@@ -58,6 +67,11 @@ export function createTransferHandler({ observability, stripeApiKey, payments, .
     .use(stripeApiKeyMiddleware(stripeApiKey))
     .handler((event: SQSEvent, context: Context) => {
       const useCaseDeps = { ...deps, payments: payments(context) };
-      return processFifoBatch(event, context, (record) => handleRecord(record, useCaseDeps));
+      return processFifoBatch(
+        event,
+        context,
+        (record) => handleRecord(record, useCaseDeps),
+        rateLimitRequeue(requeue, observability),
+      );
     });
 }

@@ -66,6 +66,7 @@ const intendedAccess: Record<FunctionName, string[]> = {
     'queue:alerts:send',
     'queue:markPaid:send',
     'queue:transfer:consume',
+    'queue:transfer:send',
     'secret:apiKey:read',
     'table:districts:GetItem',
     'table:revenueShares:GetItem,PutItem,UpdateItem',
@@ -73,6 +74,7 @@ const intendedAccess: Record<FunctionName, string[]> = {
   'mark-paid': [
     'queue:alerts:send',
     'queue:markPaid:consume',
+    'queue:markPaid:send',
     'secret:apiKey:read',
     'table:districts:GetItem',
     'table:revenueShares:GetItem,UpdateItem',
