@@ -19,11 +19,14 @@ export interface Delivery {
 }
 
 export interface EventFactory {
-  buildInvoice(overrides?: Record<string, unknown>): Record<string, unknown>;
+  buildInvoice(
+    overrides?: Record<string, unknown>,
+    options?: { payments?: ReadonlyArray<{ paymentMethod: string; amount?: number }> },
+  ): Record<string, unknown>;
   createEvent<T extends object>(type: string, object: T): { id: string };
 }
 
-/** `count` paid invoices spread round-robin over `districts`, amounts from $5 to $2,500. */
+/** `count` paid invoices spread round-robin over `districts`, amounts from $5 to $2,500, each paid by a card charge. */
 export function buildInvoicePaidEvents(
   emulator: EventFactory,
   districts: readonly BenchDistrict[],
@@ -33,12 +36,15 @@ export function buildInvoicePaidEvents(
   const events: BenchEvent[] = [];
   for (let i = 0; i < count; i++) {
     const district = districts[i % districts.length] as BenchDistrict;
-    const invoice = emulator.buildInvoice({
-      customer: district.customerId,
-      amount_paid: randomInt(random, 500, 250_000),
-      currency: district.currency,
-      metadata: { districtId: district.districtId },
-    });
+    const invoice = emulator.buildInvoice(
+      {
+        customer: district.customerId,
+        amount_paid: randomInt(random, 500, 250_000),
+        currency: district.currency,
+        metadata: { districtId: district.districtId },
+      },
+      { payments: [{ paymentMethod: 'pm_card_visa' }] },
+    );
     const event = emulator.createEvent('invoice.paid', invoice);
     events.push({ id: event.id, body: JSON.stringify(event, null, 2) });
   }

@@ -23,8 +23,48 @@ export interface AuditRecord {
   enqueuedAt?: string;
 }
 
-export const PAYOUT_STATUSES = ['PENDING', 'TRANSFER_FAILED', 'PAID', 'REVERSED', 'NO_PAYOUT'] as const;
+export const PAYOUT_STATUSES = [
+  'PENDING',
+  'TRANSFER_FAILED',
+  'PAID',
+  'REVERSED',
+  'NO_PAYOUT',
+  'NEEDS_REVIEW',
+  'CLOSED',
+] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+/** A Stripe charge that paid (part of) the invoice: what it collected for this invoice, in the invoice currency. */
+export interface SourceCharge {
+  chargeId: string;
+  amountCents: number;
+}
+
+/**
+ * One transfer of a row's share. A row funded by charges has one part per charge, each naming its charge
+ * (`source_transaction`) and never more than it; money a person approved that did not come through a charge is one
+ * part without a source charge, paid from the platform balance. Parts add up exactly to shareCents.
+ */
+export interface TransferPart {
+  /** 0, 1, ...: the part's place in the plan; the idempotency key and transfer metadata carry it. */
+  index: number;
+  amountCents: number;
+  /** `ch_...` this part is funded by; absent: paid from the platform balance (a person approved it). */
+  sourceChargeId?: string;
+  /** Set once the transfer is made and recorded (with its guard item). */
+  stripeTransferId?: string;
+}
+
+/** A person's decision on a row that waited for review: who, why, when. */
+export interface ReviewDecision {
+  action: 'approve' | 'close';
+  /** Who decided, as the operator named themselves. */
+  by: string;
+  reason: string;
+  at: string;
+  /** The authenticated caller of the platform API (an IAM ARN when deployed), when known. */
+  callerArn?: string;
+}
 
 /** One ledger row: a district's share of one paid invoice. Amounts are integer minor units (cents). */
 export interface RevenueShare {
@@ -42,7 +82,21 @@ export interface RevenueShare {
   version: number;
   /** Transfer attempts started; the idempotency key is derived from (revenueShareId, transferAttempt). */
   transferAttempt: number;
+  /** The first part's transfer (the only one when one charge paid the invoice). */
   stripeTransferId?: string;
+  /**
+   * What the invoice's Stripe charges collected for it (Σ sourceCharges); amountCents - collectedCents was paid
+   * outside Stripe. Absent only on rows written before charges were read.
+   */
+  collectedCents?: number;
+  /** The charges that paid the invoice, oldest first. */
+  sourceCharges?: SourceCharge[];
+  /** The transfers that pay shareCents: planned when the row is payable, each recorded once made. */
+  transferParts?: TransferPart[];
+  /** Why the row waits for a person (NEEDS_REVIEW), e.g. money paid out of band. Kept after the decision. */
+  reviewReason?: string;
+  /** The person's decision on a NEEDS_REVIEW row (approve: pay; close: never pay). */
+  decision?: ReviewDecision;
   lastError?: string;
   createdAt: string;
   updatedAt: string;
@@ -59,6 +113,11 @@ export interface District {
   /** Lower-case ISO currency; invoices in another currency FAIL. */
   currency: string;
   autoTransfer: boolean;
+  /**
+   * Opt-in (default false): pay the share of money paid outside Stripe (out of band) automatically, from the
+   * platform balance. Off or absent: such a row waits for a person (NEEDS_REVIEW).
+   */
+  autoPayOutOfBand?: boolean;
   /** Stripe customer ids whose invoices belong to this district (used when metadata names none). */
   stripeCustomerIds: string[];
   createdAt: string;
@@ -74,6 +133,7 @@ export const ALERT_KINDS = [
   'TRANSFER_MISMATCH',
   'TRANSFER_REVERSED',
   'RESYNC_FAILED',
+  'PAYOUT_NEEDS_REVIEW',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -12,7 +12,10 @@ import type {
   PayoutStatus,
   ProcessEventMessage,
   RevenueShare,
+  ReviewDecision,
+  SourceCharge,
   TransferMessage,
+  TransferPart,
 } from './model.js';
 
 export interface Clock {
@@ -80,7 +83,14 @@ export type { AlertKind };
 // ---------------------------------------------------------------------------------------------------------------
 // Ledger, districts and the payment provider (added with the payout workers).
 
-export type CreateLedgerRowOutcome = { created: true; row: RevenueShare } | { created: false; existing: RevenueShare };
+/**
+ * `existing`: the row of this (district, invoice) already exists (a redelivery). `invoiceTakenBy`: another row (of
+ * another district) already owns the invoice through its guard item `invoice#<id>`: one invoice pays one district.
+ */
+export type CreateLedgerRowOutcome =
+  | { created: true; row: RevenueShare }
+  | { created: false; existing: RevenueShare }
+  | { created: false; invoiceTakenBy: { revenueShareId: string; districtId: string } };
 
 /** Fields a conditional update may change. `lastError: null` removes the attribute. Version is always incremented. */
 export interface LedgerChanges {
@@ -88,6 +98,9 @@ export interface LedgerChanges {
   transferAttempt?: number;
   lastError?: string | null;
   paidAt?: string;
+  /** Replaces the plan (only on a row with no transfer recorded yet: an approval plans its parts). */
+  transferParts?: TransferPart[];
+  decision?: ReviewDecision;
   updatedAt: string;
 }
 
@@ -107,6 +120,8 @@ export interface RecordTransferRequest {
   revenueShareId: string;
   expectedVersion: number;
   stripeTransferId: string;
+  /** The transfer part it pays (transferParts[partIndex], which must exist); part 0 also sets stripeTransferId. */
+  partIndex: number;
   now: Date;
 }
 
@@ -129,14 +144,18 @@ export interface LedgerQuery {
 }
 
 export interface LedgerStore {
-  /** Conditional put: one row per revenueShareId, which is derived from (districtId, invoiceId). */
+  /**
+   * One transaction: the row (one per revenueShareId, derived from (districtId, invoiceId)) and the guard item
+   * `invoice#<invoiceId>` (one row per invoice, whichever district), each put only if absent.
+   */
   create(row: RevenueShare): Promise<CreateLedgerRowOutcome>;
   /** Strongly consistent read. */
   get(revenueShareId: string): Promise<RevenueShare | undefined>;
   update(update: LedgerUpdate): Promise<LedgerUpdateOutcome>;
   /**
-   * One transaction: sets stripeTransferId (and payoutStatus PENDING, clears lastError) on the row if it still has
-   * `expectedVersion` and no transfer id, and puts the guard item `transfer#<id>` if no row owns that id yet.
+   * One transaction: sets transferParts[partIndex].stripeTransferId (part 0: also stripeTransferId; and payoutStatus
+   * PENDING, clears lastError) on the row if it still has `expectedVersion` and that part no transfer id, and puts
+   * the guard item `transfer#<id>` if no row owns that id yet.
    */
   recordTransfer(request: RecordTransferRequest): Promise<RecordTransferOutcome>;
   /** The row that owns a transfer id, found through its guard item. */
@@ -160,6 +179,8 @@ export interface TransferRequest {
   transferGroup: string;
   metadata: Record<string, string>;
   description?: string;
+  /** The charge (`ch_...`) that funds the transfer; absent: the platform's available balance pays it. */
+  sourceTransaction?: string;
 }
 
 /** A transfer as the provider reports it (provider-neutral). */
@@ -172,8 +193,21 @@ export interface ProviderTransfer {
   destinationAccountId: string;
   transferGroup?: string;
   metadata: Record<string, string>;
+  /** The charge that funds it, when it names one. */
+  sourceTransaction?: string;
   /** Seconds since the epoch. */
   created: number;
+}
+
+/** The money an invoice's payments collected through Stripe charges (not out of band, not credit). */
+export interface InvoiceCharges {
+  /** Succeeded charges of the invoice's paid payments, oldest first, each with what it paid of this invoice. */
+  charges: SourceCharge[];
+}
+
+/** Reads how an invoice was paid. A provider error is a PaymentProviderError (never an empty answer). */
+export interface InvoicePaymentReader {
+  chargesOf(invoiceId: string, currency: string): Promise<InvoiceCharges>;
 }
 
 export interface PaymentProvider {

@@ -100,6 +100,8 @@ export class DistrictPayoutsStack extends Stack {
     queues.alerts.grantSend(revenueShare);
 
     const transfer = functions.transfer;
+    // It reads each paid invoice's payments (the charges a transfer is funded by) at Stripe.
+    secrets.grantApiKeyRead(revenueShare);
     queues.transfer.consumeWith(transfer, { maxConcurrency: reservedConcurrency.transfer });
     ledger.grant(transfer, ['GetItem', 'PutItem', 'UpdateItem']);
     districts.grant(transfer, ['GetItem']);

@@ -1,7 +1,9 @@
 /**
  * The RevenueShares ledger on DynamoDB. Ledger rows: pk = revenueShareId, plus every RevenueShare attribute.
- * Transfer-id guard items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt; they carry no
- * districtId/payoutStatus, so they stay out of both GSIs (byDistrictCreatedAt, byPayoutStatusCreatedAt).
+ * Transfer-id guard items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt. Invoice guard
+ * items: pk = `invoice#<in_id>`, revenueShareId, ownerDistrictId, written with the row so one invoice has one row
+ * whatever district it is found for. Guards carry no districtId/payoutStatus, so they stay out of both GSIs
+ * (byDistrictCreatedAt, byPayoutStatusCreatedAt) and out of listings.
  * Lost conditions come back as typed outcomes, never as errors; anything else (throttling, timeouts) is thrown.
  */
 import {
@@ -13,14 +15,20 @@ import {
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   paginateQuery,
   paginateScan,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#contracts/resources.js';
-import { PAYOUT_STATUSES, type PayoutStatus, type RevenueShare } from '../../domain/model.js';
+import {
+  PAYOUT_STATUSES,
+  type PayoutStatus,
+  type RevenueShare,
+  type ReviewDecision,
+  type SourceCharge,
+  type TransferPart,
+} from '../../domain/model.js';
 import type {
   CreateLedgerRowOutcome,
   LedgerQuery,
@@ -32,11 +40,15 @@ import type {
 } from '../../domain/ports.js';
 
 export const TRANSFER_GUARD_PREFIX = 'transfer#';
+export const INVOICE_GUARD_PREFIX = 'invoice#';
 const DEFAULT_LIST_LIMIT = 100;
 const LAST_ERROR_MAX_LENGTH = 1_000;
 const [BY_DISTRICT, BY_STATUS] = tables.revenueShares.globalSecondaryIndexes;
 
 export const transferGuardKey = (stripeTransferId: string): string => `${TRANSFER_GUARD_PREFIX}${stripeTransferId}`;
+export const invoiceGuardKey = (invoiceId: string): string => `${INVOICE_GUARD_PREFIX}${invoiceId}`;
+export const isGuardKey = (pk: string): boolean =>
+  pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith(INVOICE_GUARD_PREFIX);
 
 export class DynamoDbLedgerStore implements LedgerStore {
   constructor(
@@ -45,25 +57,64 @@ export class DynamoDbLedgerStore implements LedgerStore {
   ) {}
 
   async create(row: RevenueShare): Promise<CreateLedgerRowOutcome> {
+    let reasons: CancellationReason[];
     try {
       await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: row.revenueShareId, ...row },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: row.revenueShareId, ...row },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk: invoiceGuardKey(row.invoiceId),
+                  revenueShareId: row.revenueShareId,
+                  ownerDistrictId: row.districtId,
+                  recordedAt: row.createdAt,
+                },
+                // The row's own guard (a redelivery) is not a conflict: the row condition reports that case.
+                ConditionExpression: 'attribute_not_exists(pk) OR revenueShareId = :row',
+                ExpressionAttributeValues: { ':row': row.revenueShareId },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+          ],
         }),
       );
       return { created: true, row };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      reasons = error.CancellationReasons ?? [];
     }
-    const existing = await this.get(row.revenueShareId);
-    if (!existing) throw new Error(`ledger row ${row.revenueShareId} exists but could not be read`);
-    return { created: false, existing };
+    const [rowReason, guardReason] = reasons;
+    if (guardReason?.Code === 'ConditionalCheckFailed') {
+      // lib-dynamodb leaves the cancellation reason's Item in raw attribute-value form.
+      const item = guardReason.Item as Record<string, AttributeValue> | undefined;
+      return {
+        created: false,
+        invoiceTakenBy: {
+          revenueShareId: item?.revenueShareId?.S ?? '(unknown)',
+          districtId: item?.ownerDistrictId?.S ?? '(unknown)',
+        },
+      };
+    }
+    if (rowReason?.Code === 'ConditionalCheckFailed') {
+      const existing = await this.get(row.revenueShareId);
+      if (!existing) throw new Error(`ledger row ${row.revenueShareId} exists but could not be read`);
+      return { created: false, existing };
+    }
+    const codes = reasons.map((reason) => reason.Code ?? 'None').join(', ');
+    throw new Error(`creating ledger row ${row.revenueShareId} was cancelled: ${codes}`);
   }
 
   async get(revenueShareId: string): Promise<RevenueShare | undefined> {
-    if (revenueShareId.startsWith(TRANSFER_GUARD_PREFIX)) return undefined;
+    if (isGuardKey(revenueShareId)) return undefined;
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: revenueShareId }, ConsistentRead: true }),
     );
@@ -94,6 +145,14 @@ export class DynamoDbLedgerStore implements LedgerStore {
     if (changes.paidAt !== undefined) {
       sets.push('paidAt = :paidAt');
       values[':paidAt'] = changes.paidAt;
+    }
+    if (changes.transferParts !== undefined) {
+      sets.push('transferParts = :transferParts');
+      values[':transferParts'] = changes.transferParts;
+    }
+    if (changes.decision !== undefined) {
+      sets.push('decision = :decision');
+      values[':decision'] = changes.decision;
     }
     if (changes.lastError === null) removes.push('lastError');
     else if (changes.lastError !== undefined) {
@@ -128,9 +187,14 @@ export class DynamoDbLedgerStore implements LedgerStore {
     revenueShareId,
     expectedVersion,
     stripeTransferId,
+    partIndex,
     now,
   }: RecordTransferRequest): Promise<RecordTransferOutcome> {
     const recordedAt = now.toISOString();
+    if (!Number.isSafeInteger(partIndex) || partIndex < 0) throw new Error(`part index ${partIndex} is not one`);
+    const part = `transferParts[${partIndex}]`;
+    // Part 0 also names the row's transfer (stripeTransferId), so a row is "transferred" the moment it has one.
+    const first = partIndex === 0;
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -140,10 +204,12 @@ export class DynamoDbLedgerStore implements LedgerStore {
                 TableName: this.tableName,
                 Key: { pk: revenueShareId },
                 UpdateExpression:
-                  'SET stripeTransferId = :transferId, payoutStatus = :pending, version = :next, updatedAt = :now ' +
-                  'REMOVE lastError',
+                  `SET ${part}.stripeTransferId = :transferId, ${first ? 'stripeTransferId = :transferId, ' : ''}` +
+                  'payoutStatus = :pending, version = :next, updatedAt = :now REMOVE lastError',
                 ConditionExpression:
-                  'attribute_exists(pk) AND version = :expected AND attribute_not_exists(stripeTransferId)',
+                  `attribute_exists(pk) AND version = :expected AND attribute_exists(${part}) AND ` +
+                  `attribute_not_exists(${part}.stripeTransferId)` +
+                  (first ? ' AND attribute_not_exists(stripeTransferId)' : ''),
                 ExpressionAttributeValues: {
                   ':transferId': stripeTransferId,
                   ':pending': 'PENDING' satisfies PayoutStatus,
@@ -294,8 +360,62 @@ export function toRevenueShare(item: Record<string, unknown>): RevenueShare {
   const stripeTransferId = optionalText('stripeTransferId');
   const lastError = optionalText('lastError');
   const paidAt = optionalText('paidAt');
+  const reviewReason = optionalText('reviewReason');
   if (stripeTransferId !== undefined) row.stripeTransferId = stripeTransferId;
+  if (item.collectedCents !== undefined) row.collectedCents = integer('collectedCents');
+  if (item.sourceCharges !== undefined) row.sourceCharges = listOf(item, 'sourceCharges', toSourceCharge);
+  if (item.transferParts !== undefined) row.transferParts = listOf(item, 'transferParts', toTransferPart);
+  if (reviewReason !== undefined) row.reviewReason = reviewReason;
+  if (item.decision !== undefined) row.decision = toDecision(item);
   if (lastError !== undefined) row.lastError = lastError;
   if (paidAt !== undefined) row.paidAt = paidAt;
   return row;
+}
+
+function listOf<T>(item: Record<string, unknown>, name: string, read: (value: Record<string, unknown>) => T): T[] {
+  const value = item[name];
+  const fail = () => new Error(`ledger item ${String(item.pk)} has a malformed ${name}`);
+  if (!Array.isArray(value)) throw fail();
+  return value.map((entry) => {
+    if (typeof entry !== 'object' || entry === null) throw fail();
+    const parsed = read(entry as Record<string, unknown>);
+    if (parsed === undefined) throw fail();
+    return parsed;
+  });
+}
+
+const isCents = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+function toSourceCharge(value: Record<string, unknown>): SourceCharge {
+  if (typeof value.chargeId !== 'string' || !isCents(value.amountCents)) throw new Error('malformed source charge');
+  return { chargeId: value.chargeId, amountCents: value.amountCents };
+}
+
+function toTransferPart(value: Record<string, unknown>): TransferPart {
+  if (!isCents(value.index) || !isCents(value.amountCents)) throw new Error('malformed transfer part');
+  const part: TransferPart = { index: value.index, amountCents: value.amountCents };
+  if (typeof value.sourceChargeId === 'string') part.sourceChargeId = value.sourceChargeId;
+  if (typeof value.stripeTransferId === 'string') part.stripeTransferId = value.stripeTransferId;
+  return part;
+}
+
+function toDecision(item: Record<string, unknown>): ReviewDecision {
+  const value = item.decision as Record<string, unknown> | null;
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    (value.action === 'approve' || value.action === 'close') &&
+    typeof value.by === 'string' &&
+    typeof value.reason === 'string' &&
+    typeof value.at === 'string';
+  if (!ok) throw new Error(`ledger item ${String(item.pk)} has a malformed decision`);
+  const decision: ReviewDecision = {
+    action: value.action as ReviewDecision['action'],
+    by: value.by as string,
+    reason: value.reason as string,
+    at: value.at as string,
+  };
+  if (typeof value.callerArn === 'string') decision.callerArn = value.callerArn;
+  return decision;
 }

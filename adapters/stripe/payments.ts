@@ -3,14 +3,17 @@
  * builds it); Stripe errors become PaymentProviderError with `permanent` set by whether repeating can help.
  */
 import Stripe from 'stripe';
+import type { SourceCharge } from '../../domain/model.js';
 import {
+  type InvoiceCharges,
+  type InvoicePaymentReader,
   type PaymentProvider,
   PaymentProviderError,
   type ProviderTransfer,
   type TransferRequest,
 } from '../../domain/ports.js';
 
-export class StripePaymentProvider implements PaymentProvider {
+export class StripePaymentProvider implements PaymentProvider, InvoicePaymentReader {
   constructor(private readonly stripe: Stripe) {}
 
   async createTransfer(request: TransferRequest, idempotencyKey: string): Promise<ProviderTransfer> {
@@ -23,6 +26,7 @@ export class StripePaymentProvider implements PaymentProvider {
           transfer_group: request.transferGroup,
           metadata: request.metadata,
           ...(request.description ? { description: request.description } : {}),
+          ...(request.sourceTransaction ? { source_transaction: request.sourceTransaction } : {}),
         },
         { idempotencyKey },
       ),
@@ -43,7 +47,49 @@ export class StripePaymentProvider implements PaymentProvider {
   async retrieveTransfer(transferId: string): Promise<ProviderTransfer> {
     return toProviderTransfer(await mapErrors(() => this.stripe.transfers.retrieve(transferId)));
   }
+
+  /**
+   * Since API 2025-03-31.basil an invoice names no charge: its paid invoice payments name a payment intent (whose
+   * `latest_charge` is the charge) or, for a charge without an intent, the charge. Payment records (money recorded
+   * outside Stripe) have no charge and collect nothing here. Each succeeded charge in the invoice's currency counts
+   * for what its payment paid of this invoice (never more than the charge). Any Stripe error is thrown, classified.
+   */
+  async chargesOf(invoiceId: string, currency: string): Promise<InvoiceCharges> {
+    return await mapErrors(async () => {
+      const payments: Stripe.InvoicePayment[] = [];
+      const listing = this.stripe.invoicePayments.list({
+        invoice: invoiceId,
+        status: 'paid',
+        limit: 100,
+        expand: ['data.payment.payment_intent'],
+      });
+      for await (const payment of listing) payments.push(payment);
+      payments.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
+      const charges: SourceCharge[] = [];
+      for (const payment of payments) {
+        const chargeId = await this.chargeIdOf(payment.payment);
+        if (!chargeId) continue;
+        const charge = await this.stripe.charges.retrieve(chargeId);
+        if (charge.status !== 'succeeded' || charge.currency.toLowerCase() !== currency.toLowerCase()) continue;
+        const amountCents = Math.min(payment.amount_paid ?? 0, charge.amount);
+        if (amountCents > 0) charges.push({ chargeId: charge.id, amountCents });
+      }
+      return { charges };
+    });
+  }
+
+  private async chargeIdOf(payment: Stripe.InvoicePayment.Payment): Promise<string | undefined> {
+    if (payment.type === 'charge' && payment.charge) return idOf(payment.charge);
+    if (payment.type !== 'payment_intent' || !payment.payment_intent) return undefined;
+    const intent =
+      typeof payment.payment_intent === 'string'
+        ? await this.stripe.paymentIntents.retrieve(payment.payment_intent)
+        : payment.payment_intent;
+    return intent.latest_charge ? idOf(intent.latest_charge) : undefined;
+  }
 }
+
+const idOf = (value: string | { id: string }): string => (typeof value === 'string' ? value : value.id);
 
 export function toProviderTransfer(transfer: Stripe.Transfer): ProviderTransfer {
   const destination = transfer.destination;
@@ -56,6 +102,7 @@ export function toProviderTransfer(transfer: Stripe.Transfer): ProviderTransfer 
     destinationAccountId: typeof destination === 'string' ? destination : (destination?.id ?? ''),
     ...(transfer.transfer_group ? { transferGroup: transfer.transfer_group } : {}),
     metadata: { ...(transfer.metadata ?? {}) },
+    ...(transfer.source_transaction ? { sourceTransaction: idOf(transfer.source_transaction) } : {}),
     created: transfer.created,
   };
 }

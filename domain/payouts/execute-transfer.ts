@@ -1,13 +1,16 @@
 /**
- * The transfer worker's use case: pay one ledger row's share with one provider transfer, record its id, queue the
- * verification. At most one transfer per row, even when a worker dies between creating and recording:
- *   - the idempotency key is (row, attempt), so a retry of an attempt gets the same transfer back;
+ * The transfer worker's use case: pay one ledger row's share with its planned transfers (one per charge that paid
+ * the invoice, each naming its charge as `source_transaction` and never more than it; a person-approved part without
+ * a charge is paid from the platform balance), record each id, queue the verification once all are recorded.
+ * At most one transfer per part, even when a worker dies between creating and recording:
+ *   - the idempotency key is (row, attempt[, part]), so a retry of an attempt gets the same transfer back;
  *   - before creating, the row's transfer group is listed, so a transfer made under a pruned key or an earlier
- *     attempt is found and recorded instead of paying again;
- *   - the id is recorded in one transaction with a guard item, conditional on the version read.
+ *     attempt is found (by its metadata's part) and recorded instead of paying again;
+ *   - each id is recorded in one transaction with a guard item, conditional on the version read.
  * A permanent provider error -> TRANSFER_FAILED with `<code>: <message>` and an alert; a transient one is thrown.
+ * A payable row without a plan (no charge to pay from) is refused: TRANSFER_FAILED `no_transfer_plan`, an alert.
  */
-import type { MarkPaidMessage, RevenueShare, TransferMessage } from '../model.js';
+import type { MarkPaidMessage, RevenueShare, TransferMessage, TransferPart } from '../model.js';
 import {
   type AlertSink,
   type Clock,
@@ -20,7 +23,14 @@ import {
 } from '../ports.js';
 import { markPaidSendOptions } from './messages.js';
 import { raiseAlert } from './raise-alert.js';
-import { transferGroupOf, transferIdempotencyKey, transferMetadata } from './transfer-keys.js';
+import {
+  TRANSFER_PART_METADATA_KEY,
+  transferGroupOf,
+  transferIdempotencyKey,
+  transferMetadata,
+  transferPartOf,
+} from './transfer-keys.js';
+import { allPartsTransferred, partsOf } from './transfer-plan.js';
 import { assertTransition } from './transitions.js';
 
 export interface ExecuteTransferDeps {
@@ -33,24 +43,28 @@ export interface ExecuteTransferDeps {
 }
 
 export type ExecuteTransferResult =
-  | { outcome: 'transferred'; stripeTransferId: string; reusedExisting: boolean }
+  | { outcome: 'transferred'; stripeTransferId: string; reusedExisting: boolean; transfers: number }
   | { outcome: 'already_transferred'; stripeTransferId: string }
   | { outcome: 'failed'; lastError: string }
   | { outcome: 'skipped'; reason: string };
+
+/** Where one part stands after an attempt to record it: recorded (the row as it is now), or stop with a result. */
+type PartStep = { row: RevenueShare; newlyRecorded: boolean } | { stop: ExecuteTransferResult };
 
 export async function executeTransfer(
   message: TransferMessage,
   deps: ExecuteTransferDeps,
 ): Promise<ExecuteTransferResult> {
-  const row = await deps.ledger.get(message.revenueShareId);
-  if (!row) return { outcome: 'skipped', reason: `ledger row ${message.revenueShareId} does not exist` };
+  const found = await deps.ledger.get(message.revenueShareId);
+  if (!found) return { outcome: 'skipped', reason: `ledger row ${message.revenueShareId} does not exist` };
+  let row = found;
   if (message.transferAttempt !== row.transferAttempt) {
     return {
       outcome: 'skipped',
       reason: `stale attempt ${message.transferAttempt}: the row is at attempt ${row.transferAttempt}`,
     };
   }
-  if (row.stripeTransferId) {
+  if (row.stripeTransferId && (allPartsTransferred(row) || partsOf(row).length === 0)) {
     // Recorded by an earlier delivery that may have died before queueing the verification: queue it again.
     if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, row.stripeTransferId, deps);
     return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId };
@@ -59,40 +73,100 @@ export async function executeTransfer(
     return { outcome: 'skipped', reason: `ledger row is ${row.payoutStatus}` };
   }
   if (row.shareCents <= 0) return { outcome: 'skipped', reason: 'nothing to transfer' };
+  const parts = partsOf(row);
+  const planned = parts.reduce((sum, part) => sum + part.amountCents, 0);
+  if (parts.length === 0 || planned !== row.shareCents) {
+    const why =
+      parts.length === 0
+        ? 'the row has no transfer plan (no charge it can be paid from, and no approval to pay it from the platform balance)'
+        : `its transfer parts add up to ${planned}, not shareCents ${row.shareCents}`;
+    return await markFailed(row, `no_transfer_plan: ${why}`, deps);
+  }
 
   const existing = await transfersAlreadyMade(row, deps);
-  if (existing.length > 0) return await reuseExisting(row, existing, deps);
-
-  const district = await deps.districts.get(row.districtId);
-  if (!district || district.stripeAccountId !== row.destinationAccountId) {
-    const now = district ? `is now ${district.stripeAccountId}` : 'is no longer configured';
-    return await markFailed(
-      row,
-      `district_changed: district ${row.districtId} ${now}; row pays ${row.destinationAccountId}`,
-      deps,
-    );
-  }
-
-  let transfer: ProviderTransfer;
-  try {
-    transfer = await deps.payments.createTransfer(
-      {
-        amountCents: row.shareCents,
-        currency: row.currency,
-        destinationAccountId: row.destinationAccountId,
-        transferGroup: transferGroupOf(row.revenueShareId),
-        metadata: transferMetadata(row),
-        description: `Revenue share of invoice ${row.invoiceId} for district ${row.districtId}`,
-      },
-      transferIdempotencyKey(row.revenueShareId, row.transferAttempt),
-    );
-  } catch (error) {
-    if (error instanceof PaymentProviderError && error.permanent) {
-      return await markFailed(row, `${error.code}: ${error.message}`, deps);
+  let districtChecked = false;
+  let reusedExisting = false;
+  let newlyRecorded = 0;
+  for (const planPart of parts) {
+    const part = partsOf(row)[planPart.index] ?? planPart;
+    if (part.stripeTransferId) continue;
+    const made = existing.filter((transfer) => transferPartOf(transfer.metadata) === part.index);
+    let transfer: ProviderTransfer;
+    if (made.length > 0) {
+      const live = made.filter((t) => !t.reversed);
+      const [first, ...more] = live;
+      if (!first) {
+        // Every earlier transfer of this part was reversed: paying again is a human decision.
+        const ids = made.map((t) => t.id).join(', ');
+        return await markFailed(row, `reversed_transfer_exists: ${ids} already made for this row and reversed`, deps);
+      }
+      if (more.length > 0) {
+        await raiseAlert(deps.alerts, deps.clock, {
+          kind: 'TRANSFER_MISMATCH',
+          message: `ledger row ${row.revenueShareId} has several transfers for part ${part.index} at the provider: ${live.map((t) => t.id).join(', ')}`,
+          ...rowContext(row),
+        });
+      }
+      transfer = first;
+      reusedExisting = true;
+    } else {
+      if (!districtChecked) {
+        const district = await deps.districts.get(row.districtId);
+        if (!district || district.stripeAccountId !== row.destinationAccountId) {
+          const now = district ? `is now ${district.stripeAccountId}` : 'is no longer configured';
+          return await markFailed(
+            row,
+            `district_changed: district ${row.districtId} ${now}; row pays ${row.destinationAccountId}`,
+            deps,
+          );
+        }
+        districtChecked = true;
+      }
+      try {
+        transfer = await createPart(row, part, parts.length, deps);
+      } catch (error) {
+        if (error instanceof PaymentProviderError && error.permanent) {
+          const where = parts.length > 1 ? ` (part ${part.index + 1} of ${parts.length}${sourceNote(part)})` : '';
+          return await markFailed(row, `${error.code}: ${error.message}${where}`, deps);
+        }
+        throw error;
+      }
     }
-    throw error;
+    const step = await record(row, part, transfer, deps);
+    if ('stop' in step) return step.stop;
+    row = step.row;
+    if (step.newlyRecorded) newlyRecorded++;
   }
-  return await record(row, transfer, false, deps);
+
+  const stripeTransferId = row.stripeTransferId ?? partsOf(row)[0]?.stripeTransferId ?? '';
+  if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, stripeTransferId, deps);
+  if (newlyRecorded === 0) return { outcome: 'already_transferred', stripeTransferId };
+  return { outcome: 'transferred', stripeTransferId, reusedExisting, transfers: newlyRecorded };
+}
+
+const sourceNote = (part: TransferPart): string =>
+  part.sourceChargeId ? `, source ${part.sourceChargeId}` : ', from the platform balance';
+
+function createPart(row: RevenueShare, part: TransferPart, partCount: number, deps: ExecuteTransferDeps) {
+  const split = partCount > 1;
+  return deps.payments.createTransfer(
+    {
+      amountCents: part.amountCents,
+      currency: row.currency,
+      destinationAccountId: row.destinationAccountId,
+      transferGroup: transferGroupOf(row.revenueShareId),
+      metadata: {
+        ...transferMetadata(row),
+        [TRANSFER_PART_METADATA_KEY]: String(part.index),
+        ...(part.sourceChargeId ? { sourceCharge: part.sourceChargeId } : {}),
+      },
+      description:
+        `Revenue share of invoice ${row.invoiceId} for district ${row.districtId}` +
+        (split ? ` (part ${part.index + 1} of ${partCount})` : ''),
+      ...(part.sourceChargeId ? { sourceTransaction: part.sourceChargeId } : {}),
+    },
+    transferIdempotencyKey(row.revenueShareId, row.transferAttempt, split ? part.index : undefined),
+  );
 }
 
 /** Transfers in the row's group that name this row, oldest first. */
@@ -101,68 +175,46 @@ async function transfersAlreadyMade(row: RevenueShare, deps: ExecuteTransferDeps
   return found.filter((transfer) => transfer.metadata.revenueShareId === row.revenueShareId);
 }
 
-async function reuseExisting(
-  row: RevenueShare,
-  existing: ProviderTransfer[],
-  deps: ExecuteTransferDeps,
-): Promise<ExecuteTransferResult> {
-  const live = existing.filter((transfer) => !transfer.reversed);
-  const [first, ...more] = live;
-  if (!first) {
-    // Every earlier transfer was reversed: paying again is a human decision.
-    const ids = existing.map((t) => t.id).join(', ');
-    return await markFailed(row, `reversed_transfer_exists: ${ids} already made for this row and reversed`, deps);
-  }
-  if (more.length > 0) {
-    await raiseAlert(deps.alerts, deps.clock, {
-      kind: 'TRANSFER_MISMATCH',
-      message: `ledger row ${row.revenueShareId} has several transfers at the provider: ${live.map((t) => t.id).join(', ')}`,
-      ...rowContext(row),
-    });
-  }
-  return await record(row, first, true, deps);
-}
-
 async function record(
   row: RevenueShare,
+  part: TransferPart,
   transfer: ProviderTransfer,
-  reusedExisting: boolean,
   deps: ExecuteTransferDeps,
-): Promise<ExecuteTransferResult> {
+): Promise<PartStep> {
   if (row.payoutStatus !== 'PENDING') assertTransition(row.payoutStatus, 'PENDING');
   const outcome = await deps.ledger.recordTransfer({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
     stripeTransferId: transfer.id,
+    partIndex: part.index,
     now: deps.clock.now(),
   });
-  if (outcome.recorded) {
-    await queueVerification(row.revenueShareId, transfer.id, deps);
-    return { outcome: 'transferred', stripeTransferId: transfer.id, reusedExisting };
-  }
+  if (outcome.recorded) return { row: outcome.row, newlyRecorded: true };
   if (outcome.reason === 'transfer_id_taken') {
     await raiseAlert(deps.alerts, deps.clock, {
       kind: 'TRANSFER_MISMATCH',
       message: `transfer ${transfer.id} made for ledger row ${row.revenueShareId} is already recorded on ${outcome.ownerRevenueShareId}`,
       ...rowContext(row),
     });
-    return { outcome: 'skipped', reason: `transfer ${transfer.id} belongs to ${outcome.ownerRevenueShareId}` };
+    return {
+      stop: { outcome: 'skipped', reason: `transfer ${transfer.id} belongs to ${outcome.ownerRevenueShareId}` },
+    };
   }
   const current = outcome.current ?? (await deps.ledger.get(row.revenueShareId));
-  if (current?.stripeTransferId === transfer.id) {
+  const recordedId = current ? partsOf(current)[part.index]?.stripeTransferId : undefined;
+  if (current && recordedId === transfer.id) {
     // A concurrent delivery recorded the same transfer first.
-    if (current.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, transfer.id, deps);
-    return { outcome: 'already_transferred', stripeTransferId: transfer.id };
+    return { row: current, newlyRecorded: false };
   }
-  if (current?.stripeTransferId) {
+  if (recordedId) {
     await raiseAlert(deps.alerts, deps.clock, {
       kind: 'TRANSFER_MISMATCH',
-      message: `ledger row ${row.revenueShareId} records ${current.stripeTransferId} but ${transfer.id} was also made for it`,
+      message: `ledger row ${row.revenueShareId} records ${recordedId} for part ${part.index} but ${transfer.id} was also made for it`,
       ...rowContext(row),
     });
-    return { outcome: 'skipped', reason: `row already records ${current.stripeTransferId}` };
+    return { stop: { outcome: 'skipped', reason: `row already records ${recordedId}` } };
   }
-  // The row changed without getting a transfer id: retry; the group listing will find this transfer.
+  // The row changed without getting this transfer id: retry; the group listing will find this transfer.
   throw new Error(`ledger row ${row.revenueShareId} changed before transfer ${transfer.id} could be recorded`);
 }
 

@@ -1,22 +1,31 @@
-import type { District, RevenueShare } from '../model.js';
+import type { District, RevenueShare, TransferPart } from '../model.js';
 import type { ProviderTransfer } from '../ports.js';
+import { partsOf } from './transfer-plan.js';
 
 /**
- * Why a transfer does not prove that a ledger row was paid; empty when it does. The transfer must be the row's,
- * for exactly shareCents in the row's currency, to the row's destination, which must still be the district's
- * account, and must not be reversed in whole or in part.
+ * Why a transfer does not prove that (a part of) a ledger row was paid; empty when it does. The transfer must be the
+ * row's, for exactly the part's amount (shareCents for a row without parts) in the row's currency, to the row's
+ * destination, which must still be the district's account, funded by the part's charge (`source_transaction`; none
+ * for a part paid from the platform balance), and must not be reversed in whole or in part.
  */
 export function transferMismatches(
   row: RevenueShare,
   district: District | undefined,
   transfer: ProviderTransfer,
+  part?: TransferPart,
 ): string[] {
   const reasons: string[] = [];
-  if (transfer.id !== row.stripeTransferId) {
-    reasons.push(`transfer id ${transfer.id} is not the row's ${row.stripeTransferId ?? '(none)'}`);
+  const expectedId = part ? part.stripeTransferId : row.stripeTransferId;
+  if (transfer.id !== expectedId) {
+    reasons.push(`transfer id ${transfer.id} is not the row's ${expectedId ?? '(none)'}`);
   }
-  if (transfer.amountCents !== row.shareCents) {
-    reasons.push(`amount ${transfer.amountCents} differs from shareCents ${row.shareCents}`);
+  const expectedAmount = part ? part.amountCents : row.shareCents;
+  if (transfer.amountCents !== expectedAmount) {
+    reasons.push(
+      part && partsOf(row).length > 1
+        ? `amount ${transfer.amountCents} differs from part ${part.index}'s ${expectedAmount}`
+        : `amount ${transfer.amountCents} differs from shareCents ${expectedAmount}`,
+    );
   }
   if (transfer.currency.toLowerCase() !== row.currency.toLowerCase()) {
     reasons.push(`currency ${transfer.currency} differs from ${row.currency}`);
@@ -29,10 +38,29 @@ export function transferMismatches(
   } else if (district.stripeAccountId !== row.destinationAccountId) {
     reasons.push(`district account ${district.stripeAccountId} differs from the row's ${row.destinationAccountId}`);
   }
+  if (part && transfer.sourceTransaction !== part.sourceChargeId) {
+    reasons.push(
+      `source_transaction ${transfer.sourceTransaction ?? '(none)'} is not the part's ` +
+        `${part.sourceChargeId ?? '(none: platform balance)'}`,
+    );
+  }
   if (transfer.reversed) reasons.push('transfer is reversed');
   if (transfer.amountReversedCents !== 0) reasons.push(`amount_reversed is ${transfer.amountReversedCents}`);
   if (transfer.metadata.revenueShareId !== row.revenueShareId) {
     reasons.push(`metadata.revenueShareId ${transfer.metadata.revenueShareId ?? '(missing)'} is not this row`);
+  }
+  return reasons;
+}
+
+/** Why a row's plan does not add up: parts must exist, be recorded, and sum to shareCents. */
+export function planMismatches(row: RevenueShare): string[] {
+  const parts = partsOf(row);
+  if (parts.length === 0) return [];
+  const reasons: string[] = [];
+  const sum = parts.reduce((total, part) => total + part.amountCents, 0);
+  if (sum !== row.shareCents) reasons.push(`transfer parts add up to ${sum}, not shareCents ${row.shareCents}`);
+  if (parts[0]?.stripeTransferId !== row.stripeTransferId) {
+    reasons.push(`stripeTransferId ${row.stripeTransferId ?? '(none)'} is not part 0's`);
   }
   return reasons;
 }

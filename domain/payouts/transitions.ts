@@ -1,12 +1,16 @@
 /**
- * The payout state machine. A row is created PENDING (a share to pay) or NO_PAYOUT (a zero share, terminal).
+ * The payout state machine. A row is created PENDING (a share to pay), NO_PAYOUT (a zero share, terminal) or
+ * NEEDS_REVIEW (money that did not come through a Stripe charge: a person decides).
  *
  *   PENDING          -> PAID             mark-paid verified the transfer at the provider
  *   PENDING          -> TRANSFER_FAILED  the provider refused the transfer (permanent error)
  *   PENDING          -> REVERSED         the transfer was reversed before it was verified
  *   TRANSFER_FAILED  -> PENDING          a new transfer attempt (retry), or a transfer recorded for the row
  *   PAID             -> REVERSED         the only way out of PAID
- *   REVERSED, NO_PAYOUT                  terminal
+ *   NEEDS_REVIEW     -> PENDING          a person approved paying it (recorded with who and why)
+ *   NEEDS_REVIEW     -> NO_PAYOUT        approved, but its share is 0: nothing to transfer
+ *   NEEDS_REVIEW     -> CLOSED           a person closed it, with a reason: it is never paid
+ *   REVERSED, NO_PAYOUT, CLOSED          terminal
  */
 import type { PayoutStatus } from '../model.js';
 
@@ -16,6 +20,8 @@ const ALLOWED: Readonly<Record<PayoutStatus, readonly PayoutStatus[]>> = {
   PAID: ['REVERSED'],
   REVERSED: [],
   NO_PAYOUT: [],
+  NEEDS_REVIEW: ['PENDING', 'NO_PAYOUT', 'CLOSED'],
+  CLOSED: [],
 };
 
 export class InvalidPayoutTransitionError extends Error {

@@ -1,6 +1,7 @@
 /**
- * The mark-paid worker's use case: PENDING -> PAID only after the provider confirms the row's transfer (amount,
- * currency, destination, not reversed, metadata naming the row). The update is conditional on the status and
+ * The mark-paid worker's use case: PENDING -> PAID only after the provider confirms every transfer of the row
+ * (each part's amount, currency, destination, its charge as source_transaction, not reversed, metadata naming the
+ * row; the parts adding up to shareCents). A row whose parts are not all transferred is refused. The update is conditional on the status and
  * version read, so concurrent runs make one change and the others see a lost condition (no error). A mismatch
  * leaves the status alone, records why in lastError and raises TRANSFER_MISMATCH.
  */
@@ -16,7 +17,8 @@ import {
 import { assertHasTransferId, MissingTransferIdError } from './errors.js';
 import { rowContext } from './execute-transfer.js';
 import { raiseAlert } from './raise-alert.js';
-import { transferMismatches } from './transfer-verification.js';
+import { partsOf } from './transfer-plan.js';
+import { planMismatches, transferMismatches } from './transfer-verification.js';
 import { assertTransition } from './transitions.js';
 
 export interface VerifyAndMarkPaidDeps {
@@ -51,6 +53,14 @@ export async function verifyAndMarkPaid(
     return { outcome: 'refused', reason: error.message };
   }
   if (row.payoutStatus !== 'PENDING') return { outcome: 'skipped', reason: `ledger row is ${row.payoutStatus}` };
+  const untransferred = partsOf(row).filter((part) => !part.stripeTransferId);
+  if (untransferred.length > 0) {
+    const reason =
+      `ledger row ${row.revenueShareId} has ${untransferred.length} of ${partsOf(row).length} transfer parts ` +
+      'not transferred yet: there is nothing complete to verify';
+    await recordLastError(row, `mark-paid refused: ${reason}`, deps);
+    return { outcome: 'refused', reason };
+  }
 
   const reasons = await mismatchesAtProvider(row, row.stripeTransferId, deps);
   if (reasons.length > 0) {
@@ -81,11 +91,18 @@ async function mismatchesAtProvider(
   deps: VerifyAndMarkPaidDeps,
 ): Promise<string[]> {
   try {
-    const [transfer, district] = await Promise.all([
-      deps.payments.retrieveTransfer(stripeTransferId),
-      deps.districts.get(row.districtId),
-    ]);
-    return transferMismatches(row, district, transfer);
+    const parts = partsOf(row);
+    const district = await deps.districts.get(row.districtId);
+    if (parts.length === 0) {
+      return transferMismatches(row, district, await deps.payments.retrieveTransfer(stripeTransferId));
+    }
+    const reasons = planMismatches(row);
+    for (const part of parts) {
+      const transfer = await deps.payments.retrieveTransfer(part.stripeTransferId ?? '');
+      const found = transferMismatches(row, district, transfer, part);
+      reasons.push(...(parts.length > 1 ? found.map((reason) => `part ${part.index}: ${reason}`) : found));
+    }
+    return reasons;
   } catch (error) {
     if (error instanceof PaymentProviderError && error.permanent) {
       return [`transfer ${stripeTransferId} could not be retrieved: ${error.code}: ${error.message}`];

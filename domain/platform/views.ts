@@ -2,7 +2,7 @@
  * What the platform API shows of each record. Fields are copied one by one, so a storage attribute (a key, a TTL,
  * a raw Stripe payload) can never leak into a response. Optional fields are left out when they are not set.
  */
-import type { AuditRecord, District, RevenueShare } from '../model.js';
+import type { AuditRecord, District, RevenueShare, ReviewDecision, SourceCharge, TransferPart } from '../model.js';
 
 export interface RevenueShareView {
   revenueShareId: string;
@@ -15,6 +15,11 @@ export interface RevenueShareView {
   shareCents: number;
   payoutStatus: RevenueShare['payoutStatus'];
   stripeTransferId?: string;
+  collectedCents?: number;
+  sourceCharges?: SourceCharge[];
+  transferParts?: TransferPart[];
+  reviewReason?: string;
+  decision?: ReviewDecision;
   destinationAccountId: string;
   lastError?: string;
   transferAttempt: number;
@@ -35,6 +40,14 @@ export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
   shareCents: row.shareCents,
   payoutStatus: row.payoutStatus,
   ...optional('stripeTransferId', row.stripeTransferId),
+  ...optional('collectedCents', row.collectedCents),
+  ...optional(
+    'sourceCharges',
+    row.sourceCharges?.map((c) => ({ chargeId: c.chargeId, amountCents: c.amountCents })),
+  ),
+  ...optional('transferParts', row.transferParts?.map(transferPartView)),
+  ...optional('reviewReason', row.reviewReason),
+  ...optional('decision', row.decision && decisionView(row.decision)),
   destinationAccountId: row.destinationAccountId,
   ...optional('lastError', row.lastError),
   transferAttempt: row.transferAttempt,
@@ -42,6 +55,21 @@ export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
   ...optional('paidAt', row.paidAt),
+});
+
+const transferPartView = (part: TransferPart): TransferPart => ({
+  index: part.index,
+  amountCents: part.amountCents,
+  ...optional('sourceChargeId', part.sourceChargeId),
+  ...optional('stripeTransferId', part.stripeTransferId),
+});
+
+const decisionView = (decision: ReviewDecision): ReviewDecision => ({
+  action: decision.action,
+  by: decision.by,
+  reason: decision.reason,
+  at: decision.at,
+  ...optional('callerArn', decision.callerArn),
 });
 
 /**

@@ -7,7 +7,15 @@
 import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
 import type { AuditRecord, ProcessEventMessage, TransferMessage } from '../model.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
-import type { AlertSink, AuditLog, Clock, DistrictStore, LedgerStore, MessageQueue } from '../ports.js';
+import type {
+  AlertSink,
+  AuditLog,
+  Clock,
+  DistrictStore,
+  InvoicePaymentReader,
+  LedgerStore,
+  MessageQueue,
+} from '../ports.js';
 import { PermanentEventError } from './permanent-event-error.js';
 import { type InvoicePaidResult, processInvoicePaid } from './process-invoice-paid.js';
 import { processTransferReversed, type TransferReversedResult } from './process-transfer-reversed.js';
@@ -18,6 +26,8 @@ export interface ProcessEventDeps {
   ledger: LedgerStore;
   districts: DistrictStore;
   transferQueue: MessageQueue<TransferMessage>;
+  /** How an invoice was paid (its charges), read at Stripe before its ledger row is written. */
+  invoicePayments: InvoicePaymentReader;
   alerts: AlertSink;
   clock: Clock;
 }

@@ -1,12 +1,28 @@
 /**
- * invoice.paid -> one ledger row for (district, invoice) -> the transfer queued when the district transfers
- * automatically -> audit row PROCESSED. Safe to run any number of times, concurrently: the row id is derived from
- * (districtId, invoiceId) and created with a conditional put, and the transfer message is deduplicated by
- * (row, attempt). Permanent problems throw PermanentEventError; everything else propagates (and is retried).
+ * invoice.paid -> the money Stripe collected for it (its paid invoice payments' charges) -> one ledger row for
+ * (district, invoice), guarded on the invoice too -> the transfer queued when the district transfers automatically
+ * -> audit row PROCESSED. Safe to run any number of times, concurrently: the row id is derived from
+ * (districtId, invoiceId), the row and the invoice guard are created in one transaction, and the transfer message is
+ * deduplicated by (row, attempt). Permanent problems throw PermanentEventError; everything else (a Stripe error
+ * while reading the payments included) propagates, and is retried.
+ *
+ * Money that did not come through a Stripe charge (paid out of band, partly out of band, a $0 invoice) is never
+ * paid automatically unless the district opted in (autoPayOutOfBand): the row is NEEDS_REVIEW with its reason, and
+ * an alert asks a person to approve or close it.
  */
-import type { RevenueShare, TransferMessage } from '../model.js';
+import type { District, RevenueShare, SourceCharge, TransferMessage, TransferPart } from '../model.js';
 import { transferSendOptions } from '../payouts/messages.js';
-import type { AuditLog, Clock, DistrictStore, LedgerStore, MessageQueue } from '../ports.js';
+import { raiseAlert } from '../payouts/raise-alert.js';
+import { moneySources, planTransferParts } from '../payouts/transfer-plan.js';
+import type {
+  AlertSink,
+  AuditLog,
+  Clock,
+  DistrictStore,
+  InvoicePaymentReader,
+  LedgerStore,
+  MessageQueue,
+} from '../ports.js';
 import { findDistrict } from './find-district.js';
 import { PermanentEventError } from './permanent-event-error.js';
 import { deriveRevenueShareId } from './revenue-share-id.js';
@@ -24,6 +40,8 @@ export interface ProcessInvoicePaidDeps {
   ledger: LedgerStore;
   districts: DistrictStore;
   transferQueue: MessageQueue<TransferMessage>;
+  invoicePayments: InvoicePaymentReader;
+  alerts: AlertSink;
   clock: Clock;
 }
 
@@ -35,6 +53,7 @@ export interface InvoicePaidResult {
   /** False when the row already existed (a redelivery or a replay). */
   rowCreated: boolean;
   transferQueued: boolean;
+  payoutStatus: RevenueShare['payoutStatus'];
 }
 
 export async function processInvoicePaid(event: StoredEvent, deps: ProcessInvoicePaidDeps): Promise<InvoicePaidResult> {
@@ -54,30 +73,61 @@ export async function processInvoicePaid(event: StoredEvent, deps: ProcessInvoic
     );
   }
   const shareCents = withPermanentDetails(details, () => computeShareCents(amountCents, district.shareBps));
+  const revenueShareId = deriveRevenueShareId(districtId, invoiceId);
 
-  const now = deps.clock.now().toISOString();
-  const payable = shareCents > 0;
-  const row: RevenueShare = {
-    revenueShareId: deriveRevenueShareId(districtId, invoiceId),
-    districtId,
-    invoiceId,
-    stripeEventId: event.id,
-    amountCents,
-    currency,
-    shareBps: district.shareBps,
-    shareCents,
-    payoutStatus: payable ? 'PENDING' : 'NO_PAYOUT',
-    destinationAccountId: district.stripeAccountId,
-    version: 1,
-    // Attempt 1 is started now when the district transfers automatically; otherwise the retry API starts it.
-    transferAttempt: payable && district.autoTransfer ? 1 : 0,
-    createdAt: now,
-    updatedAt: now,
-  };
+  // A redelivery finds its row and reads nothing at Stripe; a first delivery reads how the invoice was paid.
+  const known = await deps.ledger.get(revenueShareId);
+  let current: RevenueShare;
+  let rowCreated = false;
+  if (known) {
+    current = known;
+  } else {
+    const { charges } = await deps.invoicePayments.chargesOf(invoiceId, currency);
+    const now = deps.clock.now().toISOString();
+    const row: RevenueShare = {
+      revenueShareId,
+      districtId,
+      invoiceId,
+      stripeEventId: event.id,
+      amountCents,
+      currency,
+      shareBps: district.shareBps,
+      shareCents,
+      destinationAccountId: district.stripeAccountId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      ...payoutOf(amountCents, shareCents, charges, district),
+    };
+    const created = await deps.ledger.create(row);
+    if (!created.created && 'invoiceTakenBy' in created) {
+      const owner = created.invoiceTakenBy;
+      throw new PermanentEventError(
+        `invoice ${invoiceId} is already paid out by ledger row ${owner.revenueShareId} of district ` +
+          `${owner.districtId}; one invoice pays one district, so district ${districtId} is not paid for it ` +
+          '(did its customer mapping change between two deliveries?)',
+        details,
+      );
+    }
+    rowCreated = created.created;
+    current = created.created ? created.row : created.existing;
+  }
+  if (!rowCreated) assertSameInvoice(current, amountCents, currency);
 
-  const created = await deps.ledger.create(row);
-  const current = created.created ? created.row : created.existing;
-  if (!created.created) assertSameInvoice(current, amountCents, currency);
+  if (current.payoutStatus === 'NEEDS_REVIEW' && !current.decision) {
+    // Before PROCESSED: a crash in between repeats the alert on redelivery rather than losing it.
+    await raiseAlert(deps.alerts, deps.clock, {
+      kind: 'PAYOUT_NEEDS_REVIEW',
+      severity: 'warning',
+      message:
+        `ledger row ${current.revenueShareId} (share ${current.shareCents} ${current.currency}) waits for review: ` +
+        `${current.reviewReason ?? 'no reason recorded'}; approve or close it (npm run ops -- payouts approve|close)`,
+      stripeEventId: event.id,
+      districtId,
+      invoiceId,
+      revenueShareId: current.revenueShareId,
+    });
+  }
 
   // A redelivery re-queues a transfer that may not have been queued yet; the FIFO dedup id makes it harmless.
   const transferQueued = current.payoutStatus === 'PENDING' && !current.stripeTransferId && current.transferAttempt > 0;
@@ -95,8 +145,61 @@ export async function processInvoicePaid(event: StoredEvent, deps: ProcessInvoic
     revenueShareId: current.revenueShareId,
     districtId,
     invoiceId,
-    rowCreated: created.created,
+    rowCreated,
     transferQueued,
+    payoutStatus: current.payoutStatus,
+  };
+}
+
+type PayoutFields = Pick<
+  RevenueShare,
+  'payoutStatus' | 'transferAttempt' | 'collectedCents' | 'sourceCharges' | 'transferParts' | 'reviewReason'
+>;
+
+/**
+ * What the row pays and how, from the money that came through Stripe:
+ *   amount 0 (a $0 invoice, or one paid from the customer's credit balance)  -> NEEDS_REVIEW
+ *   share 0                                                                 -> NO_PAYOUT
+ *   every cent through charges                                              -> PENDING, one part per charge
+ *   some or all out of band, district opted in (autoPayOutOfBand)           -> PENDING, plus a platform-balance part
+ *   some or all out of band, otherwise                                      -> NEEDS_REVIEW
+ *   charges above amount_paid (cannot be split)                             -> NEEDS_REVIEW
+ */
+function payoutOf(amountCents: number, shareCents: number, charges: SourceCharge[], district: District): PayoutFields {
+  const collectedCents = charges.reduce((sum, charge) => sum + charge.amountCents, 0);
+  const money = { collectedCents, sourceCharges: charges };
+  const review = (reviewReason: string): PayoutFields => ({
+    payoutStatus: 'NEEDS_REVIEW',
+    transferAttempt: 0,
+    ...money,
+    reviewReason,
+  });
+  const currency = district.currency.toLowerCase();
+  if (amountCents === 0) {
+    return review(
+      'zero_amount: amount_paid is 0 (a $0 invoice, or one paid from credit): no money came through Stripe',
+    );
+  }
+  if (collectedCents > amountCents) {
+    return review(`collected_exceeds_amount_paid: charges collected ${collectedCents}, amount_paid ${amountCents}`);
+  }
+  if (shareCents === 0) return { payoutStatus: 'NO_PAYOUT', transferAttempt: 0, ...money };
+  const outOfBandCents = amountCents - collectedCents;
+  if (outOfBandCents > 0 && !district.autoPayOutOfBand) {
+    return review(
+      collectedCents === 0
+        ? `out_of_band: all ${amountCents} ${currency} was paid outside Stripe (no charge)`
+        : `partly_out_of_band: ${outOfBandCents} of ${amountCents} ${currency} was paid outside Stripe; ` +
+            `charges collected ${collectedCents}`,
+    );
+  }
+  const transferParts: TransferPart[] = planTransferParts(shareCents, moneySources(charges, outOfBandCents));
+  return {
+    payoutStatus: 'PENDING',
+    // Attempt 1 is started now when the district transfers automatically; otherwise the retry API starts it.
+    transferAttempt: district.autoTransfer ? 1 : 0,
+    ...money,
+    transferParts,
   };
 }
 

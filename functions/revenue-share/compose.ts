@@ -5,6 +5,7 @@ import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
 import type { FunctionRuntime } from '../commons/runtime.js';
+import { stripePaymentsFromContext } from '../commons/stripe-payments.js';
 import type { RevenueShareWorkerConfig } from '../commons/worker-config.js';
 import { createRevenueShareHandler, type RevenueShareHandlerDeps } from './revenue-share-worker.js';
 
@@ -15,6 +16,8 @@ export const composeRevenueShare = (
 ) =>
   createRevenueShareHandler({
     observability: runtime.observability,
+    stripeApiKey: config.stripeApiKey,
+    invoicePayments: stripePaymentsFromContext(runtime.stripe),
     auditLog: new DynamoDbAuditLog(runtime.dynamodb, config.auditTable),
     ledger: new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable),
     districts: new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),

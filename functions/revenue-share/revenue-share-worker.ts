@@ -7,19 +7,31 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { metricNames } from '#contracts/observability.js';
+import type { InvoicePaymentReader } from '../../domain/ports.js';
 import { type ProcessEventDeps, processEvent } from '../../domain/revenue-share/process-event.js';
+import type { SecretSource } from '../commons/config.js';
 import { processFifoBatch } from '../commons/fifo-batch.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { parseProcessEventMessage } from '../commons/queue-messages.js';
+import { stripeApiKeyMiddleware } from '../commons/secrets.js';
 
-export interface RevenueShareHandlerDeps extends ProcessEventDeps {
+export interface RevenueShareHandlerDeps extends Omit<ProcessEventDeps, 'invoicePayments'> {
   observability: Observability;
+  /** Where the Stripe API key comes from (put on the context before the handler runs). */
+  stripeApiKey: SecretSource;
+  /** Reads an invoice's payments at Stripe with the invocation's API key. */
+  invoicePayments: (context: Context) => InvoicePaymentReader;
 }
 
-export function createRevenueShareHandler({ observability, ...deps }: RevenueShareHandlerDeps) {
+export function createRevenueShareHandler({
+  observability,
+  stripeApiKey,
+  invoicePayments,
+  ...rest
+}: RevenueShareHandlerDeps) {
   const { logger, metrics } = observability;
 
-  const handleRecord = async (record: SQSRecord): Promise<void> => {
+  const handleRecord = async (record: SQSRecord, deps: ProcessEventDeps): Promise<void> => {
     const message = parseProcessEventMessage(record.body);
     const keys = { stripeEventId: message.stripeEventId, eventType: message.eventType, messageId: record.messageId };
     let result: Awaited<ReturnType<typeof processEvent>>;
@@ -50,5 +62,9 @@ export function createRevenueShareHandler({ observability, ...deps }: RevenueSha
 
   return middy<SQSEvent, SQSBatchResponse>()
     .use(observabilityMiddlewares(observability))
-    .handler((event: SQSEvent, context: Context) => processFifoBatch(event, context, handleRecord));
+    .use(stripeApiKeyMiddleware(stripeApiKey))
+    .handler((event: SQSEvent, context: Context) => {
+      const deps = { ...rest, invoicePayments: invoicePayments(context) };
+      return processFifoBatch(event, context, (record) => handleRecord(record, deps));
+    });
 }

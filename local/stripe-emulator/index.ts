@@ -7,6 +7,7 @@
 import type Stripe from 'stripe';
 import { controlHandler } from './control.js';
 import type { DeliveryAttempt, DeliverySettings } from './delivery.js';
+import type { InvoicePaymentSpec } from './invoices.js';
 import { type MoneyControls, moneyControls } from './money-controls.js';
 import { buildInvoice, type StripeEventLike } from './objects.js';
 import type { RateLimitOption, RateLimitSettings } from './rate-limit.js';
@@ -29,7 +30,12 @@ export { DEFAULT_BALANCE } from './store.js';
 
 export const DEFAULT_API_KEY = 'sk_test_emulator';
 
+export type { InvoicePaymentSpec } from './invoices.js';
 export type { MoneyControls } from './money-controls.js';
+
+export interface BuildInvoiceOptions {
+  payments?: readonly InvoicePaymentSpec[];
+}
 
 export interface StripeEmulator extends MoneyControls {
   readonly port: number;
@@ -51,8 +57,13 @@ export interface StripeEmulator extends MoneyControls {
   createEvent<T extends object>(type: string, object: T): StripeEventLike<T>;
   /** POSTs the event as JSON signed with Stripe-Signature, as Stripe / `stripe listen` do. */
   deliver(event: StripeEventLike<object>, opts: DeliverOptions): Promise<DeliveryResult>;
-  /** A paid invoice from the fixture (fresh in_ id), overrides deep-merged; also served by GET /v1/invoices/:id. */
-  buildInvoice(overrides?: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * A paid invoice from the fixture (fresh in_ id), overrides deep-merged; also served by GET /v1/invoices/:id.
+   * `options.payments`: the card payments that paid it (each a charge and an invoice payment, e.g.
+   * `[{ paymentMethod: 'pm_card_visa' }]` for all of `amount_paid`, or two with amounts for a partial payment);
+   * what they leave of `amount_paid` was paid out of band. Without it the invoice has no payment at all.
+   */
+  buildInvoice(overrides?: Record<string, unknown>, options?: BuildInvoiceOptions): Record<string, unknown>;
   /** Every transfer held, oldest first (copies). */
   transfers(): ReadonlyArray<Record<string, unknown>>;
   /** Every event held, oldest first (copies). */
@@ -115,7 +126,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     },
     createEvent: (type, object) => store.emit(type, object),
     deliver: (event, deliverOpts) => deliverEvent(event, deliverOpts),
-    buildInvoice: (overrides) => store.addInvoice(buildInvoice(overrides)),
+    buildInvoice: (overrides, options) => store.addInvoice(buildInvoice(overrides), options?.payments),
     transfers: () => structuredClone([...store.transfers.values()]),
     events: () => structuredClone([...store.events.values()]),
     deliveries: () => store.webhooks.attempts(),

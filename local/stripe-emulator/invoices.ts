@@ -33,6 +33,12 @@ export interface InvoiceParams {
   default_payment_method?: string;
 }
 
+/** A card payment of an invoice built by `buildInvoice` (a test payment method and, optionally, its amount). */
+export interface InvoicePaymentSpec {
+  paymentMethod: string;
+  amount?: number;
+}
+
 export interface PayParams {
   payment_method?: string;
   paid_out_of_band?: boolean;
@@ -63,10 +69,59 @@ export class Invoicing {
     return payment;
   }
 
-  /** Stores an invoice built elsewhere (the fixture-based `buildInvoice` of the test harness). */
-  add(invoice: StripeObject): StripeObject {
-    this.invoices.set(invoice.id, invoice as unknown as Stripe.Invoice);
+  /**
+   * Stores an invoice built elsewhere (the fixture-based `buildInvoice` of the test harness). `payments` are the
+   * card payments that paid it, each a real charge and invoice payment (the first `amount` defaults to what the
+   * others leave of `amount_paid`); whatever they leave unpaid was paid outside Stripe. None: no charge at all.
+   */
+  add(invoice: StripeObject, payments: readonly InvoicePaymentSpec[] = []): StripeObject {
+    const stored = invoice as unknown as Stripe.Invoice;
+    this.invoices.set(invoice.id, stored);
+    if (payments.length > 0) this.payWithCharges(stored, payments);
     return invoice;
+  }
+
+  private payWithCharges(invoice: Stripe.Invoice, specs: readonly InvoicePaymentSpec[]): void {
+    const explicit = specs.reduce((sum, spec) => sum + (spec.amount ?? 0), 0);
+    const ctx: RequestContext = { requestId: null, idempotencyKey: null };
+    specs.forEach((spec, index) => {
+      const amount = spec.amount ?? (index === 0 ? invoice.amount_paid - explicit : 0);
+      if (!Number.isSafeInteger(amount) || amount < 1) {
+        throw new Error(`invoice payment ${index} of ${invoice.id} needs a positive integer amount, got ${amount}`);
+      }
+      const { intent, charge, declined } = this.core.payments.pay(
+        {
+          amount,
+          currency: invoice.currency,
+          customer: typeof invoice.customer === 'string' ? invoice.customer : null,
+          paymentMethod: spec.paymentMethod,
+          description: `Payment for Invoice ${invoice.number ?? invoice.id}`,
+        },
+        ctx,
+      );
+      if (declined) throw declined;
+      this.recordPayment(invoice, intent.id, charge.amount, charge.currency);
+    });
+  }
+
+  private recordPayment(invoice: Stripe.Invoice, intent: string, amount: number, currency: string) {
+    const now = this.core.clock.now();
+    const payment: Stripe.InvoicePayment = {
+      id: newId('inpay'),
+      object: 'invoice_payment',
+      amount_paid: amount,
+      amount_requested: amount,
+      created: now,
+      currency,
+      invoice: invoice.id,
+      is_default: this.paymentsOf(invoice.id).length === 0,
+      livemode: false,
+      payment: { type: 'payment_intent', payment_intent: intent },
+      status: 'paid',
+      status_transitions: { canceled_at: null, paid_at: now },
+    };
+    this.payments.set(payment.id, payment);
+    return payment;
   }
 
   /** The invoice payments of an invoice, oldest first. */
@@ -291,22 +346,7 @@ export class Invoicing {
       this.core.emit('invoice.payment_failed', invoice, ctx, previous);
       throw declined;
     }
-    const now = this.core.clock.now();
-    const payment: Stripe.InvoicePayment = {
-      id: newId('inpay'),
-      object: 'invoice_payment',
-      amount_paid: charge.amount,
-      amount_requested: charge.amount,
-      created: now,
-      currency: charge.currency,
-      invoice: invoice.id,
-      is_default: this.paymentsOf(invoice.id).length === 0,
-      livemode: false,
-      payment: { type: 'payment_intent', payment_intent: intent.id },
-      status: 'paid',
-      status_transitions: { canceled_at: null, paid_at: now },
-    };
-    this.payments.set(payment.id, payment);
+    const payment = this.recordPayment(invoice, intent.id, charge.amount, charge.currency);
     this.core.emit('invoice_payment.paid', payment, ctx);
     this.markPaid(invoice, ctx, { amount: charge.amount });
     return invoice;

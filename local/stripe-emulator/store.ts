@@ -9,7 +9,7 @@ import { Customers } from './customers.js';
 import { WebhookDelivery } from './delivery.js';
 import { Disputes } from './disputes.js';
 import { parameterInvalid, resourceMissing } from './errors.js';
-import { Invoicing } from './invoices.js';
+import { type InvoicePaymentSpec, Invoicing } from './invoices.js';
 import { DEFAULT_CURRENCY, Ledger, PLATFORM } from './money.js';
 import {
   type AccountParams,
@@ -198,8 +198,8 @@ export class EmulatorStore {
     return reversal;
   }
 
-  addInvoice(invoice: StripeObject): StripeObject {
-    return this.invoicing.add(invoice);
+  addInvoice(invoice: StripeObject, payments?: readonly InvoicePaymentSpec[]): StripeObject {
+    return this.invoicing.add(invoice, payments);
   }
 
   getInvoice(id: string): Stripe.Invoice {

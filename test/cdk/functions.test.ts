@@ -59,6 +59,7 @@ const intendedAccess: Record<FunctionName, string[]> = {
     'queue:revenueShare:consume',
     'queue:transfer:send',
     'table:districts:GetItem,Scan',
+    'secret:apiKey:read',
     'table:revenueShares:GetItem,PutItem,UpdateItem',
     'table:webhookAuditLog:GetItem,UpdateItem',
   ],
@@ -308,13 +309,13 @@ describe('IAM: each function may touch only its own tables, queues and secrets',
     ).toEqual([]);
   });
 
-  it('only transfer, mark-paid, resync and catch-up can read the Stripe API key; only stripe-webhook the signing secrets', () => {
+  it('only revenue-share, transfer, mark-paid, resync and catch-up can read the Stripe API key; only stripe-webhook the signing secrets', () => {
     // Act
     const readers = (secret: string) =>
       functionNames.filter((fn) => accessOf(template, stack, fn).includes(`secret:${secret}:read`));
 
     // Assess
-    expect(readers('apiKey')).toEqual(['transfer', 'mark-paid', 'resync', 'catch-up']);
+    expect(readers('apiKey')).toEqual(['revenue-share', 'transfer', 'mark-paid', 'resync', 'catch-up']);
     expect(readers('webhookSecrets')).toEqual(['stripe-webhook']);
   });
 

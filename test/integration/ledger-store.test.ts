@@ -52,6 +52,7 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
         revenueShareId: row.revenueShareId,
         expectedVersion: row.version,
         stripeTransferId: 'tr_shared_by_mistake',
+        partIndex: 0,
         now: new Date(),
       });
     await record(first);
@@ -76,6 +77,7 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
       revenueShareId: row.revenueShareId,
       expectedVersion: row.version,
       stripeTransferId: 'tr_first_of_row',
+      partIndex: 0,
       now: new Date(),
     });
 
@@ -84,6 +86,7 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
       revenueShareId: row.revenueShareId,
       expectedVersion: recorded.recorded ? recorded.row.version : 0,
       stripeTransferId: 'tr_second_of_row',
+      partIndex: 0,
       now: new Date(),
     });
 
@@ -105,6 +108,7 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
       revenueShareId: older.revenueShareId,
       expectedVersion: 1,
       stripeTransferId: 'tr_listed',
+      partIndex: 0,
       now: new Date(),
     });
 

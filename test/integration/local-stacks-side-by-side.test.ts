@@ -30,7 +30,10 @@ async function paidInvoice(stack: LocalStack, secret: string, districtId: string
     }),
   });
   expect(put.status).toBe(200);
-  const invoice = emulator.buildInvoice({ amount_paid: amountPaid, currency: 'usd', metadata: { districtId } });
+  const invoice = emulator.buildInvoice(
+    { amount_paid: amountPaid, currency: 'usd', metadata: { districtId } },
+    { payments: [{ paymentMethod: 'pm_card_visa' }] },
+  );
   const event = emulator.createEvent('invoice.paid', invoice);
   const delivery = await emulator.deliver(event, { url: stack.webhookUrl, secret });
   return { delivery, invoiceId: String(invoice.id), event };

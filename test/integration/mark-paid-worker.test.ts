@@ -2,6 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { District, RevenueShare } from '../../domain/model.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 
+/** A pm_card_visa charge's funds (and the transfers it funds) are pending this long at the emulator. */
+const PENDING_FUNDS_SECONDS = 3 * 86_400;
+
 describe('mark-paid worker on DynamoDB Local and the Stripe emulator', () => {
   let harness: PayoutHarness;
   let district: District;
@@ -34,12 +37,14 @@ describe('mark-paid worker on DynamoDB Local and the Stripe emulator', () => {
       destination: row.destinationAccountId,
       transfer_group: row.revenueShareId,
       metadata: { revenueShareId: row.revenueShareId },
+      source_transaction: row.transferParts?.[0]?.sourceChargeId,
       ...transfer,
     });
     const recorded = await harness.ledger.recordTransfer({
       revenueShareId: row.revenueShareId,
       expectedVersion: row.version,
       stripeTransferId: created.id,
+      partIndex: 0,
       now: new Date(),
     });
     if (!recorded.recorded) throw new Error('could not record the test transfer');
@@ -103,8 +108,9 @@ describe('mark-paid worker on DynamoDB Local and the Stripe emulator', () => {
       [
         'currency',
         async () => {
+          // A usd charge cannot fund a eur transfer: this one comes from the platform's eur balance.
           harness.emulator.setBalance(1_000_000, 'eur');
-          return rowWithTransfer({ currency: 'eur' });
+          return rowWithTransfer({ currency: 'eur', source_transaction: undefined });
         },
         'currency eur differs from usd',
       ],
@@ -112,6 +118,7 @@ describe('mark-paid worker on DynamoDB Local and the Stripe emulator', () => {
         'reversal',
         async () => {
           const row = await rowWithTransfer();
+          harness.emulator.advanceClock(PENDING_FUNDS_SECONDS); // the district's funds become available
           await harness.stripe.transfers.createReversal(String(row.stripeTransferId));
           return row;
         },
@@ -121,6 +128,7 @@ describe('mark-paid worker on DynamoDB Local and the Stripe emulator', () => {
         'partial reversal',
         async () => {
           const row = await rowWithTransfer();
+          harness.emulator.advanceClock(PENDING_FUNDS_SECONDS);
           await harness.stripe.transfers.createReversal(String(row.stripeTransferId), { amount: 1 });
           return row;
         },

@@ -103,6 +103,9 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       destinationAccountId: 'acct_districtA',
       version: 1,
       transferAttempt: 1,
+      collectedCents: 10_000,
+      sourceCharges: [{ chargeId: 'ch_paid_the_invoice', amountCents: 10_000 }],
+      transferParts: [{ index: 0, amountCents: 1500, sourceChargeId: 'ch_paid_the_invoice' }],
       createdAt: now,
       updatedAt: now,
       ...overrides,
@@ -114,6 +117,7 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       revenueShareId: row.revenueShareId,
       expectedVersion: row.version,
       stripeTransferId: transferId,
+      partIndex: 0,
       now: new Date(),
     });
     if (!recorded.recorded) throw new Error('test transfer not recorded');

@@ -38,11 +38,14 @@ describe('resync of stuck RECEIVED events', () => {
 
   async function invoicePaid(): Promise<{ event: StripeEventLike; districtId: string }> {
     const district = await harness.addDistrict();
-    const invoice = harness.emulator.buildInvoice({
-      amount_paid: 12_000,
-      currency: 'usd',
-      metadata: { districtId: district.districtId },
-    });
+    const invoice = harness.emulator.buildInvoice(
+      {
+        amount_paid: 12_000,
+        currency: 'usd',
+        metadata: { districtId: district.districtId },
+      },
+      { payments: [{ paymentMethod: 'pm_card_visa' }] },
+    );
     return { event: harness.emulator.createEvent('invoice.paid', invoice), districtId: district.districtId };
   }
 

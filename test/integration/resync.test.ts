@@ -56,11 +56,14 @@ describe('resync against DynamoDB Local, the SQS server and the Stripe emulator'
 
   /** An invoice.paid for a district that is not configured yet, held by the emulator (so events.retrieve finds it). */
   function invoicePaidFor(districtId: string, amountPaid = 20_000): StripeEventLike {
-    const invoice = harness.emulator.buildInvoice({
-      amount_paid: amountPaid,
-      currency: 'usd',
-      metadata: { districtId },
-    });
+    const invoice = harness.emulator.buildInvoice(
+      {
+        amount_paid: amountPaid,
+        currency: 'usd',
+        metadata: { districtId },
+      },
+      { payments: [{ paymentMethod: 'pm_card_visa' }] },
+    );
     return harness.emulator.createEvent('invoice.paid', invoice);
   }
 

@@ -93,10 +93,13 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
 
   it('never resets a row that moved on when another event for the same invoice arrives', async () => {
     // Prepare: the row is created and its transfer recorded (version 2)
-    const invoice = harness.emulator.buildInvoice({
-      amount_paid: 8_000,
-      metadata: { districtId: district.districtId },
-    });
+    const invoice = harness.emulator.buildInvoice(
+      {
+        amount_paid: 8_000,
+        metadata: { districtId: district.districtId },
+      },
+      { payments: [{ paymentMethod: 'pm_card_visa' }] },
+    );
     const first = await harness.receivedEvent('invoice.paid', invoice);
     await processOnce(first);
     await harness.runQueue('transfer', harness.transferHandler());
@@ -118,10 +121,13 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
 
   it('fails a second event for the same invoice that reports another amount', async () => {
     // Prepare
-    const invoice = harness.emulator.buildInvoice({
-      amount_paid: 8_000,
-      metadata: { districtId: district.districtId },
-    });
+    const invoice = harness.emulator.buildInvoice(
+      {
+        amount_paid: 8_000,
+        metadata: { districtId: district.districtId },
+      },
+      { payments: [{ paymentMethod: 'pm_card_visa' }] },
+    );
     await processOnce(await harness.receivedEvent('invoice.paid', invoice));
     const conflicting = await harness.receivedEvent('invoice.paid', { ...invoice, amount_paid: 9_000 });
     await harness.alerts();
@@ -323,6 +329,7 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
       await processOnce(message);
       await harness.runQueue('transfer', harness.transferHandler());
       const [transfer] = harness.transfersTo(district.stripeAccountId);
+      harness.emulator.advanceClock(3 * 86_400); // the charge's funds, and so the district's, become available
       await harness.stripe.transfers.createReversal(String(transfer?.id));
       const reversedEvent = harness.emulator.events().find((e) => e.type === 'transfer.reversed');
       await harness.alerts();

@@ -218,9 +218,9 @@ describe('transfer worker on DynamoDB Local, the SQS server and the Stripe emula
   });
 
   it('marks TRANSFER_FAILED with the Stripe code and message and alerts when the balance is insufficient', async () => {
-    // Prepare
+    // Prepare: a share a person approved paying from the platform balance (no charge funds it), and no balance
     harness.emulator.setBalance(0);
-    const row = await harness.pendingRow(district);
+    const row = await harness.pendingRow(district, { transferParts: [{ index: 0, amountCents: 1_500 }] });
     const addMetric = vi.spyOn(harness.observability.metrics, 'addMetric');
 
     // Act
@@ -247,9 +247,9 @@ describe('transfer worker on DynamoDB Local, the SQS server and the Stripe emula
   });
 
   it('pays a failed row once the platform team starts a new attempt', async () => {
-    // Prepare: attempt 1 failed for lack of funds; funds arrive; attempt 2 is started
+    // Prepare: attempt 1 (from the platform balance) failed for lack of funds; funds arrive; attempt 2 is started
     harness.emulator.setBalance(0);
-    const row = await harness.pendingRow(district);
+    const row = await harness.pendingRow(district, { transferParts: [{ index: 0, amountCents: 1_500 }] });
     await runTransfer(row);
     harness.emulator.setBalance(10_000_000_00);
     const failed = await harness.ledger.get(row.revenueShareId);

@@ -18,6 +18,9 @@ import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
 import { StripePaymentProvider } from '../../adapters/stripe/payments.js';
 import type { District, FinancialAlert, ProcessEventMessage, RevenueShare } from '../../domain/model.js';
+import { planTransferParts } from '../../domain/payouts/transfer-plan.js';
+import { composeCatchUp } from '../../functions/catch-up/compose.js';
+import { type CatchUpConfig, catchUpConfig } from '../../functions/catch-up/config.js';
 import { createDocumentClient } from '../../functions/commons/clients.js';
 import { type Environment, webhookConfig } from '../../functions/commons/config.js';
 import { createObservability } from '../../functions/commons/observability.js';
@@ -28,8 +31,6 @@ import {
   revenueShareWorkerConfig,
   transferWorkerConfig,
 } from '../../functions/commons/worker-config.js';
-import { composeCatchUp } from '../../functions/catch-up/compose.js';
-import { type CatchUpConfig, catchUpConfig } from '../../functions/catch-up/config.js';
 import { composeMarkPaid } from '../../functions/mark-paid/compose.js';
 import { composePlatformApi } from '../../functions/platform-api/compose.js';
 import { platformApiConfig } from '../../functions/platform-api/config.js';
@@ -41,7 +42,11 @@ import { composeTransfer } from '../../functions/transfer/compose.js';
 import { localFunctionEnvironment } from '../../local/function-environment.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { deliverBatch, type SqsHandler } from '../../local/sqs-event-source.js';
-import { type StripeEmulator, startStripeEmulator } from '../../local/stripe-emulator/index.js';
+import {
+  type InvoicePaymentSpec,
+  type StripeEmulator,
+  startStripeEmulator,
+} from '../../local/stripe-emulator/index.js';
 import { provisionTestResources, type TestResources } from './local-stack.js';
 
 /** The signing secret the harness's webhook accepts unless a test hands in its own. */
@@ -205,9 +210,17 @@ export class PayoutHarness {
     return { stripeEventId: event.id, eventType: type };
   }
 
-  /** An invoice.paid event for a fixture invoice with `overrides` deep-merged. */
-  async invoicePaid(overrides: Record<string, unknown>): Promise<ProcessEventMessage & { invoiceId: string }> {
-    const invoice = this.emulator.buildInvoice(overrides);
+  /**
+   * An invoice.paid event for a fixture invoice with `overrides` deep-merged, paid at the emulator by real card
+   * charges: by default one `pm_card_visa` charge (funds pending) for all of `amount_paid` when that is a positive
+   * integer (a hostile amount gets no charge: it fails before any is read). `payments: []` makes an invoice paid
+   * with no charge at all (out of band, or $0); several make a partly paid one (what they leave was out of band).
+   */
+  async invoicePaid(
+    overrides: Record<string, unknown>,
+    payments: readonly InvoicePaymentSpec[] = defaultPayments(overrides),
+  ): Promise<ProcessEventMessage & { invoiceId: string }> {
+    const invoice = this.emulator.buildInvoice(overrides, { payments });
     const message = await this.receivedEvent('invoice.paid', invoice);
     return { ...message, invoiceId: String(invoice.id) };
   }
@@ -312,7 +325,15 @@ export class PayoutHarness {
     const { Items = [] } = await this.documents.send(
       new ScanCommand({ TableName: this.resources.tables.revenueShares, ConsistentRead: true }),
     );
-    return Items.filter((item) => !String(item.pk).startsWith('transfer#'));
+    return Items.filter((item) => !String(item.pk).startsWith('transfer#') && !String(item.pk).startsWith('invoice#'));
+  }
+
+  /** The one-invoice-one-row guard items (`invoice#<id>`). */
+  async invoiceGuardItems(): Promise<Array<Record<string, unknown>>> {
+    const { Items = [] } = await this.documents.send(
+      new ScanCommand({ TableName: this.resources.tables.revenueShares, ConsistentRead: true }),
+    );
+    return Items.filter((item) => String(item.pk).startsWith('invoice#'));
   }
 
   async guardItems(): Promise<Array<Record<string, unknown>>> {
@@ -327,18 +348,33 @@ export class PayoutHarness {
     return this.emulator.transfers().filter((t) => t.destination === accountId);
   }
 
-  /** A PENDING ledger row for a district, as the revenue-share worker would have written it. */
+  /**
+   * A PENDING ledger row for a district, as the revenue-share worker would have written it: its invoice paid at the
+   * emulator by one real `pm_card_visa` charge of amountCents (funds pending), the share planned as one transfer
+   * part funded by that charge (unless `overrides` plan the parts themselves).
+   */
   async pendingRow(district: District, overrides: Partial<RevenueShare> = {}): Promise<RevenueShare> {
     const now = new Date().toISOString();
+    const amountCents = overrides.amountCents ?? 10_000;
+    const currency = overrides.currency ?? district.currency;
+    const invoice = this.emulator.buildInvoice(
+      { amount_paid: amountCents, currency },
+      { payments: amountCents > 0 ? [{ paymentMethod: 'pm_card_visa' }] : [] },
+    );
+    const { charges } = await this.payments.chargesOf(String(invoice.id), currency);
+    const shareCents = overrides.shareCents ?? Math.floor((amountCents * district.shareBps) / 10_000);
     const row: RevenueShare = {
       revenueShareId: `rs_${randomUUID().replaceAll('-', '').slice(0, 26)}`,
       districtId: district.districtId,
-      invoiceId: `in_${randomUUID().slice(0, 12)}`,
+      invoiceId: String(invoice.id),
       stripeEventId: `evt_${randomUUID().slice(0, 12)}`,
-      amountCents: 10_000,
-      currency: district.currency,
+      amountCents,
+      currency,
       shareBps: district.shareBps,
-      shareCents: Math.floor((10_000 * district.shareBps) / 10_000),
+      shareCents,
+      collectedCents: charges.reduce((sum, charge) => sum + charge.amountCents, 0),
+      sourceCharges: charges,
+      transferParts: planTransferParts(shareCents, charges),
       payoutStatus: 'PENDING',
       destinationAccountId: district.stripeAccountId,
       version: 1,
@@ -351,4 +387,13 @@ export class PayoutHarness {
     if (!created.created) throw new Error('test row already exists');
     return row;
   }
+}
+
+/** One pm_card_visa charge for all of amount_paid, when the overrides leave a chargeable amount. */
+function defaultPayments(overrides: Record<string, unknown>): InvoicePaymentSpec[] {
+  const amount = overrides.amount_paid ?? overrides.amount_due ?? 1000;
+  const currency = overrides.currency ?? 'usd';
+  const chargeable =
+    typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0 && typeof currency === 'string';
+  return chargeable ? [{ paymentMethod: 'pm_card_visa' }] : [];
 }

@@ -8,6 +8,9 @@ const allowed: Array<[PayoutStatus, PayoutStatus]> = [
   ['PENDING', 'REVERSED'],
   ['TRANSFER_FAILED', 'PENDING'],
   ['PAID', 'REVERSED'],
+  ['NEEDS_REVIEW', 'PENDING'],
+  ['NEEDS_REVIEW', 'NO_PAYOUT'],
+  ['NEEDS_REVIEW', 'CLOSED'],
 ];
 
 describe('payout state machine', () => {
@@ -27,10 +30,11 @@ describe('payout state machine', () => {
     }
   });
 
-  it('keeps REVERSED and NO_PAYOUT terminal', () => {
+  it('keeps REVERSED, NO_PAYOUT and CLOSED terminal', () => {
     for (const to of PAYOUT_STATUSES) {
       expect(canTransition('REVERSED', to)).toBe(false);
       expect(canTransition('NO_PAYOUT', to)).toBe(false);
+      expect(canTransition('CLOSED', to)).toBe(false);
     }
   });
 

@@ -264,13 +264,15 @@ export class FaultStack {
     return district;
   }
 
-  /** An invoice.paid event the emulator holds (so re-sync's events.retrieve finds it). */
+  /**
+   * An invoice.paid event the emulator holds (so re-sync's events.retrieve finds it), for an invoice paid by one
+   * real pm_card_visa charge (funds pending), which its transfer names as source_transaction.
+   */
   invoicePaid(district: District, amountPaid: number): StripeEventLike<Record<string, unknown>> {
-    const invoice = this.options.emulator.buildInvoice({
-      amount_paid: amountPaid,
-      currency: district.currency,
-      metadata: { districtId: district.districtId },
-    });
+    const invoice = this.options.emulator.buildInvoice(
+      { amount_paid: amountPaid, currency: district.currency, metadata: { districtId: district.districtId } },
+      { payments: [{ paymentMethod: 'pm_card_visa' }] },
+    );
     return this.options.emulator.createEvent('invoice.paid', invoice);
   }
 
@@ -294,8 +296,9 @@ export class FaultStack {
   async ledger(): Promise<{ rows: RevenueShare[]; guards: Array<Record<string, unknown>> }> {
     const items = await this.scan(this.tables.revenueShares);
     const isGuard = (item: Record<string, unknown>) => String(item.pk).startsWith('transfer#');
+    const isInvoiceGuard = (item: Record<string, unknown>) => String(item.pk).startsWith('invoice#');
     return {
-      rows: items.filter((item) => !isGuard(item)) as unknown as RevenueShare[],
+      rows: items.filter((item) => !isGuard(item) && !isInvoiceGuard(item)) as unknown as RevenueShare[],
       guards: items.filter(isGuard),
     };
   }

@@ -9,6 +9,8 @@ import {
   type Clock,
   type CreateLedgerRowOutcome,
   type DistrictStore,
+  type InvoiceCharges,
+  type InvoicePaymentReader,
   type LedgerStore,
   type LedgerUpdate,
   type LedgerUpdateOutcome,
@@ -26,11 +28,16 @@ export class MemoryLedger implements LedgerStore {
   readonly rows = new Map<string, RevenueShare>();
   /** transfer id -> the row that owns it (the guard items). */
   readonly guards = new Map<string, string>();
+  /** invoice id -> the row that owns it (the invoice guard items). */
+  readonly invoiceGuards = new Map<string, { revenueShareId: string; districtId: string }>();
 
   async create(row: RevenueShare): Promise<CreateLedgerRowOutcome> {
+    const owner = this.invoiceGuards.get(row.invoiceId);
+    if (owner && owner.revenueShareId !== row.revenueShareId) return { created: false, invoiceTakenBy: { ...owner } };
     const existing = this.rows.get(row.revenueShareId);
     if (existing) return { created: false, existing: structuredClone(existing) };
     this.rows.set(row.revenueShareId, structuredClone(row));
+    this.invoiceGuards.set(row.invoiceId, { revenueShareId: row.revenueShareId, districtId: row.districtId });
     return { created: true, row: structuredClone(row) };
   }
 
@@ -62,11 +69,14 @@ export class MemoryLedger implements LedgerStore {
     if (owner !== undefined && owner !== request.revenueShareId) {
       return { recorded: false, reason: 'transfer_id_taken', ownerRevenueShareId: owner };
     }
-    if (!row || row.version !== request.expectedVersion || row.stripeTransferId || owner !== undefined) {
+    const part = row?.transferParts?.[request.partIndex];
+    const taken = request.partIndex === 0 && row?.stripeTransferId !== undefined;
+    if (!row || !part || row.version !== request.expectedVersion || part.stripeTransferId || taken || owner) {
       return { recorded: false, reason: 'row_changed', ...(row ? { current: structuredClone(row) } : {}) };
     }
+    part.stripeTransferId = request.stripeTransferId;
+    if (request.partIndex === 0) row.stripeTransferId = request.stripeTransferId;
     Object.assign(row, {
-      stripeTransferId: request.stripeTransferId,
       payoutStatus: 'PENDING',
       version: row.version + 1,
       updatedAt: request.now.toISOString(),
@@ -89,8 +99,14 @@ export class MemoryLedger implements LedgerStore {
 /** What the next createTransfer does instead of succeeding. */
 export type ProviderFault = 'refuse' | 'down_before' | 'down_after';
 
-export class MemoryPaymentProvider implements PaymentProvider {
+export class MemoryPaymentProvider implements PaymentProvider, InvoicePaymentReader {
   readonly transfers: ProviderTransfer[] = [];
+  /** The charges each invoice was paid by (none: paid without a charge). */
+  readonly invoiceCharges = new Map<string, InvoiceCharges['charges']>();
+
+  async chargesOf(invoiceId: string): Promise<InvoiceCharges> {
+    return { charges: structuredClone(this.invoiceCharges.get(invoiceId) ?? []) };
+  }
   private readonly keys = new Map<string, { request: string; result: ProviderTransfer | PaymentProviderError }>();
   private nextFault: ProviderFault | undefined;
   private sequence = 0;
@@ -125,6 +141,7 @@ export class MemoryPaymentProvider implements PaymentProvider {
       destinationAccountId: request.destinationAccountId,
       transferGroup: request.transferGroup,
       metadata: { ...request.metadata },
+      ...(request.sourceTransaction ? { sourceTransaction: request.sourceTransaction } : {}),
       created: this.sequence,
     };
     this.transfers.push(transfer);
