@@ -53,6 +53,8 @@ export class DistrictPayoutsStack extends Stack {
       alertEmail: config.alertEmail,
       ...(config.alertHttpsUrl === undefined ? {} : { alertHttpsUrl: config.alertHttpsUrl }),
     });
+    // Every critical financial alert is published to on-call on its own (not only the first of an alarm period).
+    this.paging.grantPublish(this.functions.financialAlert);
     this.scheduled = new ScheduledWork(this, 'Scheduled', {
       catchUp: this.functions.catchUp,
       settings: config.catchUp,

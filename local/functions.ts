@@ -13,6 +13,7 @@ import {
 import { composeCatchUp } from '../functions/catch-up/compose.js';
 import { catchUpConfig } from '../functions/catch-up/config.js';
 import { composeFinancialAlert } from '../functions/financial-alert/compose.js';
+import { financialAlertConfig } from '../functions/financial-alert/config.js';
 import { composeMarkPaid } from '../functions/mark-paid/compose.js';
 import { composePlatformApi } from '../functions/platform-api/compose.js';
 import { platformApiConfig } from '../functions/platform-api/config.js';
@@ -52,7 +53,11 @@ export function composeFunctions(
     ),
     transfer: composeTransfer(runtimeFor('transfer'), transferWorkerConfig(environment), overrides.transfer),
     'mark-paid': composeMarkPaid(runtimeFor('mark-paid'), markPaidWorkerConfig(environment), overrides['mark-paid']),
-    'financial-alert': composeFinancialAlert(runtimeFor('financial-alert'), {}, overrides['financial-alert']),
+    'financial-alert': composeFinancialAlert(
+      runtimeFor('financial-alert'),
+      financialAlertConfig(environment),
+      overrides['financial-alert'],
+    ),
     'platform-api': composePlatformApi(
       runtimeFor('platform-api'),
       platformApiConfig(environment),

@@ -3,12 +3,17 @@
  * `FinancialAlerts` twice: by `kind` (for dashboards) and with no dimensions at all (what the on-call alarm
  * watches, so a new kind can never slip past it). A malformed message still pages, as kind MALFORMED:
  * retrying cannot repair it, and something that meant to raise an alert sent it.
+ *
+ * Every critical alert is also published to the on-call topic on its own, so the second different money problem
+ * inside one alarm period is announced too; the critical alerts of one batch with the same (kind, district) make one
+ * notification with their count (a storm is grouped, not dropped). A notification the topic refuses fails its
+ * records, which SQS delivers again (at least once: a retried record is logged and counted again).
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { metricNames } from '#contracts/observability.js';
+import { groupIntoPages, type OnCallNotifier, type PageableAlert } from '../../domain/alerts/on-call-pages.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { MalformedAlertError, parseFinancialAlert } from './parse-alert.js';
 
@@ -17,11 +22,14 @@ export const MALFORMED_ALERT_KIND = 'MALFORMED';
 
 export interface FinancialAlertHandlerDeps {
   observability: Observability;
+  onCall: OnCallNotifier;
+  clock: { now(): Date };
 }
 
-export function createFinancialAlertHandler({ observability }: FinancialAlertHandlerDeps) {
+type CriticalRecord = PageableAlert & { messageId: string };
+
+export function createFinancialAlertHandler({ observability, onCall, clock }: FinancialAlertHandlerDeps) {
   const { logger, metrics } = observability;
-  const processor = new BatchProcessor(EventType.SQS);
 
   const countAlert = (kind: string): void => {
     const byKind = metrics.singleMetric();
@@ -33,29 +41,46 @@ export function createFinancialAlertHandler({ observability }: FinancialAlertHan
     total.addMetric(FINANCIAL_ALERTS_METRIC, MetricUnit.Count, 1);
   };
 
-  const handleRecord = async (record: SQSRecord): Promise<void> => {
-    let kind: string;
+  /** Logs and counts one record; returns it when it must page on its own. */
+  const handleRecord = (record: SQSRecord): CriticalRecord | undefined => {
     try {
       const alert = parseFinancialAlert(record.body);
-      kind = alert.kind;
       const line = { financialAlert: alert, messageId: record.messageId };
       if (alert.severity === 'critical') logger.error('Financial alert', line);
       else logger.warn('Financial alert', line);
+      countAlert(alert.kind);
+      return alert.severity === 'critical' ? { ...alert, messageId: record.messageId } : undefined;
     } catch (error) {
       if (!(error instanceof MalformedAlertError)) throw error;
-      kind = MALFORMED_ALERT_KIND;
+      const malformed = { kind: MALFORMED_ALERT_KIND, severity: 'critical', message: error.message } as const;
       logger.error('Malformed financial alert', {
-        financialAlert: { kind, severity: 'critical', message: error.message },
+        financialAlert: malformed,
         messageId: record.messageId,
         bodyLength: record.body.length,
       });
+      countAlert(MALFORMED_ALERT_KIND);
+      return { ...malformed, occurredAt: clock.now().toISOString(), messageId: record.messageId };
     }
-    countAlert(kind);
   };
 
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(observabilityMiddlewares(observability))
-    .handler((event: SQSEvent, context: Context) =>
-      processPartialResponse(event, handleRecord, processor, { context }),
-    );
+  const consume = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const critical = event.Records.map(handleRecord).filter((alert) => alert !== undefined);
+    const failed: string[] = [];
+    for (const { page, alerts } of groupIntoPages(critical)) {
+      try {
+        await onCall.notify(page);
+      } catch (error) {
+        logger.error('On-call notification failed: its alerts go back to the queue', {
+          kind: page.kind,
+          districtId: page.districtId,
+          count: page.count,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        failed.push(...alerts.map((alert) => alert.messageId));
+      }
+    }
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+
+  return middy<SQSEvent, SQSBatchResponse>().use(observabilityMiddlewares(observability)).handler(consume);
 }

@@ -1,5 +1,6 @@
-/** Lambda entry: the consumer of the financial alerts queue. */
+/** Lambda entry: the consumer of the financial alerts queue, on AWS's clients and the environment's config. */
 import { awsRuntime } from '../commons/runtime.js';
 import { composeFinancialAlert } from './compose.js';
+import { financialAlertConfig } from './config.js';
 
-export const handler = composeFinancialAlert(awsRuntime('financial-alert'));
+export const handler = composeFinancialAlert(awsRuntime('financial-alert'), financialAlertConfig());

@@ -5,6 +5,7 @@ import type { FunctionName } from '#contracts/api-routes.js';
 import { env } from '#contracts/environment.js';
 import { catchUpDefaults } from '#contracts/operations.js';
 import { catchUpConfig } from '../../functions/catch-up/config.js';
+import { financialAlertConfig } from '../../functions/financial-alert/config.js';
 import { webhookConfig } from '../../functions/commons/config.js';
 import {
   markPaidWorkerConfig,
@@ -80,7 +81,12 @@ const intendedAccess: Record<FunctionName, string[]> = {
     'table:districts:GetItem',
     'table:revenueShares:GetItem,UpdateItem',
   ],
-  'financial-alert': ['queue:alerts:consume'],
+  // Publishes each critical alert to the on-call topic, which is encrypted with its own key.
+  'financial-alert': [
+    'key:onCallTopic:kms:Decrypt,kms:GenerateDataKey',
+    'queue:alerts:consume',
+    'topic:onCall:sns:Publish',
+  ],
   'platform-api': [
     'queue:markPaid:send',
     'queue:transfer:send',
@@ -222,9 +228,10 @@ describe('environment set by the grants', () => {
       'queue:alerts': env.alertsQueueUrl,
       'secret:apiKey': env.stripeApiKeySecretName,
       'secret:webhookSecrets': env.stripeWebhookSecretsSecretName,
+      'topic:onCall': env.onCallTopicArn,
     };
     const expected = intendedAccess[fn]
-      .filter((access) => !access.endsWith(':consume'))
+      .filter((access) => !access.endsWith(':consume') && !access.startsWith('key:'))
       .map((access) => envNameOf[access.split(':').slice(0, 2).join(':')]);
     expect(names.sort()).toEqual([...new Set(expected)].sort());
   });
@@ -258,6 +265,7 @@ describe('environment set by the grants', () => {
     ['mark-paid', markPaidWorkerConfig],
     ['platform-api', platformApiConfig],
     ['resync', resyncConfig],
+    ['financial-alert', financialAlertConfig],
   ] as const)("satisfies %s's own configuration reader (no missing variable at cold start)", (fn, readConfig) => {
     // Act
     const deployedEnvironment = Object.fromEntries(

@@ -87,5 +87,9 @@ function targetsOf(stack: DistrictPayoutsStack): Target[] {
       matches: (text) => text.includes(`:secret:${stack.secrets.webhookSecretName}-`),
     },
   ];
-  return [...tableTargets, ...queueTargets, ...functionTargets, ...secretTargets];
+  const pagingTargets = [
+    byLogicalId('topic:onCall', logicalIdOf(stack, stack.paging.topic)),
+    byLogicalId('key:onCallTopic', logicalIdOf(stack, stack.paging.key)),
+  ];
+  return [...tableTargets, ...queueTargets, ...functionTargets, ...secretTargets, ...pagingTargets];
 }
