@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { alarmDefaults, catchUpDefaults } from '#contracts/operations.js';
+import { STRIPE_REQUESTS_PER_SECOND } from './stripe-budget.js';
 
 /** What a deployment is configured with: CDK context (cdk.json "context" or `-c key=value`). */
 export interface StackConfig {
@@ -28,6 +29,8 @@ export interface StackConfig {
   readonly rejectedDeliveriesThreshold: number;
   /** Hours without an accepted invoice.paid that page; undefined: that alarm is off for this stage. */
   readonly invoicePaidSilenceHours: number | undefined;
+  /** Stripe's request budget for this account (live 100/s, test 25/s): sets the Stripe workers' concurrency. */
+  readonly stripeRequestsPerSecond: number;
 }
 
 export class StackConfigError extends Error {
@@ -49,6 +52,7 @@ const describe = {
   stripeWebhookEndpointId: "this stack's webhook endpoint id at Stripe (we_...)",
   rejectedDeliveriesThreshold: 'how many deliveries refused for their signature within 5 minutes page, 1 to 10000',
   invoicePaidSilenceHours: 'the hours without an accepted invoice.paid that page, 1 to 24, or "off"',
+  stripeRequestsPerSecond: "Stripe's request budget per second for this account (live 100, test mode 25), 1 to 10000",
 } as const;
 
 type ContextKey = keyof typeof describe;
@@ -81,6 +85,7 @@ export function readStackConfig(node: Node): StackConfig {
       alarmDefaults.rejectedDeliveriesThreshold,
     ),
     invoicePaidSilenceHours: silenceHours(node),
+    stripeRequestsPerSecond: integer(node, 'stripeRequestsPerSecond', 1, 10_000, STRIPE_REQUESTS_PER_SECOND.test),
   };
 }
 

@@ -5,7 +5,7 @@ import { OnCallPaging } from './constructs/on-call-paging.js';
 import { PayoutAlarms } from './constructs/payout-alarms.js';
 import { PayoutApi } from './constructs/payout-api.js';
 import { PayoutDashboard } from './constructs/payout-dashboard.js';
-import { PayoutFunctions, reservedConcurrency } from './constructs/payout-functions.js';
+import { PayoutFunctions } from './constructs/payout-functions.js';
 import { PayoutQueues } from './constructs/payout-queues.js';
 import { PayoutTables } from './constructs/payout-tables.js';
 import { ScheduledWork } from './constructs/scheduled-work.js';
@@ -41,7 +41,10 @@ export class DistrictPayoutsStack extends Stack {
       apiKeySecretName: config.stripeApiKeySecretName,
       webhookSecretName: config.stripeWebhookSecretName,
     });
-    this.functions = new PayoutFunctions(this, 'Functions', { logRetention: config.logRetentionDays });
+    this.functions = new PayoutFunctions(this, 'Functions', {
+      logRetention: config.logRetentionDays,
+      stripeRequestsPerSecond: config.stripeRequestsPerSecond,
+    });
     this.grantEachFunctionWhatItUses();
 
     this.api = new PayoutApi(this, 'Api', {
@@ -94,6 +97,7 @@ export class DistrictPayoutsStack extends Stack {
     secrets.grantWebhookSecretsRead(webhook);
 
     const revenueShare = functions.revenueShare;
+    const { reservedConcurrency } = functions;
     queues.revenueShare.consumeWith(revenueShare, { maxConcurrency: reservedConcurrency['revenue-share'] });
     auditLog.grant(revenueShare, ['GetItem', 'UpdateItem']);
     ledger.grant(revenueShare, ['GetItem', 'PutItem', 'UpdateItem']);

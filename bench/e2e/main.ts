@@ -8,7 +8,7 @@
 import { fstatSync } from 'node:fs';
 import type { FunctionName } from '#contracts/api-routes.js';
 import type { QueueKey } from '#contracts/resources.js';
-import { reservedConcurrency } from '../../lib/constructs/payout-functions.js';
+import { STRIPE_REQUESTS_PER_SECOND, stripeWorkerConcurrency } from '../../lib/stripe-budget.js';
 import { startLocalStack } from '../../local/local-stack.js';
 import { progress, runSection } from '../child-protocol.js';
 import { sleep } from '../concurrency.js';
@@ -132,6 +132,8 @@ async function main(): Promise<E2eResult> {
 /** Deployed, Lambda scales each queue's pollers up to the consumer's reserved concurrency; locally the same. */
 function pollers(setting: string | undefined): Record<QueueKey, number> {
   const all = setting ? Number(setting) : undefined;
+  // As deployed against a live-mode Stripe budget.
+  const reservedConcurrency = stripeWorkerConcurrency(STRIPE_REQUESTS_PER_SECOND.live);
   return {
     revenueShare: all ?? reservedConcurrency['revenue-share'],
     transfer: all ?? reservedConcurrency.transfer,

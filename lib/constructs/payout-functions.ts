@@ -3,18 +3,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '#contracts/api-routes.js';
 import { queues } from '#contracts/resources.js';
+import { type StripeCallingWorker, stripeWorkerConcurrency } from '../stripe-budget.js';
 import { PayoutFunction } from './payout-function.js';
-
-/**
- * Where money moves, concurrency is capped: it bounds parallel Stripe calls (Stripe rate-limits) and
- * parallel ledger writers, and it guarantees these functions capacity when the account is busy.
- * The queue pollers are capped to the same number so SQS never throttles them.
- */
-export const reservedConcurrency = {
-  'revenue-share': 10,
-  transfer: 5,
-  'mark-paid': 5,
-} as const satisfies Partial<Record<FunctionName, number>>;
 
 /** Every function with its sizing; what each may touch is wired by the stack. */
 export class PayoutFunctions extends Construct {
@@ -27,9 +17,22 @@ export class PayoutFunctions extends Construct {
   readonly resync: PayoutFunction;
   readonly catchUp: PayoutFunction;
 
-  constructor(scope: Construct, id: string, props: { readonly logRetention: RetentionDays }) {
+  /**
+   * Where money moves, concurrency is capped: it bounds parallel Stripe calls (lib/stripe-budget.ts) and parallel
+   * ledger writers, and it guarantees these functions capacity when the account is busy. The queue pollers are
+   * capped to the same number so SQS never throttles them.
+   */
+  readonly reservedConcurrency: Record<StripeCallingWorker, number>;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { readonly logRetention: RetentionDays; readonly stripeRequestsPerSecond: number },
+  ) {
     super(scope, id);
     const { logRetention } = props;
+    const reservedConcurrency = stripeWorkerConcurrency(props.stripeRequestsPerSecond);
+    this.reservedConcurrency = reservedConcurrency;
     this.stripeWebhook = new PayoutFunction(this, 'StripeWebhook', {
       name: 'stripe-webhook',
       description: 'Verifies, records and enqueues Stripe webhook events',

@@ -36,6 +36,8 @@ describe('context', () => {
     ['stripeApiKeySecretName', 'has spaces'],
     ['logRetentionDays', 42],
     ['alertHttpsUrl', 'http://plain.example/page'],
+    ['stripeRequestsPerSecond', 0],
+    ['stripeRequestsPerSecond', 'fast'],
   ])('an invalid "%s" (%j) stops the synth with an error naming it', (key, value) => {
     // Act
     const synth = () => buildApp({ context: withContext({ [key]: value }) });

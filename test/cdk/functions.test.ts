@@ -14,8 +14,8 @@ import {
 } from '../../functions/commons/worker-config.js';
 import { platformApiConfig } from '../../functions/platform-api/config.js';
 import { resyncConfig } from '../../functions/resync/config.js';
-import { reservedConcurrency } from '../../lib/constructs/payout-functions.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
+import { STRIPE_REQUESTS_PER_SECOND, stripeWorkerConcurrency } from '../../lib/stripe-budget.js';
 import { accessOf, actionsOf, resourcesOf, roleStatements } from './support/iam.js';
 import { exampleContext, logicalIdOf, synthesize } from './support/synth.js';
 
@@ -152,7 +152,22 @@ describe('every function', () => {
 });
 
 describe('concurrency where money moves', () => {
-  it.each(Object.entries(reservedConcurrency))(
+  it('comes from the Stripe request budget: test mode (25/s) by default, 2 per worker', () => {
+    // Assess
+    expect(stack.functions.reservedConcurrency).toEqual({ 'revenue-share': 2, transfer: 2, 'mark-paid': 2 });
+  });
+
+  it('gives each Stripe worker a third of 80% of the budget at 5 requests/s per execution (live: 100/s -> 5)', () => {
+    // Assess
+    expect(stripeWorkerConcurrency(STRIPE_REQUESTS_PER_SECOND.live)).toEqual({
+      'revenue-share': 5,
+      transfer: 5,
+      'mark-paid': 5,
+    });
+    expect(stripeWorkerConcurrency(1_000)).toEqual({ 'revenue-share': 53, transfer: 53, 'mark-paid': 53 });
+  });
+
+  it.each(Object.entries({ 'revenue-share': 2, transfer: 2, 'mark-paid': 2 }))(
     '%s has reserved concurrency %i and its queue pollers never exceed it',
     (fn, limit) => {
       // Act
