@@ -104,10 +104,10 @@ export class DistrictPayoutsStack extends Stack {
     districts.grant(revenueShare, ['GetItem', 'Scan']);
     queues.transfer.grantSend(revenueShare);
     queues.alerts.grantSend(revenueShare);
-
-    const transfer = functions.transfer;
     // It reads each paid invoice's payments (the charges a transfer is funded by) at Stripe.
     secrets.grantApiKeyRead(revenueShare);
+
+    const transfer = functions.transfer;
     queues.transfer.consumeWith(transfer, { maxConcurrency: reservedConcurrency.transfer });
     ledger.grant(transfer, ['GetItem', 'PutItem', 'UpdateItem']);
     districts.grant(transfer, ['GetItem']);

@@ -5,13 +5,13 @@ import type { FunctionName } from '#contracts/api-routes.js';
 import { env } from '#contracts/environment.js';
 import { catchUpDefaults } from '#contracts/operations.js';
 import { catchUpConfig } from '../../functions/catch-up/config.js';
-import { financialAlertConfig } from '../../functions/financial-alert/config.js';
 import { webhookConfig } from '../../functions/commons/config.js';
 import {
   markPaidWorkerConfig,
   revenueShareWorkerConfig,
   transferWorkerConfig,
 } from '../../functions/commons/worker-config.js';
+import { financialAlertConfig } from '../../functions/financial-alert/config.js';
 import { platformApiConfig } from '../../functions/platform-api/config.js';
 import { resyncConfig } from '../../functions/resync/config.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
@@ -59,8 +59,8 @@ const intendedAccess: Record<FunctionName, string[]> = {
     'queue:alerts:send',
     'queue:revenueShare:consume',
     'queue:transfer:send',
-    'table:districts:GetItem,Scan',
     'secret:apiKey:read',
+    'table:districts:GetItem,Scan',
     'table:revenueShares:GetItem,PutItem,UpdateItem',
     'table:webhookAuditLog:GetItem,UpdateItem',
   ],
