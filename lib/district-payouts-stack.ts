@@ -103,6 +103,7 @@ export class DistrictPayoutsStack extends Stack {
     ledger.grant(revenueShare, ['GetItem', 'PutItem', 'UpdateItem']);
     districts.grant(revenueShare, ['GetItem', 'Scan']);
     queues.transfer.grantSend(revenueShare);
+    queues.revenueShare.grantSend(revenueShare);
     queues.alerts.grantSend(revenueShare);
     // It reads each paid invoice's payments (the charges a transfer is funded by) at Stripe.
     secrets.grantApiKeyRead(revenueShare);

@@ -18,6 +18,8 @@ export interface RevenueShareWorkerConfig extends AlertsConfig, StripeAccessConf
   revenueSharesTable: string;
   districtsTable: string;
   transferQueueUrl: string;
+  /** Its own queue: a record Stripe rate limited goes back there. */
+  processEventQueueUrl: string;
 }
 
 export const revenueShareWorkerConfig = (source: Environment = process.env): RevenueShareWorkerConfig => ({
@@ -25,6 +27,7 @@ export const revenueShareWorkerConfig = (source: Environment = process.env): Rev
   revenueSharesTable: requiredEnv(env.revenueSharesTable, source),
   districtsTable: requiredEnv(env.districtsTable, source),
   transferQueueUrl: requiredEnv(env.transferQueueUrl, source),
+  processEventQueueUrl: requiredEnv(env.processEventQueueUrl, source),
   ...stripeAccessConfig(source),
   ...alertsConfig(source),
 });

@@ -4,6 +4,7 @@ import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
+import { sqsRequeuer } from '../commons/requeue.js';
 import type { FunctionRuntime } from '../commons/runtime.js';
 import { stripePaymentsFromContext } from '../commons/stripe-payments.js';
 import type { RevenueShareWorkerConfig } from '../commons/worker-config.js';
@@ -23,6 +24,7 @@ export const composeRevenueShare = (
     districts: new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),
     transferQueue: new SqsMessageQueue(runtime.sqs, config.transferQueueUrl),
     alerts: new SqsAlertSink(runtime.sqs, config.alertsQueueUrl, runtime.observability.logger),
+    requeue: sqsRequeuer(runtime.sqs, config.processEventQueueUrl),
     clock: runtime.clock,
     ...overrides,
   });

@@ -10,9 +10,10 @@ import { metricNames } from '#contracts/observability.js';
 import type { InvoicePaymentReader } from '../../domain/ports.js';
 import { type ProcessEventDeps, processEvent } from '../../domain/revenue-share/process-event.js';
 import type { SecretSource } from '../commons/config.js';
-import { processFifoBatch } from '../commons/fifo-batch.js';
+import { processFifoBatch, rateLimitRequeue } from '../commons/fifo-batch.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
 import { parseProcessEventMessage } from '../commons/queue-messages.js';
+import type { Requeuer } from '../commons/requeue.js';
 import { stripeApiKeyMiddleware } from '../commons/secrets.js';
 
 export interface RevenueShareHandlerDeps extends Omit<ProcessEventDeps, 'invoicePayments'> {
@@ -21,12 +22,15 @@ export interface RevenueShareHandlerDeps extends Omit<ProcessEventDeps, 'invoice
   stripeApiKey: SecretSource;
   /** Reads an invoice's payments at Stripe with the invocation's API key. */
   invoicePayments: (context: Context) => InvoicePaymentReader;
+  /** Puts a record Stripe rate limited back on the revenue-share queue (unset: it fails and is retried). */
+  requeue?: Requeuer;
 }
 
 export function createRevenueShareHandler({
   observability,
   stripeApiKey,
   invoicePayments,
+  requeue,
   ...rest
 }: RevenueShareHandlerDeps) {
   const { logger, metrics } = observability;
@@ -65,6 +69,11 @@ export function createRevenueShareHandler({
     .use(stripeApiKeyMiddleware(stripeApiKey))
     .handler((event: SQSEvent, context: Context) => {
       const deps = { ...rest, invoicePayments: invoicePayments(context) };
-      return processFifoBatch(event, context, (record) => handleRecord(record, deps));
+      return processFifoBatch(
+        event,
+        context,
+        (record) => handleRecord(record, deps),
+        rateLimitRequeue(requeue, observability),
+      );
     });
 }

@@ -58,6 +58,7 @@ const intendedAccess: Record<FunctionName, string[]> = {
   'revenue-share': [
     'queue:alerts:send',
     'queue:revenueShare:consume',
+    'queue:revenueShare:send',
     'queue:transfer:send',
     'secret:apiKey:read',
     'table:districts:GetItem,Scan',

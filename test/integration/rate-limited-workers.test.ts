@@ -4,8 +4,9 @@
  * alert, nothing dead-lettered, and the payout is made exactly once when Stripe lets it through.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MarkPaidMessage, TransferMessage } from '../../domain/model.js';
+import type { MarkPaidMessage, ProcessEventMessage, TransferMessage } from '../../domain/model.js';
 import { transferSendOptions } from '../../domain/payouts/messages.js';
+import { processEventDeduplicationId } from '../../domain/webhook/receive-event.js';
 import { sqsRequeuer } from '../../functions/commons/requeue.js';
 import { stripeClients } from '../../functions/commons/stripe-client.js';
 import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
@@ -28,7 +29,12 @@ describe('payout workers when Stripe rate limits them', () => {
   beforeEach(async () => {
     harness.emulator.reset();
     harness.emulator.setBalance(10_000_000);
-    await Promise.all([harness.drain('transfer'), harness.drain('markPaid'), harness.alerts()]);
+    await Promise.all([
+      harness.drain('revenueShare'),
+      harness.drain('transfer'),
+      harness.drain('markPaid'),
+      harness.alerts(),
+    ]);
   });
 
   async function queuedTransfer() {
@@ -66,6 +72,30 @@ describe('payout workers when Stripe rate limits them', () => {
     expect(run.invocations).toBeGreaterThan(1);
     expect(run.failedMessageIds).toEqual([]);
     expect((await harness.ledger.get(row.revenueShareId))?.payoutStatus).toBe('PAID');
+    expect(await harness.alerts()).toEqual([]);
+  });
+
+  it('puts a rate-limited invoice.paid back on the revenue-share queue and writes its row once, no FAILED event', async () => {
+    // Prepare
+    const district = await harness.addDistrict();
+    const event = await harness.invoicePaid({ amount_paid: 10_000, metadata: { districtId: district.districtId } });
+    await harness
+      .queue<ProcessEventMessage>('revenueShare')
+      .send(event, {
+        deduplicationId: processEventDeduplicationId(event.stripeEventId, 1),
+        groupId: event.stripeEventId,
+      });
+    harness.emulator.failNext(6, 429);
+    const invoicePayments = impatient();
+    // Act
+    const run = await harness.runQueue('revenueShare', harness.revenueShareHandler({ invoicePayments }), 30);
+    // Assess
+    expect(run.invocations).toBeGreaterThan(1);
+    expect(run.failedMessageIds).toEqual([]);
+    const rows = (await harness.ledgerItems()).filter((row) => row.invoiceId === event.invoiceId);
+    expect(rows).toHaveLength(1);
+    expect((await harness.auditLog.get(event.stripeEventId))?.status).toBe('PROCESSED');
+    expect(await harness.drain('transfer')).toHaveLength(1);
     expect(await harness.alerts()).toEqual([]);
   });
 
