@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/free-port.js';
 
@@ -117,6 +118,39 @@ describe('npm start: the whole stack on one machine', () => {
     expect(stack.output()).toContain(`${api}/stripe/webhook`);
   });
 
+  it('registers its webhook at the emulator and names the endpoint, its secret and the rate limits in the banner', async () => {
+    // Act
+    const endpoints = (await (
+      await fetch(`${emulator}/v1/webhook_endpoints`, { headers: { authorization: 'Bearer sk_test_any_key' } })
+    ).json()) as { data: { id: string; url: string; enabled_events: string[]; status: string }[] };
+    // Assess
+    expect(endpoints.data).toHaveLength(1);
+    const [endpoint] = endpoints.data;
+    expect(endpoint).toMatchObject({ url: `${api}/stripe/webhook`, status: 'enabled' });
+    expect(endpoint?.enabled_events.sort()).toEqual(['invoice.paid', 'transfer.reversed']);
+    const banner = stack.output();
+    expect(banner).toContain(`Registered      ${endpoint?.id}`);
+    expect(banner).toMatch(/Webhook secret {2}whsec_\w+ \(returned by the registration\)/);
+    expect(banner).toContain('(from STRIPE_WEBHOOK_SECRET, accepted too)');
+    expect(banner).toContain('Rate limits     off');
+    expect(banner).toContain('any sk_test_ key');
+  });
+
+  it('npm run demo pays an invoice through the SDK, the emulator delivers invoice.paid, and the payout is PAID', async () => {
+    // Act
+    const demo = await run('npx', ['tsx', 'local/demo.ts'], {
+      env: { ...process.env, PORT: String(ports.api), STRIPE_EMULATOR_PORT: String(ports.stripe) },
+    }).then(
+      (ok) => ({ code: 0, stdout: ok.stdout }),
+      (failed: { code: number; stdout: string }) => failed,
+    );
+    // Assess
+    expect(demo.stdout).toContain('invoice.paid delivered by the emulator');
+    expect(demo.stdout).toContain('"status": 200');
+    expect(demo.stdout).toContain('Final payout status: PAID');
+    expect(demo.code).toBe(0);
+  });
+
   it('takes a signed invoice.paid to a PAID payout, visible through the platform API and ops', async () => {
     // Prepare
     const paid = await invoice({ customer: 'cus_DemoShahdol', amount_paid: 10_001, currency: 'usd' });
@@ -139,14 +173,30 @@ describe('npm start: the whole stack on one machine', () => {
   });
 
   it('refuses a delivery signed with another secret: 400 and no ledger row', async () => {
-    // Prepare
-    const forged = await invoice({ customer: 'cus_DemoShahdol', amount_paid: 777 });
+    // Prepare: an event Stripe never emitted (the emulator's own deliveries are signed with the registered secret),
+    // signed by hand with a secret the stack does not know
+    const forged = { id: 'in_forged_npm_start', object: 'invoice', customer: 'cus_DemoShahdol', amount_paid: 777 };
+    const payload = JSON.stringify({
+      id: 'evt_forged_npm_start',
+      object: 'event',
+      type: 'invoice.paid',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: forged },
+    });
+    const signature = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({
+      payload,
+      secret: 'whsec_not_ours',
+    });
     // Act
-    const delivery = await deliver(forged, 'whsec_not_ours');
+    const delivery = await fetch(`${api}/stripe/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+    });
     // Assess
     expect(delivery.status).toBe(400);
     const events = await ops('events', 'list', '--status', 'RECEIVED', '--json');
-    expect(events.stdout).not.toContain(delivery.event.id);
+    expect(events.stdout).not.toContain('evt_forged_npm_start');
     const rows = await fetch(`${api}/platform/revenue-shares?districtId=shahdol`);
     expect(JSON.stringify(await rows.json())).not.toContain(forged.id);
   });
@@ -223,6 +273,19 @@ describe('npm start: the whole stack on one machine', () => {
     expect(markPaid.code).toBe(1);
     expect(markPaid.stderr).toContain('409');
     expect(transfers.data.filter((t) => t.metadata.revenueShareId === row.revenueShareId)).toHaveLength(1);
+  });
+
+  it('refuses an unknown STRIPE_EMULATOR_RATE_LIMITS with exit 2 before starting anything', async () => {
+    // Act
+    const refused = await run('npx', ['tsx', 'local/start.ts'], {
+      env: { ...process.env, PORT: '0', STRIPE_EMULATOR_PORT: '0', STRIPE_EMULATOR_RATE_LIMITS: 'fast' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (failed: { code: number; stderr: string }) => failed,
+    );
+    // Assess
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('STRIPE_EMULATOR_RATE_LIMITS must be one of off, sandbox, live; got "fast"');
   });
 
   it('Ctrl-C (SIGINT) stops every process it started and leaves nothing listening', async () => {
