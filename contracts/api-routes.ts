@@ -37,6 +37,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'ANY', resource: WEBHOOK_PATH, functionName: 'stripe-webhook', authorization: 'NONE' },
   platform('POST', '/platform/payout/retry'),
   platform('POST', '/platform/payout/mark-paid'),
+  platform('POST', '/platform/payout/approve'),
+  platform('POST', '/platform/payout/close'),
   platform('GET', '/platform/revenue-shares'),
   platform('GET', '/platform/revenue-shares/{revenueShareId}'),
   platform('GET', '/platform/webhook-events'),

@@ -1,5 +1,12 @@
 /** A client of the platform API (/platform/*), as the operator CLI uses it. */
-import type { AuditRecord, AuditStatus, District, PayoutStatus, RevenueShare } from '../domain/model.js';
+import type {
+  AuditRecord,
+  AuditStatus,
+  District,
+  PayoutStatus,
+  RevenueShare,
+  ReviewDecision,
+} from '../domain/model.js';
 import type { RequestSigner } from './sigv4.js';
 
 export type WebhookEvent = Omit<AuditRecord, 'rawEvent'>;
@@ -10,6 +17,8 @@ export interface DistrictInput {
   currency: string;
   autoTransfer: boolean;
   stripeCustomerIds: string[];
+  /** Opt-in: pay out-of-band shares automatically (omitted: false). */
+  autoPayOutOfBand?: boolean;
 }
 
 export interface MarkPaidResult {
@@ -20,6 +29,19 @@ export interface MarkPaidResult {
 export interface RetryResult {
   revenueShareId: string;
   transferAttempt: number;
+}
+
+/** A person's decision on a NEEDS_REVIEW payout: who and why. */
+export interface ReviewInput {
+  by: string;
+  reason: string;
+}
+
+export interface ReviewResult {
+  revenueShareId: string;
+  payoutStatus: PayoutStatus;
+  transferAttempt: number;
+  decision: ReviewDecision;
 }
 
 /** Either `stripeEventIds` (at most 100) or `since`; the CLI always names the events. */
@@ -66,6 +88,8 @@ export interface PlatformClient {
   getRevenueShare(revenueShareId: string): Promise<RevenueShare>;
   retryPayout(revenueShareId: string): Promise<RetryResult>;
   markPaid(revenueShareId: string): Promise<MarkPaidResult>;
+  approvePayout(revenueShareId: string, review: ReviewInput): Promise<ReviewResult>;
+  closePayout(revenueShareId: string, review: ReviewInput): Promise<ReviewResult>;
   listWebhookEvents(filter: WebhookEventFilter): Promise<WebhookEvent[]>;
   resync(request: ResyncRequest): Promise<ResyncResult>;
 }
@@ -126,6 +150,14 @@ export class HttpPlatformClient implements PlatformClient {
 
   markPaid(revenueShareId: string): Promise<MarkPaidResult> {
     return this.request('POST', '/platform/payout/mark-paid', { body: { revenueShareId } });
+  }
+
+  approvePayout(revenueShareId: string, review: ReviewInput): Promise<ReviewResult> {
+    return this.request('POST', '/platform/payout/approve', { body: { revenueShareId, ...review } });
+  }
+
+  closePayout(revenueShareId: string, review: ReviewInput): Promise<ReviewResult> {
+    return this.request('POST', '/platform/payout/close', { body: { revenueShareId, ...review } });
   }
 
   async listWebhookEvents(filter: WebhookEventFilter): Promise<WebhookEvent[]> {

@@ -14,7 +14,14 @@ import {
 } from './command.js';
 import { districtsList, districtsPut } from './commands/districts.js';
 import { eventsList } from './commands/events.js';
-import { payoutsList, payoutsMarkPaid, payoutsRetry, payoutsShow } from './commands/payouts.js';
+import {
+  payoutsApprove,
+  payoutsClose,
+  payoutsList,
+  payoutsMarkPaid,
+  payoutsRetry,
+  payoutsShow,
+} from './commands/payouts.js';
 import { reconcile } from './commands/reconcile.js';
 import { resync } from './commands/resync.js';
 import type { Io } from './output.js';
@@ -35,6 +42,8 @@ export const COMMANDS: readonly Command[] = [
   payoutsShow,
   payoutsRetry,
   payoutsMarkPaid,
+  payoutsApprove,
+  payoutsClose,
   eventsList,
   resync,
   reconcile,

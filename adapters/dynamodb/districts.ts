@@ -59,12 +59,17 @@ export function toDistrict(item: Record<string, unknown>): District {
   if (typeof item.shareBps !== 'number' || typeof item.autoTransfer !== 'boolean') {
     throw new Error(`district item ${String(item.districtId)} has malformed shareBps or autoTransfer`);
   }
+  // Absent on districts stored before the setting existed: they never opted in.
+  if (item.autoPayOutOfBand !== undefined && typeof item.autoPayOutOfBand !== 'boolean') {
+    throw new Error(`district item ${String(item.districtId)} has a malformed autoPayOutOfBand`);
+  }
   return {
     districtId: text('districtId'),
     stripeAccountId: text('stripeAccountId'),
     shareBps: item.shareBps,
     currency: text('currency'),
     autoTransfer: item.autoTransfer,
+    autoPayOutOfBand: item.autoPayOutOfBand === true,
     stripeCustomerIds: customerIds,
     createdAt: text('createdAt'),
     updatedAt: text('updatedAt'),

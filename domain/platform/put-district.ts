@@ -12,6 +12,7 @@ import type { Clock, DistrictStore } from '../ports.js';
 import { ConflictError, InvalidRequestError } from './errors.js';
 import {
   DISTRICT_ID_PATTERN,
+  optionalBoolean,
   rejectUnknownFields,
   requiredBoolean,
   requiredInteger,
@@ -27,15 +28,17 @@ export const CURRENCY_PATTERN = /^[a-z]{3}$/;
 export const MAX_CUSTOMER_IDS = 100;
 
 const FIELDS = ['stripeAccountId', 'shareBps', 'currency', 'autoTransfer', 'stripeCustomerIds'] as const;
+/** Optional: omitted means false, the safe value (money paid out of band waits for a person). */
+const OPTIONAL_FIELDS = ['autoPayOutOfBand'] as const;
 
-export type DistrictInput = Pick<District, (typeof FIELDS)[number]>;
+export type DistrictInput = Pick<District, (typeof FIELDS)[number]> & { autoPayOutOfBand: boolean };
 
 export const parseDistrictId = (value: unknown): string =>
   requiredString(value, 'districtId', DISTRICT_ID_PATTERN, 'lower-case letters, digits, - and _, at most 64');
 
 export function parseDistrictInput(body: unknown): DistrictInput {
   const input = requireObject(body);
-  rejectUnknownFields(input, FIELDS);
+  rejectUnknownFields(input, [...FIELDS, ...OPTIONAL_FIELDS]);
   const currency = requiredString(input.currency, 'currency');
   if (!CURRENCY_PATTERN.test(currency)) {
     const hint = /^[A-Za-z]{3}$/.test(currency) ? `, e.g. "${currency.toLowerCase()}"` : '';
@@ -46,6 +49,7 @@ export function parseDistrictInput(body: unknown): DistrictInput {
     shareBps: requiredInteger(input.shareBps, 'shareBps', 0, 10_000),
     currency,
     autoTransfer: requiredBoolean(input.autoTransfer, 'autoTransfer'),
+    autoPayOutOfBand: optionalBoolean(input.autoPayOutOfBand, 'autoPayOutOfBand') ?? false,
     stripeCustomerIds: uniqueStrings(
       input.stripeCustomerIds,
       'stripeCustomerIds',

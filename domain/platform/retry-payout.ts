@@ -12,6 +12,7 @@
  */
 import type { RevenueShare, TransferMessage } from '../model.js';
 import { transferSendOptions } from '../payouts/messages.js';
+import { allPartsTransferred, partsOf } from '../payouts/transfer-plan.js';
 import { assertTransition } from '../payouts/transitions.js';
 import type { Clock, LedgerStore, MessageQueue } from '../ports.js';
 import { ConflictError, NotFoundError, TemporarilyUnavailableError } from './errors.js';
@@ -66,9 +67,16 @@ export async function retryPayout(revenueShareId: string, deps: RetryPayoutDeps)
 }
 
 function assertRetryable(row: RevenueShare, now: Date, attemptInFlightSeconds: number): void {
-  if (row.stripeTransferId) {
+  // A row split over several charges may have some parts transferred: a new attempt makes the missing ones.
+  if (row.stripeTransferId && (allPartsTransferred(row) || partsOf(row).length === 0)) {
     throw new ConflictError(
       `revenue share ${row.revenueShareId} is already transferred (${row.stripeTransferId}); use mark-paid to verify it`,
+    );
+  }
+  if (row.payoutStatus === 'NEEDS_REVIEW') {
+    throw new ConflictError(
+      `revenue share ${row.revenueShareId} is NEEDS_REVIEW (${row.reviewReason ?? 'no reason recorded'}): ` +
+        'approve or close it; a retry never pays money that did not come through a charge',
     );
   }
   if (row.payoutStatus !== 'TRANSFER_FAILED' && row.payoutStatus !== 'PENDING') {

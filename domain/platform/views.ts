@@ -112,6 +112,7 @@ export const districtView = (district: District): District => ({
   shareBps: district.shareBps,
   currency: district.currency,
   autoTransfer: district.autoTransfer,
+  autoPayOutOfBand: district.autoPayOutOfBand ?? false,
   stripeCustomerIds: [...district.stripeCustomerIds],
   createdAt: district.createdAt,
   updatedAt: district.updatedAt,

@@ -10,6 +10,7 @@ import { getRevenueShare, listDistricts, listRevenueShares, listWebhookEvents } 
 import { requestMarkPaid } from '../../domain/platform/request-mark-paid.js';
 import { retryPayout } from '../../domain/platform/retry-payout.js';
 import { parseRevenueShareIdBody } from '../../domain/platform/revenue-share-request.js';
+import { approvePayout, closePayout, parseReviewRequest } from '../../domain/platform/review-payout.js';
 import type { AuditLog, Clock, DistrictStore, LedgerStore, MessageQueue } from '../../domain/ports.js';
 import { pathParameter, queryParameters, readJsonBody } from './http.js';
 
@@ -48,6 +49,10 @@ export const platformRoutes: Readonly<Record<string, Route>> = {
     ),
   'POST /platform/payout/mark-paid': async (event, deps) =>
     accepted(await requestMarkPaid(parseRevenueShareIdBody(readJsonBody(event)), deps)),
+  'POST /platform/payout/approve': async (event, deps) =>
+    accepted(await approvePayout(parseReviewRequest(readJsonBody(event)), deps, callerArnOf(event))),
+  'POST /platform/payout/close': async (event, deps) =>
+    ok(await closePayout(parseReviewRequest(readJsonBody(event)), deps, callerArnOf(event))),
   'GET /platform/revenue-shares': async (event, deps) => ok(await listRevenueShares(queryParameters(event), deps)),
   'GET /platform/revenue-shares/{revenueShareId}': async (event, deps) =>
     ok(await getRevenueShare(pathParameter(event, 'revenueShareId'), deps)),
@@ -56,6 +61,10 @@ export const platformRoutes: Readonly<Record<string, Route>> = {
   'PUT /platform/districts/{districtId}': async (event, deps) =>
     ok(await putDistrict(pathParameter(event, 'districtId'), readJsonBody(event), deps)),
 };
+
+/** The SigV4-authenticated caller (IAM user or role ARN) API Gateway puts on the request; unset locally. */
+const callerArnOf = (event: APIGatewayProxyEvent): string | undefined =>
+  event.requestContext?.identity?.userArn ?? undefined;
 
 export const routeKey = (event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource'>): string =>
   `${(event.httpMethod ?? '').toUpperCase()} ${event.resource ?? ''}`;

@@ -36,14 +36,15 @@ export const districtsPut: Command = {
   words: ['districts', 'put'],
   args: ['ID'],
   synopsis:
-    '--account acct_... --share-bps N --currency usd [--auto-transfer|--no-auto-transfer] [--customer cus_... ...]',
+    '--account acct_... --share-bps N --currency usd [--auto-transfer|--no-auto-transfer] [--auto-pay-out-of-band|--no-auto-pay-out-of-band] [--customer cus_... ...]',
   summary:
-    'Create or replace a district. Without --[no-]auto-transfer / --customer an existing district keeps its values (new: auto transfer on, no customers).',
+    'Create or replace a district. Without --[no-]auto-transfer / --[no-]auto-pay-out-of-band / --customer an existing district keeps its values (new: auto transfer on, out-of-band shares wait for review, no customers).',
   options: {
     account: { type: 'string' },
     'share-bps': { type: 'string' },
     currency: { type: 'string' },
     'auto-transfer': { type: 'boolean' },
+    'auto-pay-out-of-band': { type: 'boolean' },
     customer: { type: 'string', multiple: true },
   },
   async run({ client, io, json }, { args: [districtId = ''], values }) {
@@ -69,13 +70,21 @@ async function districtInput(
   const currency = requiredString(values, 'currency');
   const autoTransfer = values['auto-transfer'];
   const customers = stringList(values, 'customer');
-  const current = autoTransfer === undefined || customers === undefined ? await existing() : undefined;
+  const autoPayOutOfBand = values['auto-pay-out-of-band'];
+  const keeps = autoTransfer === undefined || customers === undefined || autoPayOutOfBand === undefined;
+  const current = keeps ? await existing() : undefined;
   return {
     stripeAccountId,
     shareBps: Number(shareText),
     currency,
     autoTransfer: typeof autoTransfer === 'boolean' ? autoTransfer : (current?.autoTransfer ?? true),
     stripeCustomerIds: customers ?? current?.stripeCustomerIds ?? [],
+    // Sent when given or kept on: the API takes an omitted value as false (out-of-band shares wait for review).
+    ...(typeof autoPayOutOfBand === 'boolean'
+      ? { autoPayOutOfBand }
+      : current?.autoPayOutOfBand
+        ? { autoPayOutOfBand: true }
+        : {}),
   };
 }
 
@@ -89,6 +98,7 @@ function describeDistrict(district: District): string {
     ['share', `${formatBps(district.shareBps)} (${district.shareBps} bps)`],
     ['currency', district.currency.toUpperCase()],
     ['autoTransfer', district.autoTransfer ? 'yes' : 'no'],
+    ['autoPayOutOfBand', district.autoPayOutOfBand ? 'yes' : 'no'],
     ['stripeCustomerIds', district.stripeCustomerIds.join(', ') || '-'],
     ['updatedAt', district.updatedAt],
   ]);

@@ -1,5 +1,5 @@
 import { PAYOUT_STATUSES, type RevenueShare } from '../../domain/model.js';
-import { type Command, EXIT_OK, limitOption, oneOf, stringOption } from '../command.js';
+import { type Command, EXIT_OK, limitOption, type OptionValues, oneOf, stringOption, UsageError } from '../command.js';
 import { formatBps, formatMoney, printJson, renderFields, renderTable } from '../output.js';
 import { MAX_LIST_LIMIT } from '../platform-client.js';
 
@@ -83,6 +83,50 @@ export const payoutsMarkPaid: Command = {
   },
 };
 
+const reviewOptions = { by: { type: 'string' }, reason: { type: 'string' } } as const;
+
+function reviewInput(values: OptionValues): { by: string; reason: string } {
+  const by = stringOption(values, 'by');
+  const reason = stringOption(values, 'reason');
+  if (!by?.trim()) throw new UsageError('--by must name who decides (e.g. --by jane@example.org)');
+  if (!reason?.trim()) throw new UsageError('--reason must say why (e.g. --reason "cheque 1042 cleared")');
+  return { by, reason };
+}
+
+export const payoutsApprove: Command = {
+  words: ['payouts', 'approve'],
+  args: ['ID'],
+  synopsis: '--by WHO --reason WHY',
+  summary:
+    'Approve paying a NEEDS_REVIEW payout (money paid outside Stripe): each charge still funds its part, the rest comes from the platform balance. Recorded with who and why.',
+  options: reviewOptions,
+  async run({ client, io, json }, { args: [revenueShareId = ''], values }) {
+    const result = await client.approvePayout(revenueShareId, reviewInput(values));
+    if (json) printJson(io, result);
+    else if (result.payoutStatus === 'PENDING')
+      io.out(
+        `Approved by ${result.decision.by}: transfer attempt ${result.transferAttempt} queued for ${result.revenueShareId}.`,
+      );
+    else
+      io.out(`Approved by ${result.decision.by}: ${result.revenueShareId} is ${result.payoutStatus} (nothing to pay).`);
+    return EXIT_OK;
+  },
+};
+
+export const payoutsClose: Command = {
+  words: ['payouts', 'close'],
+  args: ['ID'],
+  synopsis: '--by WHO --reason WHY',
+  summary: 'Close a NEEDS_REVIEW payout without paying it. Recorded with who and why.',
+  options: reviewOptions,
+  async run({ client, io, json }, { args: [revenueShareId = ''], values }) {
+    const result = await client.closePayout(revenueShareId, reviewInput(values));
+    if (json) printJson(io, result);
+    else io.out(`Closed by ${result.decision.by}: ${result.revenueShareId} is CLOSED and will not be paid.`);
+    return EXIT_OK;
+  },
+};
+
 function describeRow(row: RevenueShare): string {
   return renderFields([
     ['revenueShareId', row.revenueShareId],
@@ -94,6 +138,26 @@ function describeRow(row: RevenueShare): string {
     ['payoutStatus', row.payoutStatus],
     ['destination', row.destinationAccountId],
     ['stripeTransferId', row.stripeTransferId ?? '-'],
+    [
+      'collected',
+      row.collectedCents === undefined
+        ? undefined
+        : `${formatMoney(row.collectedCents, row.currency)} through Stripe charges (${row.collectedCents})`,
+    ],
+    [
+      'transfers',
+      row.transferParts
+        ?.map(
+          (p) =>
+            `#${p.index} ${formatMoney(p.amountCents, row.currency)} from ${p.sourceChargeId ?? 'platform balance'}: ${p.stripeTransferId ?? 'not yet'}`,
+        )
+        .join('; '),
+    ],
+    ['reviewReason', row.reviewReason],
+    [
+      'decision',
+      row.decision && `${row.decision.action} by ${row.decision.by} at ${row.decision.at}: ${row.decision.reason}`,
+    ],
     ['transferAttempt', String(row.transferAttempt)],
     ['lastError', row.lastError],
     ['version', String(row.version)],

@@ -1,0 +1,177 @@
+/**
+ * POST /platform/payout/approve and /platform/payout/close: a person's decision on a NEEDS_REVIEW row, the one
+ * whose money did not (all) come through a Stripe charge (paid out of band, partly out of band, a $0 invoice).
+ * Both record who decided, why and when (plus the authenticated caller, when the API knows it) on the row.
+ *
+ *   approve: NEEDS_REVIEW -> PENDING with a transfer plan: one part per charge that did pay the invoice (each
+ *            naming its charge) and one part for the out-of-band money, paid from the platform balance; the
+ *            transfer is queued. A zero share becomes NO_PAYOUT (nothing to transfer).
+ *   close:   NEEDS_REVIEW -> CLOSED: never paid.
+ *
+ * The update is conditional on the status and version read, so of two concurrent decisions one wins and the
+ * other gets 409; approving twice is refused (409, naming the first decision), so it pays once.
+ */
+import type { RevenueShare, ReviewDecision, TransferMessage } from '../model.js';
+import { transferSendOptions } from '../payouts/messages.js';
+import { moneySources, planTransferParts } from '../payouts/transfer-plan.js';
+import { assertTransition } from '../payouts/transitions.js';
+import type { Clock, LedgerStore, MessageQueue } from '../ports.js';
+import { ConflictError, InvalidRequestError, NotFoundError, TemporarilyUnavailableError } from './errors.js';
+import { parseRevenueShareId } from './revenue-share-request.js';
+import { rejectUnknownFields, requiredString, requireObject } from './validate.js';
+
+export const MAX_DECIDED_BY_LENGTH = 200;
+export const MAX_REASON_LENGTH = 1_000;
+
+export interface ReviewRequest {
+  revenueShareId: string;
+  /** Who decides, as they name themselves (e-mail, user name). */
+  by: string;
+  reason: string;
+}
+
+/** `{ "revenueShareId": "rs_...", "by": "jane@example.org", "reason": "cheque 1042 cleared" }`, all required. */
+export function parseReviewRequest(body: unknown): ReviewRequest {
+  const input = requireObject(body);
+  rejectUnknownFields(input, ['revenueShareId', 'by', 'reason']);
+  const revenueShareId = parseRevenueShareId(input.revenueShareId);
+  const by = requiredString(input.by, 'by').trim();
+  const reason = requiredString(input.reason, 'reason').trim();
+  if (by === '') throw new InvalidRequestError('by', 'by must name who decides');
+  if (by.length > MAX_DECIDED_BY_LENGTH) {
+    throw new InvalidRequestError('by', `by must be at most ${MAX_DECIDED_BY_LENGTH} characters`);
+  }
+  if (reason === '') throw new InvalidRequestError('reason', 'reason must say why');
+  if (reason.length > MAX_REASON_LENGTH) {
+    throw new InvalidRequestError('reason', `reason must be at most ${MAX_REASON_LENGTH} characters`);
+  }
+  return { revenueShareId, by, reason };
+}
+
+export interface ReviewPayoutDeps {
+  ledger: LedgerStore;
+  transferQueue: MessageQueue<TransferMessage>;
+  clock: Clock;
+}
+
+export interface ReviewPayoutResult {
+  revenueShareId: string;
+  payoutStatus: RevenueShare['payoutStatus'];
+  transferAttempt: number;
+  decision: ReviewDecision;
+}
+
+export async function approvePayout(
+  request: ReviewRequest,
+  deps: ReviewPayoutDeps,
+  callerArn?: string,
+): Promise<ReviewPayoutResult> {
+  const row = await reviewable(request.revenueShareId, 'approve', deps);
+  const now = deps.clock.now();
+  const decision = decisionOf('approve', request, now, callerArn);
+  const outOfBandCents = Math.max(0, row.amountCents - (row.collectedCents ?? 0));
+  const transferParts = planTransferParts(row.shareCents, moneySources(row.sourceCharges ?? [], outOfBandCents));
+  const payoutStatus = transferParts.length > 0 ? 'PENDING' : 'NO_PAYOUT';
+  assertTransition(row.payoutStatus, payoutStatus);
+  const transferAttempt = payoutStatus === 'PENDING' ? row.transferAttempt + 1 : row.transferAttempt;
+  const updated = await decide(row, deps, {
+    payoutStatus,
+    transferAttempt,
+    transferParts,
+    decision,
+    lastError: null,
+    updatedAt: now.toISOString(),
+  });
+  if (payoutStatus === 'PENDING') {
+    const message: TransferMessage = { revenueShareId: row.revenueShareId, transferAttempt };
+    try {
+      await deps.transferQueue.send(message, transferSendOptions(message));
+    } catch (error) {
+      throw new TemporarilyUnavailableError(
+        `revenue share ${row.revenueShareId} is approved (PENDING, attempt ${transferAttempt}) but its transfer ` +
+          'could not be queued: run `payouts retry` for it once the queue answers',
+        { cause: error },
+      );
+    }
+  }
+  return resultOf(updated);
+}
+
+export async function closePayout(
+  request: ReviewRequest,
+  deps: Omit<ReviewPayoutDeps, 'transferQueue'>,
+  callerArn?: string,
+): Promise<ReviewPayoutResult> {
+  const row = await reviewable(request.revenueShareId, 'close', deps);
+  const now = deps.clock.now();
+  assertTransition(row.payoutStatus, 'CLOSED');
+  const updated = await decide(row, deps, {
+    payoutStatus: 'CLOSED',
+    decision: decisionOf('close', request, now, callerArn),
+    updatedAt: now.toISOString(),
+  });
+  return resultOf(updated);
+}
+
+async function reviewable(
+  revenueShareId: string,
+  action: ReviewDecision['action'],
+  deps: Pick<ReviewPayoutDeps, 'ledger'>,
+): Promise<RevenueShare> {
+  const row = await deps.ledger.get(revenueShareId);
+  if (!row) throw new NotFoundError(`revenue share ${revenueShareId} does not exist`);
+  if (row.decision) {
+    const { decision } = row;
+    throw new ConflictError(
+      `revenue share ${revenueShareId} was already ${decision.action === 'approve' ? 'approved' : 'closed'} by ` +
+        `${decision.by} at ${decision.at} (${decision.reason}); it is ${row.payoutStatus}`,
+    );
+  }
+  if (row.payoutStatus !== 'NEEDS_REVIEW') {
+    throw new ConflictError(
+      `revenue share ${revenueShareId} is ${row.payoutStatus}: only a NEEDS_REVIEW row can be ${action === 'approve' ? 'approved' : 'closed'}`,
+    );
+  }
+  return row;
+}
+
+async function decide(
+  row: RevenueShare,
+  deps: Pick<ReviewPayoutDeps, 'ledger'>,
+  changes: Parameters<LedgerStore['update']>[0]['changes'],
+): Promise<RevenueShare> {
+  const outcome = await deps.ledger.update({
+    revenueShareId: row.revenueShareId,
+    expectedVersion: row.version,
+    expectedStatus: 'NEEDS_REVIEW',
+    changes,
+  });
+  if (!outcome.updated) {
+    throw new ConflictError(
+      `revenue share ${row.revenueShareId} changed while deciding (another decision won); read it again`,
+    );
+  }
+  return outcome.row;
+}
+
+function decisionOf(
+  action: ReviewDecision['action'],
+  request: ReviewRequest,
+  now: Date,
+  callerArn: string | undefined,
+): ReviewDecision {
+  return {
+    action,
+    by: request.by,
+    reason: request.reason,
+    at: now.toISOString(),
+    ...(callerArn ? { callerArn } : {}),
+  };
+}
+
+const resultOf = (row: RevenueShare): ReviewPayoutResult => ({
+  revenueShareId: row.revenueShareId,
+  payoutStatus: row.payoutStatus,
+  transferAttempt: row.transferAttempt,
+  decision: row.decision as ReviewDecision,
+});
