@@ -57,19 +57,19 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
   async chargesOf(invoiceId: string, currency: string): Promise<InvoiceCharges> {
     return await mapErrors(async () => {
       const payments: Stripe.InvoicePayment[] = [];
+      // One request on the happy path: each payment comes with its intent and the intent's charge expanded.
       const listing = this.stripe.invoicePayments.list({
         invoice: invoiceId,
         status: 'paid',
         limit: 100,
-        expand: ['data.payment.payment_intent'],
+        expand: ['data.payment.payment_intent.latest_charge'],
       });
       for await (const payment of listing) payments.push(payment);
       payments.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
       const charges: SourceCharge[] = [];
       for (const payment of payments) {
-        const chargeId = await this.chargeIdOf(payment.payment);
-        if (!chargeId) continue;
-        const charge = await this.stripe.charges.retrieve(chargeId);
+        const charge = await this.chargeOf(payment.payment);
+        if (!charge) continue;
         if (charge.status !== 'succeeded' || charge.currency.toLowerCase() !== currency.toLowerCase()) continue;
         const amountCents = Math.min(payment.amount_paid ?? 0, charge.amount);
         if (amountCents > 0) charges.push({ chargeId: charge.id, amountCents });
@@ -78,14 +78,19 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
     });
   }
 
-  private async chargeIdOf(payment: Stripe.InvoicePayment.Payment): Promise<string | undefined> {
-    if (payment.type === 'charge' && payment.charge) return idOf(payment.charge);
+  /** The payment's charge, as expanded in the listing (retrieved only where it came as an id). */
+  private async chargeOf(payment: Stripe.InvoicePayment.Payment): Promise<Stripe.Charge | undefined> {
+    if (payment.type === 'charge' && payment.charge) return await this.expanded(payment.charge);
     if (payment.type !== 'payment_intent' || !payment.payment_intent) return undefined;
     const intent =
       typeof payment.payment_intent === 'string'
-        ? await this.stripe.paymentIntents.retrieve(payment.payment_intent)
+        ? await this.stripe.paymentIntents.retrieve(payment.payment_intent, { expand: ['latest_charge'] })
         : payment.payment_intent;
-    return intent.latest_charge ? idOf(intent.latest_charge) : undefined;
+    return intent.latest_charge ? await this.expanded(intent.latest_charge) : undefined;
+  }
+
+  private async expanded(charge: string | Stripe.Charge): Promise<Stripe.Charge> {
+    return typeof charge === 'string' ? await this.stripe.charges.retrieve(charge) : charge;
   }
 }
 

@@ -5,7 +5,8 @@
  * At most one transfer per part, even when a worker dies between creating and recording:
  *   - the idempotency key is (row, attempt[, part]), so a retry of an attempt gets the same transfer back;
  *   - before creating, the row's transfer group is listed, so a transfer made under a pruned key or an earlier
- *     attempt is found (by its metadata's part) and recorded instead of paying again;
+ *     attempt is found (by its metadata's part) and recorded instead of paying again; a first attempt younger than
+ *     Stripe's key retention skips the listing (its key replays any create it made), saving a call per invoice;
  *   - each id is recorded in one transaction with a guard item, conditional on the version read.
  * A permanent provider error -> TRANSFER_FAILED with `<code>: <message>` and an alert; a transient one is thrown.
  * A payable row without a plan (no charge to pay from) is refused: TRANSFER_FAILED `no_transfer_plan`, an alert.
@@ -170,7 +171,16 @@ function createPart(row: RevenueShare, part: TransferPart, partCount: number, de
 }
 
 /** Transfers in the row's group that name this row, oldest first. */
+/**
+ * Stripe keeps an idempotency key for at least 24 hours. A create of attempt 1 can only have been made after the
+ * row was written, so while the row is younger than that a retry's create (same key, same parameters) gets that
+ * transfer back: no listing is needed. Later, or for a later attempt (new keys), the transfer group is listed.
+ */
+export const IDEMPOTENCY_KEY_SURELY_KEPT_MS = 23 * 60 * 60 * 1000;
+
 async function transfersAlreadyMade(row: RevenueShare, deps: ExecuteTransferDeps): Promise<ProviderTransfer[]> {
+  const age = deps.clock.now().getTime() - Date.parse(row.createdAt);
+  if (row.transferAttempt === 1 && age >= 0 && age < IDEMPOTENCY_KEY_SURELY_KEPT_MS) return [];
   const found = await deps.payments.findTransfersByGroup(transferGroupOf(row.revenueShareId));
   return found.filter((transfer) => transfer.metadata.revenueShareId === row.revenueShareId);
 }

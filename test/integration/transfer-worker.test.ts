@@ -120,9 +120,9 @@ describe('transfer worker on DynamoDB Local, the SQS server and the Stripe emula
   });
 
   it('finds a transfer made under a pruned idempotency key by its transfer group instead of paying again', async () => {
-    // Prepare: attempt 1 created a transfer and died; the key is gone at Stripe (simulated: it was made under
-    // another key), so only the transfer group and metadata tie it to the row
-    const row = await harness.pendingRow(district);
+    // Prepare: attempt 1 created a transfer and died over a day ago; the key is gone at Stripe (simulated: it was
+    // made under another key), so only the transfer group and metadata tie it to the row
+    const row = await harness.pendingRow(district, { createdAt: new Date(Date.now() - 2 * 86_400_000).toISOString() });
     const earlier = await harness.stripe.transfers.create(
       {
         amount: row.shareCents,
