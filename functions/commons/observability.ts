@@ -1,21 +1,25 @@
 /**
- * One Powertools setup for every function: structured JSON logs, EMF metrics in one namespace, X-Ray traces.
- * Each function names its service; the middlewares go first in its middy chain.
+ * One Powertools setup for every function: structured JSON logs and EMF metrics in one namespace. Each function
+ * names its service; the middlewares go first in its middy chain.
+ *
+ * Traces come from Lambda's active tracing (lib/constructs/payout-function.ts), not from the Powertools Tracer: its
+ * X-Ray SDK (with cls-hooked's async hooks on every promise) was about 130 KB of every bundle and a fifth of every
+ * cold start. Lambda still records each invocation's segment (initialization, invocation, errors) and the AWS SDK
+ * still forwards the trace header (`_X_AMZN_TRACE_ID`) to SQS, so a trace follows an event from API Gateway through
+ * the queues; what is gone are the subsegments of each DynamoDB/SQS/SNS call and the ColdStart/Service annotations
+ * (call latencies are in each function's logs and metrics instead).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import { METRICS_NAMESPACE } from '#contracts/observability.js';
 
 export interface Observability {
   logger: Logger;
   metrics: Metrics;
-  tracer: Tracer;
 }
 
 export interface ObservabilityOptions {
@@ -27,14 +31,12 @@ export function createObservability(serviceName: string, options: ObservabilityO
   return {
     logger: new Logger({ serviceName, ...(options.logLevel ? { logLevel: options.logLevel } : {}) }),
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName }),
-    tracer: new Tracer({ serviceName }),
   };
 }
 
-/** Tracing, then the logger's Lambda context, then metrics flushing: use these first in every chain. */
-export function observabilityMiddlewares({ logger, metrics, tracer }: Observability): MiddlewareObj[] {
+/** The logger's Lambda context, then metrics flushing: use these first in every chain. */
+export function observabilityMiddlewares({ logger, metrics }: Observability): MiddlewareObj[] {
   return [
-    captureLambdaHandler(tracer) as MiddlewareObj,
     injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj,
     logMetrics(metrics, { captureColdStartMetric: true, throwOnEmptyMetrics: false }) as MiddlewareObj,
   ];

@@ -18,7 +18,7 @@ import {
 } from './clients.js';
 import { awsEndpoints, type Environment, stripeApiBaseUrl } from './config.js';
 import { createObservability, type Observability, type ObservabilityOptions } from './observability.js';
-import { type StripeClients, stripeClients } from './stripe-client.js';
+import type { StripeClientOptions, StripeClients } from './stripe-client.js';
 
 export interface FunctionRuntime {
   readonly dynamodb: DynamoDBDocumentClient;
@@ -53,14 +53,14 @@ function once<T>(make: () => T): () => T {
 const isObservability = (value: RuntimeParts['observability']): value is Observability =>
   value !== undefined && 'logger' in value;
 
-/** A runtime for one function: its clients are traced by its tracer (a no-op outside Lambda). */
+/** A runtime for one function (traced by Lambda's active tracing: see ./observability.ts). */
 export function functionRuntime(functionName: FunctionName | string, parts: RuntimeParts): FunctionRuntime {
   const observability = isObservability(parts.observability)
     ? parts.observability
     : createObservability(functionName, parts.observability);
-  const dynamodb = once(() => createDocumentClient(observability.tracer.captureAWSv3Client(parts.dynamodb())));
-  const sqs = once(() => observability.tracer.captureAWSv3Client(parts.sqs()));
-  const sns = once(() => observability.tracer.captureAWSv3Client(parts.sns()));
+  const dynamodb = once(() => createDocumentClient(parts.dynamodb()));
+  const sqs = once(parts.sqs);
+  const sns = once(parts.sns);
   return {
     get dynamodb() {
       return dynamodb();
@@ -77,8 +77,20 @@ export function functionRuntime(functionName: FunctionName | string, parts: Runt
   };
 }
 
-/** Deployed: region and credentials from Lambda; endpoints and the Stripe base URL only in local runs. */
-export function awsRuntime(functionName: FunctionName, source: Environment = process.env): FunctionRuntime {
+/** How a function that calls Stripe builds its clients: `stripeClients` of ./stripe-client.ts. */
+export type StripeClientsFactory = (options: StripeClientOptions) => StripeClients;
+
+/**
+ * Deployed: region and credentials from Lambda; endpoints and the Stripe base URL only in local runs. A function
+ * that calls Stripe passes `stripeClients` (functions/commons/stripe-client.ts); the others do not, so their bundle
+ * carries no Stripe SDK (a quarter of a megabyte, the largest part of a cold start), and their runtime's `stripe`
+ * throws: test/unit/function-runtime.test.ts checks every handler that reaches `runtime.stripe` passes it.
+ */
+export function awsRuntime(
+  functionName: FunctionName,
+  source: Environment = process.env,
+  makeStripeClients?: StripeClientsFactory,
+): FunctionRuntime {
   const endpoints = awsEndpoints(source);
   const baseUrl = stripeApiBaseUrl(source);
   const options = (endpoint?: string): AwsClientOptions => (endpoint ? { endpoint } : {});
@@ -86,6 +98,15 @@ export function awsRuntime(functionName: FunctionName, source: Environment = pro
     dynamodb: () => createDynamoDbClient(options(endpoints.dynamodb)),
     sqs: () => createSqsClient(options(endpoints.sqs)),
     sns: () => createSnsClient(options(endpoints.sns)),
-    stripe: stripeClients(baseUrl ? { baseUrl } : {}),
+    stripe: makeStripeClients ? makeStripeClients(baseUrl ? { baseUrl } : {}) : withoutStripe(functionName),
   });
 }
+
+/** The Stripe factory of a function built without the Stripe SDK. */
+const withoutStripe =
+  (functionName: string): StripeClients =>
+  () => {
+    throw new Error(
+      `The ${functionName} function is built without the Stripe SDK: pass stripeClients to awsRuntime in its handler.ts`,
+    );
+  };

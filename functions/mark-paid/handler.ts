@@ -1,6 +1,7 @@
 /** Lambda entry: the mark-paid worker on AWS's clients and the environment's config (read at cold start). */
 import { awsRuntime } from '../commons/runtime.js';
+import { stripeClients } from '../commons/stripe-client.js';
 import { markPaidWorkerConfig } from '../commons/worker-config.js';
 import { composeMarkPaid } from './compose.js';
 
-export const handler = composeMarkPaid(awsRuntime('mark-paid'), markPaidWorkerConfig());
+export const handler = composeMarkPaid(awsRuntime('mark-paid', process.env, stripeClients), markPaidWorkerConfig());
