@@ -1,4 +1,4 @@
-/** The UTC calendar day a reconcile covers, as Stripe's `created` range (unix seconds). */
+/** The UTC calendar day a reconcile covers, as a unix-seconds range (invoices by paid_at, transfers by created). */
 
 const SECONDS_PER_DAY = 86_400;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -8,6 +8,8 @@ import type { RevenueShare } from '../model.js';
 export interface PaidInvoice {
   id: string;
   amount_paid: number;
+  /** `status_transitions.paid_at` (unix seconds): the day an invoice belongs to. */
+  paid_at?: number | null;
   currency: string;
   customer: string | null;
   metadata: Record<string, string> | null;
@@ -36,7 +38,8 @@ export type LedgerRow = Pick<
   | 'payoutStatus'
   | 'destinationAccountId'
   | 'stripeTransferId'
->;
+> &
+  Partial<Pick<RevenueShare, 'collectedCents' | 'transferParts' | 'reviewReason'>>;
 
 export const MISMATCH_KINDS = [
   'MISSING_LEDGER_ROW',
@@ -47,6 +50,8 @@ export const MISMATCH_KINDS = [
   'REVERSED',
   'ORPHAN_TRANSFER',
   'DUPLICATE_TRANSFER',
+  'DUPLICATE_LEDGER_ROW',
+  'AWAITING_REVIEW',
 ] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
@@ -95,8 +100,23 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
       });
       continue;
     }
+    if (rows.length > 1) {
+      mismatches.push({
+        kind: 'DUPLICATE_LEDGER_ROW',
+        invoiceId: invoice.id,
+        detail: `one invoice has ${rows.length} ledger rows: ${rows.map((r) => `${r.revenueShareId} (${r.districtId}, ${r.payoutStatus})`).join(', ')}`,
+      });
+    }
     for (const row of rows) {
       mismatches.push(...compareInvoiceWithRow(invoice, row));
+      if (row.payoutStatus === 'NEEDS_REVIEW') {
+        mismatches.push({
+          kind: 'AWAITING_REVIEW',
+          invoiceId: invoice.id,
+          revenueShareId: row.revenueShareId,
+          detail: `share ${row.shareCents} ${row.currency} waits for a person: ${row.reviewReason ?? 'no reason recorded'}`,
+        });
+      }
       rowsToCheck.set(row.revenueShareId, row);
     }
   }
@@ -144,10 +164,54 @@ function compareInvoiceWithRow(invoice: PaidInvoice, row: LedgerRow): Mismatch[]
   return found;
 }
 
-function compareRowWithTransfers(row: LedgerRow, transfers: readonly StripeTransfer[]): Mismatch[] {
+/** A row split over several charges: every recorded part must be at Stripe, for its amount; nothing else may name it. */
+function comparePartsWithTransfers(row: LedgerRow, transfers: readonly StripeTransfer[]): Mismatch[] {
   const found: Mismatch[] = [];
   const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId };
-  const needsTransfer = row.shareCents > 0 && row.payoutStatus !== 'NO_PAYOUT';
+  const parts = row.transferParts ?? [];
+  const waiting = row.payoutStatus === 'NEEDS_REVIEW' || row.payoutStatus === 'CLOSED';
+  for (const part of parts) {
+    if (!part.stripeTransferId) {
+      if (!waiting) {
+        found.push({
+          kind: 'MISSING_TRANSFER',
+          ...ids,
+          detail: `part ${part.index} (${part.amountCents} ${row.currency}) of share ${row.shareCents} (${row.payoutStatus}) has no transfer`,
+        });
+      }
+      continue;
+    }
+    const transfer = transfers.find((t) => t.id === part.stripeTransferId);
+    if (!transfer) {
+      found.push({
+        kind: 'MISSING_TRANSFER',
+        ...ids,
+        stripeTransferId: part.stripeTransferId,
+        detail: `ledger records transfer ${part.stripeTransferId} for part ${part.index} (${row.payoutStatus}), Stripe has no such transfer`,
+      });
+      continue;
+    }
+    found.push(...compareTransferWithRow(row, transfer, part.amountCents));
+  }
+  const recorded = new Set(parts.flatMap((p) => (p.stripeTransferId ? [p.stripeTransferId] : [])));
+  for (const transfer of transfers) {
+    if (recorded.has(transfer.id)) continue;
+    found.push({
+      kind: 'DUPLICATE_TRANSFER',
+      ...ids,
+      stripeTransferId: transfer.id,
+      detail: `transfer of ${transfer.amount} ${transfer.currency} names this row, but is none of its recorded parts`,
+    });
+  }
+  return found;
+}
+
+function compareRowWithTransfers(row: LedgerRow, transfers: readonly StripeTransfer[]): Mismatch[] {
+  if ((row.transferParts?.length ?? 0) > 1) return comparePartsWithTransfers(row, transfers);
+  const found: Mismatch[] = [];
+  const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId };
+  const waiting = row.payoutStatus === 'NEEDS_REVIEW' || row.payoutStatus === 'CLOSED';
+  const needsTransfer = row.shareCents > 0 && row.payoutStatus !== 'NO_PAYOUT' && !waiting;
   const recorded = row.stripeTransferId ? transfers.find((t) => t.id === row.stripeTransferId) : undefined;
 
   if (row.stripeTransferId && !recorded) {
@@ -180,14 +244,18 @@ function compareRowWithTransfers(row: LedgerRow, transfers: readonly StripeTrans
   return found;
 }
 
-function compareTransferWithRow(row: LedgerRow, transfer: StripeTransfer): Mismatch[] {
+function compareTransferWithRow(row: LedgerRow, transfer: StripeTransfer, partCents?: number): Mismatch[] {
   const found: Mismatch[] = [];
   const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId, stripeTransferId: transfer.id };
-  if (transfer.amount !== row.shareCents) {
+  const expected = partCents ?? row.shareCents;
+  if (transfer.amount !== expected) {
     found.push({
       kind: 'AMOUNT_DIFFERS',
       ...ids,
-      detail: `transfer amount ${transfer.amount}, ledger shareCents ${row.shareCents}`,
+      detail:
+        partCents === undefined
+          ? `transfer amount ${transfer.amount}, ledger shareCents ${row.shareCents}`
+          : `transfer amount ${transfer.amount}, ledger part ${partCents} of shareCents ${row.shareCents}`,
     });
   }
   if (!sameCurrency(transfer.currency, row.currency)) {
@@ -212,6 +280,38 @@ function compareTransferWithRow(row: LedgerRow, transfer: StripeTransfer): Misma
     });
   }
   return found;
+}
+
+/** Money the day's invoices took outside Stripe, as their ledger rows record it (amount_paid minus collectedCents). */
+export interface OutOfBandAmount {
+  invoiceId: string;
+  revenueShareId: string;
+  currency: string;
+  amountCents: number;
+  collectedCents: number;
+  outOfBandCents: number;
+  payoutStatus: LedgerRow['payoutStatus'];
+}
+
+/** Not a mismatch by itself: a row paid out of band that a person approved is as it should be. */
+export function outOfBandAmounts(
+  invoices: readonly PaidInvoice[],
+  ledgerRows: readonly LedgerRow[],
+): OutOfBandAmount[] {
+  const days = new Set(invoices.map((invoice) => invoice.id));
+  return ledgerRows
+    .filter(
+      (row) => days.has(row.invoiceId) && row.collectedCents !== undefined && row.collectedCents < row.amountCents,
+    )
+    .map((row) => ({
+      invoiceId: row.invoiceId,
+      revenueShareId: row.revenueShareId,
+      currency: row.currency,
+      amountCents: row.amountCents,
+      collectedCents: row.collectedCents ?? 0,
+      outOfBandCents: row.amountCents - (row.collectedCents ?? 0),
+      payoutStatus: row.payoutStatus,
+    }));
 }
 
 function groupTransfersByRow(

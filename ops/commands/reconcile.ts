@@ -1,7 +1,12 @@
 import { parseReconcileDay, type ReconcileDay, yesterdayUtc } from '../../domain/reconcile/reconcile-day.js';
-import { type Mismatch, threeWayMatch } from '../../domain/reconcile/three-way-match.js';
+import {
+  type Mismatch,
+  type OutOfBandAmount,
+  outOfBandAmounts,
+  threeWayMatch,
+} from '../../domain/reconcile/three-way-match.js';
 import { type Command, EXIT_FAILURE, EXIT_OK, stringOption, UsageError } from '../command.js';
-import { printJson, renderTable } from '../output.js';
+import { formatMoney, printJson, renderTable } from '../output.js';
 import { gatherLedgerRows } from '../reconcile/ledger-rows.js';
 
 /** A share is usually transferred minutes after its invoice is paid; look this far past the day for it. */
@@ -12,7 +17,7 @@ export const reconcile: Command = {
   args: [],
   synopsis: '[--date YYYY-MM-DD]',
   summary:
-    'Three-way match of one UTC day (default yesterday): paid invoices at Stripe, ledger rows, transfers at Stripe. Exit 1 when anything differs.',
+    'Three-way match of one UTC day (default yesterday) by paid date: paid invoices at Stripe, ledger rows, transfers at Stripe; rows waiting for review and out-of-band amounts too. Exit 1 when anything differs or waits for review.',
   options: { date: { type: 'string' } },
   async run({ client, io, json, now, stripeSource }, { values }) {
     const day = reconcileDay(stringOption(values, 'date'), now());
@@ -26,6 +31,7 @@ export const reconcile: Command = {
     ]);
     const ledgerRows = await gatherLedgerRows(client, invoices, transfers);
     const mismatches = threeWayMatch({ invoices, ledgerRows, transfers, day: { gte: day.gte, lt: day.lt } });
+    const outOfBand = outOfBandAmounts(invoices, ledgerRows);
 
     const counts = {
       paidInvoices: invoices.length,
@@ -33,12 +39,13 @@ export const reconcile: Command = {
       transfers: transfers.filter((t) => t.created >= day.gte && t.created < day.lt).length,
     };
     if (json) {
-      printJson(io, { date: day.date, ...counts, mismatches });
+      printJson(io, { date: day.date, ...counts, mismatches, outOfBand });
     } else {
       io.out(
         `Reconcile ${day.date} (UTC): ${counts.paidInvoices} paid invoice(s), ${counts.ledgerRows} ledger row(s) for them, ${counts.transfers} transfer(s) that day.`,
       );
       io.out(mismatches.length === 0 ? 'No mismatches.' : mismatchTable(mismatches));
+      if (outOfBand.length > 0) io.out(`Paid outside Stripe:\n${outOfBandTable(outOfBand)}`);
     }
     if (mismatches.length > 0) {
       io.err(`${mismatches.length} mismatch(es) on ${day.date}.`);
@@ -53,6 +60,17 @@ function reconcileDay(date: string | undefined, now: Date): ReconcileDay {
   const day = parseReconcileDay(date);
   if (!day) throw new UsageError('--date must be a calendar date, YYYY-MM-DD');
   return day;
+}
+
+function outOfBandTable(amounts: readonly OutOfBandAmount[]): string {
+  return renderTable(amounts, [
+    { header: 'INVOICE', value: (a) => a.invoiceId },
+    { header: 'REVENUE SHARE', value: (a) => a.revenueShareId },
+    { header: 'AMOUNT PAID', value: (a) => formatMoney(a.amountCents, a.currency), align: 'right' },
+    { header: 'THROUGH STRIPE', value: (a) => formatMoney(a.collectedCents, a.currency), align: 'right' },
+    { header: 'OUT OF BAND', value: (a) => formatMoney(a.outOfBandCents, a.currency), align: 'right' },
+    { header: 'STATUS', value: (a) => a.payoutStatus },
+  ]);
 }
 
 function mismatchTable(mismatches: readonly Mismatch[]): string {

@@ -1,4 +1,7 @@
-/** The Stripe side of reconcile: one day's paid invoices and the transfers since, via the official SDK. */
+/**
+ * The Stripe side of reconcile: the invoices paid in one day (by `status_transitions.paid_at`, not `created`: an
+ * invoice created on Monday and paid on Tuesday belongs to Tuesday) and the transfers since, via the official SDK.
+ */
 import type Stripe from 'stripe';
 import { env as envNames } from '#contracts/environment.js';
 import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
@@ -18,8 +21,16 @@ export interface CreatedRange {
   lt: number;
 }
 
+/**
+ * Stripe lists invoices by `created` only, so the invoices paid in a range are found among those created up to this
+ * long before it. An invoice paid more than 90 days after it was created (a very late send_invoice payment) is not
+ * seen by reconcile: its ledger row is still checked through the transfers that name it.
+ */
+export const PAID_INVOICE_LOOKBACK_SECONDS = 90 * 86_400;
+
 export interface ReconcileStripeSource {
-  paidInvoices(created: CreatedRange): Promise<SourcedInvoice[]>;
+  /** The invoices whose `status_transitions.paid_at` falls in the range. */
+  paidInvoices(paid: CreatedRange): Promise<SourcedInvoice[]>;
   transfers(created: CreatedRange): Promise<StripeTransfer[]>;
 }
 
@@ -29,10 +40,12 @@ const PAGE_SIZE = 100;
 
 export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
   return {
-    async paidInvoices(created) {
+    async paidInvoices(paid) {
       const invoices: SourcedInvoice[] = [];
+      const created = { gte: paid.gte - PAID_INVOICE_LOOKBACK_SECONDS, lt: paid.lt };
       for await (const invoice of stripe.invoices.list({ status: 'paid', created, limit: PAGE_SIZE })) {
-        invoices.push(toPaidInvoice(invoice));
+        const paidAt = invoice.status_transitions?.paid_at;
+        if (typeof paidAt === 'number' && paidAt >= paid.gte && paidAt < paid.lt) invoices.push(toPaidInvoice(invoice));
       }
       return invoices;
     },
@@ -67,6 +80,7 @@ function toPaidInvoice(invoice: Stripe.Invoice): SourcedInvoice {
   return {
     id: invoice.id,
     amount_paid: invoice.amount_paid,
+    paid_at: invoice.status_transitions?.paid_at ?? null,
     currency: invoice.currency,
     customer: typeof customer === 'string' ? customer : (customer?.id ?? null),
     metadata: invoice.metadata,

@@ -789,6 +789,7 @@ describe('reconcile', () => {
       mismatches: [
         expect.objectContaining({ kind: 'REVERSED', revenueShareId: row.revenueShareId, stripeTransferId: 'tr_in_1' }),
       ],
+      outOfBand: [],
     });
   });
 

@@ -76,6 +76,7 @@ describe('reconcile reads Stripe through the official SDK', () => {
       {
         id: byCustomer.id,
         amount_paid: 5_000,
+        paid_at: expect.any(Number),
         currency: 'usd',
         customer: 'cus_b',
         metadata: {},
@@ -84,6 +85,7 @@ describe('reconcile reads Stripe through the official SDK', () => {
       {
         id: named.id,
         amount_paid: 10_000,
+        paid_at: expect.any(Number),
         currency: 'usd',
         customer: 'cus_a',
         metadata: { districtId: 'shahdol' },
