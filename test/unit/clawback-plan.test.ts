@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { clawbackStatus, type MoneyMovement, rowMoneyTotals } from '../../domain/clawback/money-movements.js';
+import { ClawbackTargetError, movementOf, planClawback, refusedReversal } from '../../domain/clawback/plan-clawback.js';
+
+const AT = '2026-01-01T00:00:00.000Z';
+const transfer: MoneyMovement = { kind: 'TRANSFER', amountCents: 1500, partIndex: 0, at: AT, stripeId: 'tr_1' };
+const base = { revenueShareId: 'rs_1', partIndex: 0, shareCents: 1500 };
+const context = { partIndex: 0, at: AT, causeEventId: 'evt_1', chargeId: 'ch_1' };
+
+describe('planning the next clawback movement', () => {
+  it('reverses target minus what is already reversed, with a key naming the row, the transfer and the total asked', () => {
+    // Prepare: 450 already reversed, the target is now 900
+    const movements = [
+      transfer,
+      movementOf({ action: 'reverse', transferId: 'tr_1', amountCents: 450, idempotencyKey: 'k' }, context, 'trr_1'),
+    ];
+    // Act
+    const plan = planClawback({ ...base, movements, targetCents: 900 });
+    // Assess
+    expect(plan).toEqual({
+      action: 'reverse',
+      transferId: 'tr_1',
+      amountCents: 450,
+      idempotencyKey: 'clawback:rs_1:tr_1:reversed:900',
+    });
+  });
+
+  it('plans nothing once the target is reached, however often it is asked', () => {
+    const movements = [
+      transfer,
+      movementOf({ action: 'reverse', transferId: 'tr_1', amountCents: 450, idempotencyKey: 'k' }, context, 'trr_1'),
+    ];
+    expect(planClawback({ ...base, movements, targetCents: 450 })).toEqual({ action: 'none' });
+    expect(planClawback({ ...base, movements, targetCents: 450 })).toEqual({ action: 'none' });
+  });
+
+  it('before the transfer, makes the transfer smaller instead, and cancels it when everything went back', () => {
+    expect(planClawback({ ...base, movements: [], targetCents: 300 })).toEqual({
+      action: 'reduce-transfer',
+      transferCents: 1200,
+    });
+    expect(planClawback({ ...base, movements: [], targetCents: 1500 })).toEqual({
+      action: 'reduce-transfer',
+      transferCents: 0,
+    });
+  });
+
+  it('records a refused reversal as owed, and forgives what is owed before paying anything again', () => {
+    // Prepare: a reversal of 600 refused
+    const refused = refusedReversal(
+      { amountCents: 600, idempotencyKey: 'clawback:rs_1:tr_1:reversed:600', transferId: 'tr_1' },
+      context,
+      'balance_insufficient',
+    );
+    const movements = [transfer, refused];
+    // Act: the refund failed, the target is back to 0
+    const plan = planClawback({ ...base, movements, targetCents: 0 });
+    // Assess
+    expect(refused).toMatchObject({ kind: 'OWED', amountCents: 600, note: 'balance_insufficient' });
+    expect(rowMoneyTotals(1500, [], movements)).toMatchObject({
+      reversedCents: 600,
+      owedCents: 600,
+      stripeNetCents: 1500,
+    });
+    expect(plan).toEqual({ action: 'forgive', amountCents: 600 });
+    // A new ask of the same transfer after the refusal gets a new key (Stripe replays a stored refusal)
+    expect(planClawback({ ...base, movements, targetCents: 700 })).toMatchObject({
+      action: 'reverse',
+      amountCents: 100,
+      idempotencyKey: 'clawback:rs_1:tr_1:reversed:700',
+    });
+  });
+
+  it('pays a won dispute again with a key naming the dispute and its step', () => {
+    const dispute = { disputeId: 'dp_1', step: 'won' };
+    const movements = [
+      transfer,
+      movementOf({ action: 'reverse', transferId: 'tr_1', amountCents: 1500, idempotencyKey: 'k' }, context, 'trr_1'),
+    ];
+    expect(planClawback({ ...base, movements, targetCents: 0, dispute })).toEqual({
+      action: 'repay',
+      amountCents: 1500,
+      idempotencyKey: 'clawback:rs_1:0:repaid:1500:dp_1:won',
+    });
+  });
+
+  it('owes what no transfer is left to cover', () => {
+    const movements = [
+      { ...transfer, amountCents: 1000 },
+      movementOf({ action: 'reverse', transferId: 'tr_1', amountCents: 1000, idempotencyKey: 'k' }, context, 'trr_1'),
+    ];
+    // The transfer was 1000 of a 1500 share (500 netted), all reversed; 500 more to claw back
+    const netted: MoneyMovement = { kind: 'NETTED', amountCents: 500, partIndex: 0, at: AT, counterpartRowId: 'rs_0' };
+    expect(planClawback({ ...base, movements: [...movements, netted], targetCents: 1500 })).toEqual({
+      action: 'owe',
+      amountCents: 500,
+      note: 'no transfer left to reverse',
+    });
+  });
+
+  it('refuses a target outside 0..S', () => {
+    expect(() => planClawback({ ...base, movements: [transfer], targetCents: 1501 })).toThrow(ClawbackTargetError);
+    expect(() => planClawback({ ...base, movements: [transfer], targetCents: -1 })).toThrow(ClawbackTargetError);
+  });
+});
+
+describe('row status from what was taken back', () => {
+  it('is PARTIALLY_REVERSED for some, REVERSED for all, nothing for none', () => {
+    expect(clawbackStatus(1500, 0)).toBeUndefined();
+    expect(clawbackStatus(1500, 1)).toBe('PARTIALLY_REVERSED');
+    expect(clawbackStatus(1500, 1500)).toBe('REVERSED');
+  });
+});
