@@ -303,6 +303,20 @@ export class FaultStack {
     };
   }
 
+  /** Financial alerts waiting on the alerts queue (a scenario that counts them starts no alerts poller). */
+  async alertsWaiting(): Promise<number> {
+    const { Attributes } = await this.admin.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queueUrls.queues.alerts,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  }
+
   /** Messages on each work queue (visible or in flight), and in every DLQ. */
   async depths(): Promise<{ work: number; deadLettered: Record<QueueKey, number> }> {
     const depth = async (queueUrl: string) => {
