@@ -3,7 +3,9 @@ import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { freePort } from '../../local/free-port.js';
+import { payInvoice } from '../../local/stripe-cli/pay-invoice.js';
 
 const run = promisify(execFile);
 const SECRET = 'whsec_npm_start_test';
@@ -88,6 +90,16 @@ describe('npm start: the whole stack on one machine', () => {
     return (await response.json()) as { status: number; body: string; event: { id: string } };
   };
 
+  /** An invoice paid by card through the SDK, as a customer would; the emulator delivers its invoice.paid itself. */
+  const payThroughSdk = async (districtId: string, amount: number) => {
+    const stripe = createStripeClient('sk_test_npm_start', { baseUrl: emulator, maxNetworkRetries: 0 });
+    const { invoice: paid } = await payInvoice(stripe, { districtId, amount });
+    const { data } = await stripe.events.list({ type: 'invoice.paid', limit: 100 });
+    const event = data.find((candidate) => (candidate.data.object as { id?: string }).id === paid.id);
+    if (!event) throw new Error(`no invoice.paid event for ${paid.id}`);
+    return { invoice: paid, event };
+  };
+
   const invoice = async (overrides: Record<string, unknown>) =>
     (await (
       await fetch(`${emulator}/_emulator/invoices`, { method: 'POST', body: JSON.stringify(overrides) })
@@ -151,18 +163,21 @@ describe('npm start: the whole stack on one machine', () => {
     expect(demo.code).toBe(0);
   });
 
-  it('takes a signed invoice.paid to a PAID payout, visible through the platform API and ops', async () => {
+  it('takes a paid invoice to a PAID payout, visible through the platform API and ops; a hand-signed event for it (STRIPE_WEBHOOK_SECRET) changes nothing', async () => {
     // Prepare
-    const paid = await invoice({ customer: 'cus_DemoShahdol', amount_paid: 10_001, currency: 'usd' });
+    const { invoice: paid } = await payThroughSdk('shahdol', 10_001);
     // Act
-    const delivery = await deliver(paid);
     const row = await waitFor(async () => {
       const response = await fetch(`${api}/platform/revenue-shares?districtId=shahdol&status=PAID`);
       const { items } = (await response.json()) as { items: { invoiceId: string; [k: string]: unknown }[] };
       return items.find((item) => item.invoiceId === paid.id);
     }, 'the PAID row');
+    const delivery = await deliver(paid as unknown as Record<string, unknown>);
     // Assess
     expect(delivery.status).toBe(200);
+    const rows = await fetch(`${api}/platform/revenue-shares?districtId=shahdol`);
+    const items = ((await rows.json()) as { items: { invoiceId: string }[] }).items;
+    expect(items.filter((item) => item.invoiceId === paid.id)).toHaveLength(1);
     expect(row).toMatchObject({ amountCents: 10_001, shareBps: 1500, shareCents: 1500, payoutStatus: 'PAID' });
     const shown = await ops('payouts', 'show', String(row.revenueShareId), '--json');
     expect(shown.code).toBe(0);
@@ -227,11 +242,10 @@ describe('npm start: the whole stack on one machine', () => {
 
   it('ops: districts put fixes the cause, resync pays the FAILED event once, retry and mark-paid of a PAID row are refused', async () => {
     // Prepare: an invoice for a district not configured yet FAILS
-    const late = await invoice({ amount_paid: 2_000, metadata: { districtId: 'latecomer' } });
-    const delivery = await deliver(late);
+    const { invoice: late, event } = await payThroughSdk('latecomer', 2_000);
     await waitFor(async () => {
       const failed = await ops('events', 'list', '--status', 'FAILED', '--json');
-      return failed.stdout.includes(delivery.event.id) ? true : undefined;
+      return failed.stdout.includes(event.id) ? true : undefined;
     }, 'the FAILED event');
     const account = (await (
       await fetch(`${emulator}/v1/accounts`, {
@@ -266,7 +280,7 @@ describe('npm start: the whole stack on one machine', () => {
     };
     // Assess
     expect(put.code).toBe(0);
-    expect(resync.stdout).toContain(delivery.event.id);
+    expect(resync.stdout).toContain(event.id);
     expect(row.shareCents).toBe(500);
     expect(retry.code).toBe(1);
     expect(retry.stderr).toContain('409');
