@@ -12,6 +12,9 @@ import { env } from '#contracts/environment.js';
 import { METRICS_NAMESPACE } from '#contracts/observability.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The AWS SDK's default credential chain, and what the bundles use instead (see functions/commons/lambda-credentials.ts). */
+export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+export const LAMBDA_CREDENTIALS = join('functions', 'commons', 'lambda-credentials.ts');
 
 /** Where every function's code lives: `functions/<name>/handler.ts`, exporting `handler`. */
 export const functionEntry = (name: FunctionName): string => join('functions', name, 'handler.ts');
@@ -85,6 +88,9 @@ export class PayoutFunction extends NodejsFunction {
         logLevel: LogLevel.WARNING,
         // Lets CommonJS dependencies call require() inside the ESM bundle.
         banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+        // Lambda's credentials are in the environment: the SDK's default chain is replaced by that one link
+        // (functions/commons/lambda-credentials.ts), which keeps about 95 KB of unused providers out of every bundle.
+        esbuildArgs: { [`--alias:${SDK_CREDENTIAL_CHAIN}`]: join(PROJECT_ROOT, LAMBDA_CREDENTIALS) },
       },
     });
     this.functionKey = props.name;
