@@ -23,10 +23,11 @@ export class OnCallPaging extends Construct {
     super(scope, id);
     const cloudwatchService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     // A customer-managed key: CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.
-    const key = (this.key = new kms.Key(this, 'TopicKey', {
+    const key = new kms.Key(this, 'TopicKey', {
       description: 'Encrypts the on-call topic of the district payouts stack',
       enableKeyRotation: true,
-    }));
+    });
+    this.key = key;
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [cloudwatchService],
