@@ -110,5 +110,20 @@ export function printTables(results: BenchResults): void {
     for (const note of cost.notes) console.log(`   - ${note}`);
   }
 
+  if (details.e2e) console.log(`\n   Stripe calls per paid invoice: ${details.e2e.stripe_calls_per_invoice}`);
+
+  const burst = details.burst;
+  if (burst) {
+    console.log(
+      `\n5. Rate-limited burst: ${burst.invoices} invoices, limit ${burst.limit_per_s}/s ` +
+        `(${burst.per_endpoint_limit_per_s}/s per endpoint), ${burst.completed ? 'all PAID' : 'NOT all PAID'} ` +
+        `in ${burst.elapsed_s} s`,
+    );
+    console.log(
+      `   Stripe served ${burst.stripe_served} (${burst.stripe_rate_limited} answered 429): ${burst.achieved_per_s}/s, ` +
+        `${burst.burst_fraction_of_stripe_limit} of the limit`,
+    );
+  }
+
   for (const [section, error] of Object.entries(results.errors)) console.log(`\n${section} FAILED: ${error}`);
 }

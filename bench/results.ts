@@ -1,5 +1,6 @@
 /** The figures of one bench run, in the shape bench-results.json holds (headline keys first, details after). */
 import type { AckResult } from './ack/main.js';
+import type { BurstResult } from './burst/main.js';
 import type { ColdStartResult } from './cold-start/main.js';
 import type { CostResult } from './cost/cost-per-event.js';
 import type { E2eResult } from './e2e/main.js';
@@ -11,11 +12,12 @@ export interface SectionResults {
   e2e?: E2eResult;
   coldStart?: ColdStartResult;
   cost?: CostResult;
+  burst?: BurstResult;
   errors: Record<string, string>;
 }
 
 export function benchResults(machine: Machine, sections: SectionResults, startedAt: Date) {
-  const { ack, e2e, coldStart, cost } = sections;
+  const { ack, e2e, coldStart, cost, burst } = sections;
   const v = ack?.variants;
   const ratio = (a: number | undefined, b: number | undefined) =>
     a === undefined || b === undefined || b === 0 ? null : round(a / b, 2);
@@ -47,7 +49,16 @@ export function benchResults(machine: Machine, sections: SectionResults, started
     init_ms: perFunction((fn) => fn.init_ms),
     requests_per_event: cost?.requests_per_event ?? null,
     usd_per_million_events: cost?.usd_per_million_events ?? null,
-    details: { ack: ack ?? null, e2e: e2e ?? null, cold_start: coldStart ?? null, cost: cost ?? null },
+    stripe_calls_per_invoice: e2e?.stripe_calls_per_invoice ?? null,
+    dynamodb_wcu_per_event: cost?.units_per_event.dynamodb_write_units ?? null,
+    burst_fraction_of_stripe_limit: burst?.burst_fraction_of_stripe_limit ?? null,
+    details: {
+      ack: ack ?? null,
+      e2e: e2e ?? null,
+      cold_start: coldStart ?? null,
+      cost: cost ?? null,
+      burst: burst ?? null,
+    },
     errors: sections.errors,
   };
 }

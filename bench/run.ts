@@ -4,6 +4,7 @@
  *   2. end to end to PAID, with the money checks                         (bench/e2e)
  *   3. cold start: CDK bundle sizes and import times                     (bench/cold-start)
  *   4. cost per million events, from what run 2 counted                  (bench/cost)
+ *   5. a rate-limited burst through the local stack                      (bench/burst)
  * Prints tables and writes bench-results.json. Each section runs in its own process; the handlers' logs go to
  * files in a temporary folder (printed). Absolute figures depend on the machine: compare the ratios.
  */
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AckResult } from './ack/main.js';
+import type { BurstResult } from './burst/main.js';
 import type { ColdStartResult } from './cold-start/main.js';
 import { costPerEvent, type FunctionSizing } from './cost/cost-per-event.js';
 import type { E2eResult } from './e2e/main.js';
@@ -66,6 +68,8 @@ if (sections.e2e) {
     sizing,
   );
 }
+
+sections.burst = await attempt<BurstResult>('burst', './burst/main.ts', 'rate-limited burst');
 
 const results = benchResults(describeMachine(), sections, startedAt);
 printTables(results);

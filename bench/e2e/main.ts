@@ -48,6 +48,8 @@ export interface E2eResult {
   lambda: Partial<Record<FunctionName, FunctionInvocations>>;
   /** Bytes the functions logged in the window (stdout and stderr, when they go to a file); null when unknown. */
   log_bytes: number | null;
+  /** Requests the Stripe emulator served in the window (setup excluded), per paid invoice. */
+  stripe_calls_per_invoice: number;
 }
 
 async function main(): Promise<E2eResult> {
@@ -79,6 +81,7 @@ async function main(): Promise<E2eResult> {
     const schedule = deliverySchedule(events, redeliveries, seededRandom(20_260_603));
 
     counter.label = 'all';
+    emulator.resetRequestCounts();
     counter.attach(stack.sqs, 'sqs');
     invocations.reset();
     const logBytesBefore = loggedBytes();
@@ -98,6 +101,7 @@ async function main(): Promise<E2eResult> {
     progress(wait.completed ? `all PAID in ${round(elapsedSeconds, 1)} s` : `timed out with ${wait.paid} PAID`);
     await sleep(SETTLE_MS);
     const tallies = counter.tallies();
+    const stripeServed = emulator.requestCounts().total.served;
     const lambda = invocations.snapshot();
     const logBytesAfter = loggedBytes();
 
@@ -123,6 +127,7 @@ async function main(): Promise<E2eResult> {
       tallies,
       lambda,
       log_bytes: logBytesBefore === null || logBytesAfter === null ? null : logBytesAfter - logBytesBefore,
+      stripe_calls_per_invoice: round(stripeServed / Math.max(1, wait.paid), 2),
     };
   } finally {
     await stack.stop();
