@@ -69,7 +69,7 @@ export function toDistrict(item: Record<string, unknown>): District {
     shareBps: item.shareBps,
     currency: text('currency'),
     autoTransfer: item.autoTransfer,
-    autoPayOutOfBand: item.autoPayOutOfBand === true,
+    ...(typeof item.autoPayOutOfBand === 'boolean' ? { autoPayOutOfBand: item.autoPayOutOfBand } : {}),
     stripeCustomerIds: customerIds,
     createdAt: text('createdAt'),
     updatedAt: text('updatedAt'),

@@ -91,6 +91,7 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
     transferId?: string,
   ): Promise<RevenueShare> {
     const now = new Date().toISOString();
+    const chargeId = `ch_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
     const row: RevenueShare = {
       revenueShareId: `rs_${randomUUID().replaceAll('-', '')}`,
       districtId: 'district-a',
@@ -104,8 +105,8 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       version: 1,
       transferAttempt: 1,
       collectedCents: 10_000,
-      sourceCharges: [{ chargeId: 'ch_paid_the_invoice', amountCents: 10_000 }],
-      transferParts: [{ index: 0, amountCents: 1500, sourceChargeId: 'ch_paid_the_invoice' }],
+      sourceCharges: [{ chargeId, amountCents: 10_000 }],
+      transferParts: [{ index: 0, amountCents: 1500, sourceChargeId: chargeId }],
       createdAt: now,
       updatedAt: now,
       ...overrides,
