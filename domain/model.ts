@@ -134,6 +134,8 @@ export const ALERT_KINDS = [
   'TRANSFER_REVERSED',
   'RESYNC_FAILED',
   'PAYOUT_NEEDS_REVIEW',
+  /** The daily reconcile found mismatches of one kind (the kind and its count are in the message). */
+  'RECONCILE_MISMATCH',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -1,16 +1,11 @@
 import { parseReconcileDay, type ReconcileDay, yesterdayUtc } from '../../domain/reconcile/reconcile-day.js';
-import {
-  type Mismatch,
-  type OutOfBandAmount,
-  outOfBandAmounts,
-  threeWayMatch,
-} from '../../domain/reconcile/three-way-match.js';
+import { reconcileOneDay } from '../../domain/reconcile/reconcile-run.js';
+import type { Mismatch, OutOfBandAmount } from '../../domain/reconcile/three-way-match.js';
 import { type Command, EXIT_FAILURE, EXIT_OK, stringOption, UsageError } from '../command.js';
 import { formatMoney, printJson, renderTable } from '../output.js';
-import { gatherLedgerRows } from '../reconcile/ledger-rows.js';
+import { platformApiLedger } from '../reconcile/ledger-rows.js';
 
-/** A share is usually transferred minutes after its invoice is paid; look this far past the day for it. */
-export const TRANSFER_LOOKAHEAD_SECONDS = 7 * 86_400;
+export { TRANSFER_LOOKAHEAD_SECONDS } from '../../domain/reconcile/reconcile-run.js';
 
 export const reconcile: Command = {
   words: ['reconcile'],
@@ -21,23 +16,11 @@ export const reconcile: Command = {
   options: { date: { type: 'string' } },
   async run({ client, io, json, now, stripeSource }, { values }) {
     const day = reconcileDay(stringOption(values, 'date'), now());
-    const source = stripeSource();
-    const nowSeconds = Math.floor(now().getTime() / 1000);
-    const transfersUntil = Math.max(day.lt, Math.min(nowSeconds + 1, day.lt + TRANSFER_LOOKAHEAD_SECONDS));
-
-    const [invoices, transfers] = await Promise.all([
-      source.paidInvoices({ gte: day.gte, lt: day.lt }),
-      source.transfers({ gte: day.gte, lt: transfersUntil }),
-    ]);
-    const ledgerRows = await gatherLedgerRows(client, invoices, transfers);
-    const mismatches = threeWayMatch({ invoices, ledgerRows, transfers, day: { gte: day.gte, lt: day.lt } });
-    const outOfBand = outOfBandAmounts(invoices, ledgerRows);
-
-    const counts = {
-      paidInvoices: invoices.length,
-      ledgerRows: ledgerRows.filter((row) => invoices.some((invoice) => invoice.id === row.invoiceId)).length,
-      transfers: transfers.filter((t) => t.created >= day.gte && t.created < day.lt).length,
-    };
+    // The same run as the scheduled reconcile function's (domain/reconcile/reconcile-run.ts), the ledger read
+    // through the platform API.
+    const report = await reconcileOneDay(day, now(), { stripe: stripeSource(), ledger: platformApiLedger(client) });
+    const { mismatches, outOfBand } = report;
+    const counts = { paidInvoices: report.paidInvoices, ledgerRows: report.ledgerRows, transfers: report.transfers };
     if (json) {
       printJson(io, { date: day.date, ...counts, mismatches, outOfBand });
     } else {

@@ -1,53 +1,18 @@
-/** The ledger side of reconcile: every row the day's invoices and transfers point at, via the platform API. */
-import type { RevenueShare } from '../../domain/model.js';
-import { type StripeTransfer, TRANSFER_ROW_METADATA_KEY } from '../../domain/reconcile/three-way-match.js';
-import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
-import { MAX_LIST_LIMIT, PlatformApiError, type PlatformClient } from '../platform-client.js';
-import type { SourcedInvoice } from './stripe-source.js';
-
-const CONCURRENT_LOOKUPS = 8;
-
 /**
- * The listing first; then, for an invoice the listing does not cover, the row of each district it could
- * belong to (ledger row ids are derived from district and invoice), and every row a transfer names. So a
- * listing that stops at a page limit cannot make a row look missing.
+ * The CLI's ledger for reconcile: the platform API behind the ReconcileLedger port, so the CLI gathers rows with the
+ * same code as the scheduled function (domain/reconcile/ledger-rows.ts).
  */
-export async function gatherLedgerRows(
-  client: PlatformClient,
-  invoices: readonly SourcedInvoice[],
-  transfers: readonly StripeTransfer[],
-): Promise<RevenueShare[]> {
-  const rows = new Map(
-    (await client.listRevenueShares({ limit: MAX_LIST_LIMIT })).map((row) => [row.revenueShareId, row]),
-  );
-  const coveredInvoices = new Set([...rows.values()].map((row) => row.invoiceId));
+import type { RevenueShare } from '../../domain/model.js';
+import type { ReconcileLedger } from '../../domain/reconcile/sources.js';
+import { MAX_LIST_LIMIT, PlatformApiError, type PlatformClient } from '../platform-client.js';
 
-  const wanted = new Set<string>();
-  const uncovered = invoices.filter((invoice) => !coveredInvoices.has(invoice.id));
-  if (uncovered.length > 0) {
-    const districts = await client.listDistricts();
-    for (const invoice of uncovered) {
-      const candidates = invoice.namedDistrictId
-        ? [invoice.namedDistrictId]
-        : districts
-            .filter((d) => invoice.customer && d.stripeCustomerIds.includes(invoice.customer))
-            .map((d) => d.districtId);
-      for (const districtId of candidates) wanted.add(deriveRevenueShareId(districtId, invoice.id));
-    }
-  }
-  for (const transfer of transfers) {
-    const named = transfer.metadata?.[TRANSFER_ROW_METADATA_KEY];
-    if (named) wanted.add(named);
-  }
-
-  const lookups = [...wanted].filter((id) => !rows.has(id));
-  for (let start = 0; start < lookups.length; start += CONCURRENT_LOOKUPS) {
-    const found = await Promise.all(
-      lookups.slice(start, start + CONCURRENT_LOOKUPS).map((id) => rowOrNothing(client, id)),
-    );
-    for (const row of found) if (row) rows.set(row.revenueShareId, row);
-  }
-  return [...rows.values()];
+/** The API lists the newest rows (it has no `since`): the newest MAX_LIST_LIMIT, a superset of the day's or not. */
+export function platformApiLedger(client: PlatformClient): ReconcileLedger {
+  return {
+    recentRows: () => client.listRevenueShares({ limit: MAX_LIST_LIMIT }),
+    row: (revenueShareId) => rowOrNothing(client, revenueShareId),
+    districts: () => client.listDistricts(),
+  };
 }
 
 async function rowOrNothing(client: PlatformClient, revenueShareId: string): Promise<RevenueShare | undefined> {

@@ -1,0 +1,66 @@
+/**
+ * The Stripe side of reconcile: the invoices paid in one day (by `status_transitions.paid_at`, not `created`: an
+ * invoice created on Monday and paid on Tuesday belongs to Tuesday) and the transfers since, via the official SDK.
+ * The CLI (ops/reconcile/stripe-source.ts) and the scheduled reconcile function both read Stripe through this.
+ */
+import type Stripe from 'stripe';
+import type { CreatedRange, ReconcileStripeSource, SourcedInvoice } from '../../domain/reconcile/sources.js';
+import type { StripeTransfer } from '../../domain/reconcile/three-way-match.js';
+import { districtIdFromInvoice } from '../../domain/revenue-share/find-district.js';
+
+/**
+ * Stripe lists invoices by `created` only, so the invoices paid in a range are found among those created up to this
+ * long before it. An invoice paid more than 90 days after it was created (a very late send_invoice payment) is not
+ * seen by reconcile: its ledger row is still checked through the transfers that name it.
+ */
+export const PAID_INVOICE_LOOKBACK_SECONDS = 90 * 86_400;
+
+const PAGE_SIZE = 100;
+
+export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
+  return {
+    async paidInvoices(paid: CreatedRange) {
+      const invoices: SourcedInvoice[] = [];
+      const created = { gte: paid.gte - PAID_INVOICE_LOOKBACK_SECONDS, lt: paid.lt };
+      for await (const invoice of stripe.invoices.list({ status: 'paid', created, limit: PAGE_SIZE })) {
+        const paidAt = invoice.status_transitions?.paid_at;
+        if (typeof paidAt === 'number' && paidAt >= paid.gte && paidAt < paid.lt) invoices.push(toPaidInvoice(invoice));
+      }
+      return invoices;
+    },
+    async transfers(created: CreatedRange) {
+      const transfers: StripeTransfer[] = [];
+      for await (const transfer of stripe.transfers.list({ created, limit: PAGE_SIZE })) {
+        transfers.push(toStripeTransfer(transfer));
+      }
+      return transfers;
+    },
+  };
+}
+
+function toPaidInvoice(invoice: Stripe.Invoice): SourcedInvoice {
+  const customer = invoice.customer;
+  return {
+    id: invoice.id,
+    amount_paid: invoice.amount_paid,
+    paid_at: invoice.status_transitions?.paid_at ?? null,
+    currency: invoice.currency,
+    customer: typeof customer === 'string' ? customer : (customer?.id ?? null),
+    metadata: invoice.metadata,
+    namedDistrictId: districtIdFromInvoice(invoice as unknown as Record<string, unknown>)?.districtId,
+  };
+}
+
+function toStripeTransfer(transfer: Stripe.Transfer): StripeTransfer {
+  const destination = transfer.destination;
+  return {
+    id: transfer.id,
+    amount: transfer.amount,
+    currency: transfer.currency,
+    destination: typeof destination === 'string' ? destination : (destination?.id ?? null),
+    reversed: transfer.reversed,
+    amount_reversed: transfer.amount_reversed,
+    created: transfer.created,
+    metadata: transfer.metadata,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * One day's reconcile, as the CLI (`npm run ops -- reconcile`) and the scheduled function both run it: the day's paid
+ * invoices and the transfers from its start (plus a look-ahead) at Stripe, the ledger rows they point at, the
+ * three-way match and the out-of-band amounts.
+ */
+
+import { gatherLedgerRows } from './ledger-rows.js';
+import type { ReconcileDay } from './reconcile-day.js';
+import type { ReconcileLedger, ReconcileStripeSource } from './sources.js';
+import { type Mismatch, type OutOfBandAmount, outOfBandAmounts, threeWayMatch } from './three-way-match.js';
+
+/** A share is usually transferred minutes after its invoice is paid; look this far past the day for it. */
+export const TRANSFER_LOOKAHEAD_SECONDS = 7 * 86_400;
+
+/**
+ * The ledger listing starts this long before the day: a row is written when its invoice.paid is processed (on the
+ * paid day, or just after); a row written earlier, or missed by the listing's bound, is looked up by its id.
+ */
+export const LEDGER_LISTING_MARGIN_SECONDS = 86_400;
+
+export interface ReconcileSources {
+  stripe: ReconcileStripeSource;
+  ledger: ReconcileLedger;
+}
+
+export interface ReconcileReport {
+  date: string;
+  paidInvoices: number;
+  /** Ledger rows of the day's invoices. */
+  ledgerRows: number;
+  /** Transfers created that day. */
+  transfers: number;
+  mismatches: Mismatch[];
+  outOfBand: OutOfBandAmount[];
+}
+
+export async function reconcileOneDay(
+  day: ReconcileDay,
+  now: Date,
+  sources: ReconcileSources,
+): Promise<ReconcileReport> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const transfersUntil = Math.max(day.lt, Math.min(nowSeconds + 1, day.lt + TRANSFER_LOOKAHEAD_SECONDS));
+  const [invoices, transfers] = await Promise.all([
+    sources.stripe.paidInvoices({ gte: day.gte, lt: day.lt }),
+    sources.stripe.transfers({ gte: day.gte, lt: transfersUntil }),
+  ]);
+  const since = new Date((day.gte - LEDGER_LISTING_MARGIN_SECONDS) * 1000);
+  const ledgerRows = await gatherLedgerRows(sources.ledger, invoices, transfers, since);
+  const dayRange = { gte: day.gte, lt: day.lt };
+  const invoiceIds = new Set(invoices.map((invoice) => invoice.id));
+  return {
+    date: day.date,
+    paidInvoices: invoices.length,
+    ledgerRows: ledgerRows.filter((row) => invoiceIds.has(row.invoiceId)).length,
+    transfers: transfers.filter((t) => t.created >= day.gte && t.created < day.lt).length,
+    mismatches: threeWayMatch({ invoices, ledgerRows, transfers, day: dayRange }),
+    outOfBand: outOfBandAmounts(invoices, ledgerRows),
+  };
+}

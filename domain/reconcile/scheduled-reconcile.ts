@@ -1,0 +1,83 @@
+/**
+ * The daily reconcile (a schedule runs it a little after UTC midnight): the previous UTC day by paid date, and one
+ * financial alert per mismatch kind found, with its count. Every message names all the day's counts too, so a page
+ * that groups several of them (one kind, no district: domain/alerts/on-call-pages.ts) still says everything.
+ * AWAITING_REVIEW is a warning (the row paged as PAYOUT_NEEDS_REVIEW when it stopped; no money moved wrongly), every
+ * other kind is critical. Nothing is written: a run repeated (the schedule's retry) raises the same alerts again.
+ */
+import type { FinancialAlert } from '../model.js';
+import type { AlertSink, Clock } from '../ports.js';
+import { type ReconcileDay, yesterdayUtc } from './reconcile-day.js';
+import { type ReconcileReport, type ReconcileSources, reconcileOneDay } from './reconcile-run.js';
+import { MISMATCH_KINDS, type Mismatch, type MismatchKind } from './three-way-match.js';
+
+/** Ids named in one alert's message at most (the count says how many there were). */
+export const MAX_IDS_PER_ALERT = 5;
+
+export interface ScheduledReconcileDeps extends ReconcileSources {
+  alerts: AlertSink;
+  clock: Clock;
+}
+
+export interface ScheduledReconcileResult {
+  report: ReconcileReport;
+  /** Mismatches per kind (kinds with none left out). */
+  counts: Partial<Record<MismatchKind, number>>;
+  alertsRaised: number;
+}
+
+export async function runScheduledReconcile(deps: ScheduledReconcileDeps): Promise<ScheduledReconcileResult> {
+  const now = deps.clock.now();
+  const day = yesterdayUtc(now);
+  const report = await reconcileOneDay(day, now, deps);
+  const alerts = mismatchAlerts(day, report.mismatches, deps.clock.now());
+  for (const alert of alerts) await deps.alerts.raise(alert);
+  return { report, counts: countByKind(report.mismatches), alertsRaised: alerts.length };
+}
+
+export function countByKind(mismatches: readonly Mismatch[]): Partial<Record<MismatchKind, number>> {
+  const counts: Partial<Record<MismatchKind, number>> = {};
+  for (const mismatch of mismatches) counts[mismatch.kind] = (counts[mismatch.kind] ?? 0) + 1;
+  return counts;
+}
+
+/** One RECONCILE_MISMATCH alert per kind found, in MISMATCH_KINDS order; none for a day that reconciles. */
+export function mismatchAlerts(day: ReconcileDay, mismatches: readonly Mismatch[], now: Date): FinancialAlert[] {
+  const counts = countByKind(mismatches);
+  const summary = MISMATCH_KINDS.filter((kind) => counts[kind])
+    .map((kind) => `${kind} ${counts[kind]}`)
+    .join(', ');
+  return MISMATCH_KINDS.filter((kind) => counts[kind]).map((kind) => {
+    const ofKind = mismatches.filter((mismatch) => mismatch.kind === kind);
+    const invoiceIds = distinct(ofKind.map((m) => m.invoiceId));
+    const rowIds = distinct(ofKind.map((m) => m.revenueShareId));
+    const transferIds = distinct(ofKind.map((m) => m.stripeTransferId));
+    const named = [
+      listed('invoice', invoiceIds),
+      listed('revenue share', rowIds),
+      listed('transfer', transferIds),
+    ].filter((part) => part !== '');
+    return {
+      kind: 'RECONCILE_MISMATCH',
+      severity: kind === 'AWAITING_REVIEW' ? 'warning' : 'critical',
+      message:
+        `Reconcile ${day.date} (UTC, by paid date): ${ofKind.length} ${kind}` +
+        (named.length > 0 ? ` (${named.join('; ')})` : '') +
+        `. All that day: ${summary}. First: ${ofKind[0]?.detail}. ` +
+        `The full list: npm run ops -- reconcile --date ${day.date}`,
+      ...(invoiceIds.length === 1 ? { invoiceId: invoiceIds[0] } : {}),
+      ...(rowIds.length === 1 ? { revenueShareId: rowIds[0] } : {}),
+      occurredAt: now.toISOString(),
+    };
+  });
+}
+
+function distinct(ids: readonly (string | undefined)[]): string[] {
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+function listed(what: string, ids: readonly string[]): string {
+  if (ids.length === 0) return '';
+  const shown = ids.slice(0, MAX_IDS_PER_ALERT).join(', ');
+  return `${what} ${shown}${ids.length > MAX_IDS_PER_ALERT ? ` and ${ids.length - MAX_IDS_PER_ALERT} more` : ''}`;
+}

@@ -1,0 +1,33 @@
+/**
+ * What reconcile reads, as ports: the Stripe side (paid invoices by paid date, transfers by creation) and the ledger
+ * side (rows and districts). The CLI reads the ledger through the platform API, the scheduled function through the
+ * tables; both read Stripe through adapters/stripe/reconcile-source.ts.
+ */
+import type { District } from '../model.js';
+import type { LedgerRow, PaidInvoice, StripeTransfer } from './three-way-match.js';
+
+/** A paid invoice plus the district its metadata names (if any), for finding its ledger row. */
+export interface SourcedInvoice extends PaidInvoice {
+  namedDistrictId?: string;
+}
+
+/** Unix-seconds range [gte, lt), as Stripe's `created` filter takes it. */
+export interface CreatedRange {
+  gte: number;
+  lt: number;
+}
+
+export interface ReconcileStripeSource {
+  /** The invoices whose `status_transitions.paid_at` falls in the range. */
+  paidInvoices(paid: CreatedRange): Promise<SourcedInvoice[]>;
+  transfers(created: CreatedRange): Promise<StripeTransfer[]>;
+}
+
+/** The ledger as reconcile reads it. A listing may stop at a bound: the rows it misses are looked up by id. */
+export interface ReconcileLedger {
+  /** Rows created at or after `since` (as many as the reader's bound allows; more is fine). */
+  recentRows(since: Date): Promise<LedgerRow[]>;
+  /** The row with this id, or undefined when there is none (or the id cannot be a row's). */
+  row(revenueShareId: string): Promise<LedgerRow | undefined>;
+  districts(): Promise<Pick<District, 'districtId' | 'stripeCustomerIds'>[]>;
+}
