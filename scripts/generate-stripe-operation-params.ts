@@ -53,6 +53,11 @@ const OPERATIONS: Record<string, string> = {
   'POST /v1/credit_notes': 'CreditNotes:CreditNoteCreateParams',
   'GET /v1/credit_notes': 'CreditNotes:CreditNoteListParams',
   'GET /v1/credit_notes/{id}': 'CreditNotes:CreditNoteRetrieveParams',
+  'POST /v1/webhook_endpoints': 'WebhookEndpoints:WebhookEndpointCreateParams',
+  'GET /v1/webhook_endpoints': 'WebhookEndpoints:WebhookEndpointListParams',
+  'GET /v1/webhook_endpoints/{webhook_endpoint}': 'WebhookEndpoints:WebhookEndpointRetrieveParams',
+  'POST /v1/webhook_endpoints/{webhook_endpoint}': 'WebhookEndpoints:WebhookEndpointUpdateParams',
+  'DELETE /v1/webhook_endpoints/{webhook_endpoint}': 'WebhookEndpoints:WebhookEndpointDeleteParams',
 };
 
 const PAGINATION = ['limit', 'starting_after', 'ending_before'];

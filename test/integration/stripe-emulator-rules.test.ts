@@ -79,6 +79,22 @@ describe('unknown parameters', () => {
     expect(known.data).toEqual([]);
     expect(ctx.emulator.transfers()).toHaveLength(0);
   });
+
+  it('checks the webhook endpoint routes too: a mistyped parameter registers no endpoint', async () => {
+    // Act
+    const create = await caught(
+      ctx.stripe.webhookEndpoints.create({
+        url: 'http://127.0.0.1:9/hook',
+        enabled_events: ['invoice.paid'],
+        enabled_event: ['charge.refunded'],
+      } as Stripe.WebhookEndpointCreateParams),
+    );
+    const endpoints = await ctx.stripe.webhookEndpoints.list();
+
+    // Assess
+    expect(create).toMatchObject({ statusCode: 400, code: 'parameter_unknown', param: 'enabled_event' });
+    expect(endpoints.data).toEqual([]);
+  });
 });
 
 describe('API keys', () => {
