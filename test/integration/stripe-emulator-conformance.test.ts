@@ -56,6 +56,11 @@ const OPERATIONS: Record<string, string> = {
   'POST /v1/credit_notes': 'CreditNote',
   'GET /v1/credit_notes': 'ApiList<Stripe.CreditNote>',
   'GET /v1/credit_notes/{id}': 'CreditNote',
+  'POST /v1/webhook_endpoints': 'WebhookEndpoint',
+  'GET /v1/webhook_endpoints': 'ApiList<Stripe.WebhookEndpoint>',
+  'GET /v1/webhook_endpoints/{webhook_endpoint}': 'WebhookEndpoint',
+  'POST /v1/webhook_endpoints/{webhook_endpoint}': 'WebhookEndpoint',
+  'DELETE /v1/webhook_endpoints/{webhook_endpoint}': 'DeletedWebhookEndpoint',
 };
 
 /** The SDK type of each event's `data.object`, by its `object` field. */
@@ -190,6 +195,22 @@ async function scenario(stripe: Stripe, controls: MoneyControls): Promise<void> 
   await stripe.invoiceItems.create({ customer: declined.id, amount: 300, currency: 'usd' });
   const open = await stripe.invoices.create({ customer: declined.id, pending_invoice_items_behavior: 'include' });
   await stripe.invoices.pay(open.id, { payment_method: 'pm_card_chargeDeclined' }).catch(() => undefined);
+
+  const endpoint = record(
+    'POST /v1/webhook_endpoints',
+    // Nothing listens there: deliveries fail, which the endpoint's objects do not show.
+    await stripe.webhookEndpoints.create({
+      url: 'http://127.0.0.1:9/stripe/webhook',
+      enabled_events: ['invoice.paid'],
+    }),
+  );
+  record('GET /v1/webhook_endpoints', await stripe.webhookEndpoints.list());
+  record('GET /v1/webhook_endpoints/{webhook_endpoint}', await stripe.webhookEndpoints.retrieve(endpoint.id));
+  record(
+    'POST /v1/webhook_endpoints/{webhook_endpoint}',
+    await stripe.webhookEndpoints.update(endpoint.id, { disabled: true, description: 'paused' }),
+  );
+  record('DELETE /v1/webhook_endpoints/{webhook_endpoint}', await stripe.webhookEndpoints.del(endpoint.id));
 
   const events = record('GET /v1/events', await stripe.events.list({ limit: 100 }));
   record('GET /v1/events', await stripe.events.list({ type: 'charge.*', created: { gte: 0 } }));
