@@ -3,6 +3,18 @@
  * type is recorded as IGNORED) and the revenue-share worker handles each; a webhook endpoint registered for the
  * stack (at Stripe, or at the local emulator by `npm start`) subscribes to exactly these.
  */
-export const ROUTED_EVENT_TYPES = ['invoice.paid', 'transfer.reversed'] as const;
+export const ROUTED_EVENT_TYPES = [
+  'invoice.paid',
+  'transfer.reversed',
+  // Money that comes back (refunds, disputes) claws the district's share back; credit notes only attribute.
+  'charge.refunded',
+  'refund.updated',
+  'refund.failed',
+  'charge.dispute.created',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
+  'charge.dispute.closed',
+  'credit_note.created',
+] as const;
 
 export type RoutedEventType = (typeof ROUTED_EVENT_TYPES)[number];

@@ -1,4 +1,7 @@
 /** The records this product keeps, as the domain sees them (no storage or provider detail). */
+import type { ClawbackIntent } from './clawback/clawback-intent.js';
+import type { DisputePolicy } from './clawback/dispute-policy.js';
+import type { MoneyMovement } from './clawback/money-movements.js';
 
 export const AUDIT_STATUSES = ['RECEIVED', 'PROCESSED', 'FAILED', 'IGNORED'] as const;
 export type AuditStatus = (typeof AUDIT_STATUSES)[number];
@@ -31,6 +34,7 @@ export const PAYOUT_STATUSES = [
   'NO_PAYOUT',
   'NEEDS_REVIEW',
   'CLOSED',
+  'PARTIALLY_REVERSED',
 ] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
@@ -53,6 +57,8 @@ export interface TransferPart {
   sourceChargeId?: string;
   /** Set once the transfer is made and recorded (with its guard item). */
   stripeTransferId?: string;
+  /** The part's share before a refund that came first made its transfer smaller (amountCents is then what is sent). */
+  plannedCents?: number;
 }
 
 /** A person's decision on a row that waited for review: who, why, when. */
@@ -97,6 +103,16 @@ export interface RevenueShare {
   reviewReason?: string;
   /** The person's decision on a NEEDS_REVIEW row (approve: pay; close: never pay). */
   decision?: ReviewDecision;
+  /** Money that came back (domain/clawback): reversals, re-payments, owed and netted amounts, each with its cause. */
+  moneyHistory?: MoneyMovement[];
+  /** A clawback request written before it is sent to Stripe, so a retry sends the same key and amount. */
+  clawbackIntent?: ClawbackIntent;
+  /** Of shareCents, what was taken back (reversed, never transferred, or owed); derived from moneyHistory. */
+  reversedCents?: number;
+  /** shareCents − reversedCents. */
+  netPaidCents?: number;
+  /** What the district still owes on this row (a reversal Stripe refused). */
+  owedCents?: number;
   lastError?: string;
   createdAt: string;
   updatedAt: string;
@@ -120,6 +136,8 @@ export interface District {
   autoPayOutOfBand?: boolean;
   /** Stripe customer ids whose invoices belong to this district (used when metadata names none). */
   stripeCustomerIds: string[];
+  /** What a dispute does to the district's share (domain/clawback/dispute-policy.ts); absent: REVERSE_ON_DISPUTE. */
+  disputePolicy?: DisputePolicy;
   createdAt: string;
   updatedAt: string;
 }
@@ -136,6 +154,8 @@ export const ALERT_KINDS = [
   'PAYOUT_NEEDS_REVIEW',
   /** The daily reconcile found mismatches of one kind (the kind and its count are in the message). */
   'RECONCILE_MISMATCH',
+  'REVERSAL_REFUSED',
+  'DISPUTE_OPENED',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -2,6 +2,10 @@
  * What the domain needs from the outside world. Adapters (DynamoDB, SQS, Stripe, alerts) implement
  * these; handlers hand them in, so tests can pass real or fake ones.
  */
+
+import type { ChargeSnapshot } from './clawback/charge-state.js';
+import type { ClawbackIntent } from './clawback/clawback-intent.js';
+import type { MoneyMovement } from './clawback/money-movements.js';
 import type {
   AlertKind,
   AuditRecord,
@@ -101,6 +105,12 @@ export interface LedgerChanges {
   /** Replaces the plan (only on a row with no transfer recorded yet: an approval plans its parts). */
   transferParts?: TransferPart[];
   decision?: ReviewDecision;
+  /** The clawback's fields (domain/clawback): the whole history, the intent (null removes it), derived totals. */
+  moneyHistory?: MoneyMovement[];
+  clawbackIntent?: ClawbackIntent | null;
+  reversedCents?: number;
+  netPaidCents?: number;
+  owedCents?: number;
   updatedAt: string;
 }
 
@@ -161,6 +171,25 @@ export interface LedgerStore {
   /** The row that owns a transfer id, found through its guard item. */
   findByTransferId(stripeTransferId: string): Promise<RevenueShare | undefined>;
   list(query: LedgerQuery): Promise<RevenueShare[]>;
+}
+
+/** The ledger as the clawback needs it: the row a charge paid, through its guard item `charge#<ch_id>`. */
+export interface ChargeLedger {
+  findByChargeId(chargeId: string): Promise<RevenueShare | undefined>;
+}
+
+/** What the clawback asks of the payment provider. A refusal is a permanent PaymentProviderError. */
+export interface ClawbackProvider {
+  /** The charge now: amount, amount_refunded (failed refunds are out of it) and its disputes. */
+  chargeSnapshot(chargeId: string): Promise<ChargeSnapshot>;
+  /** transfers.createReversal; the same key returns the same reversal (or the same stored refusal). */
+  createReversal(
+    transferId: string,
+    amountCents: number,
+    metadata: Record<string, string>,
+    idempotencyKey: string,
+  ): Promise<{ id: string }>;
+  createTransfer(request: TransferRequest, idempotencyKey: string): Promise<ProviderTransfer>;
 }
 
 export interface DistrictStore {

@@ -21,6 +21,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#contracts/resources.js';
+import type { ClawbackIntent } from '../../domain/clawback/clawback-intent.js';
+import { MOVEMENT_KINDS, type MoneyMovement } from '../../domain/clawback/money-movements.js';
 import {
   PAYOUT_STATUSES,
   type PayoutStatus,
@@ -30,6 +32,7 @@ import {
   type TransferPart,
 } from '../../domain/model.js';
 import type {
+  ChargeLedger,
   CreateLedgerRowOutcome,
   LedgerQuery,
   LedgerStore,
@@ -41,16 +44,18 @@ import type {
 
 export const TRANSFER_GUARD_PREFIX = 'transfer#';
 export const INVOICE_GUARD_PREFIX = 'invoice#';
+export const CHARGE_GUARD_PREFIX = 'charge#';
 const DEFAULT_LIST_LIMIT = 100;
 const LAST_ERROR_MAX_LENGTH = 1_000;
 const [BY_DISTRICT, BY_STATUS] = tables.revenueShares.globalSecondaryIndexes;
 
 export const transferGuardKey = (stripeTransferId: string): string => `${TRANSFER_GUARD_PREFIX}${stripeTransferId}`;
 export const invoiceGuardKey = (invoiceId: string): string => `${INVOICE_GUARD_PREFIX}${invoiceId}`;
+export const chargeGuardKey = (chargeId: string): string => `${CHARGE_GUARD_PREFIX}${chargeId}`;
 export const isGuardKey = (pk: string): boolean =>
-  pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith(INVOICE_GUARD_PREFIX);
+  pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith(INVOICE_GUARD_PREFIX) || pk.startsWith(CHARGE_GUARD_PREFIX);
 
-export class DynamoDbLedgerStore implements LedgerStore {
+export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -84,6 +89,19 @@ export class DynamoDbLedgerStore implements LedgerStore {
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
+            // Refunds and disputes name the charge: its guard finds the row (one write per charge, in this put).
+            ...(row.sourceCharges ?? []).map((charge) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk: chargeGuardKey(charge.chargeId),
+                  revenueShareId: row.revenueShareId,
+                  recordedAt: row.createdAt,
+                },
+                ConditionExpression: 'attribute_not_exists(pk) OR revenueShareId = :row',
+                ExpressionAttributeValues: { ':row': row.revenueShareId },
+              },
+            })),
           ],
         }),
       );
@@ -153,6 +171,17 @@ export class DynamoDbLedgerStore implements LedgerStore {
     if (changes.decision !== undefined) {
       sets.push('decision = :decision');
       values[':decision'] = changes.decision;
+    }
+    for (const name of ['moneyHistory', 'reversedCents', 'netPaidCents', 'owedCents'] as const) {
+      if (changes[name] !== undefined) {
+        sets.push(`${name} = :${name}`);
+        values[`:${name}`] = changes[name];
+      }
+    }
+    if (changes.clawbackIntent === null) removes.push('clawbackIntent');
+    else if (changes.clawbackIntent !== undefined) {
+      sets.push('clawbackIntent = :clawbackIntent');
+      values[':clawbackIntent'] = changes.clawbackIntent;
     }
     if (changes.lastError === null) removes.push('lastError');
     else if (changes.lastError !== undefined) {
@@ -255,6 +284,14 @@ export class DynamoDbLedgerStore implements LedgerStore {
     }
     const codes = reasons.map((reason) => reason.Code ?? 'None').join(', ');
     throw new Error(`recording the transfer of ledger row ${revenueShareId} was cancelled: ${codes}`);
+  }
+
+  async findByChargeId(chargeId: string): Promise<RevenueShare | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: chargeGuardKey(chargeId) }, ConsistentRead: true }),
+    );
+    const owner = Item?.revenueShareId;
+    return typeof owner === 'string' ? await this.get(owner) : undefined;
   }
 
   async findByTransferId(stripeTransferId: string): Promise<RevenueShare | undefined> {
@@ -369,6 +406,11 @@ export function toRevenueShare(item: Record<string, unknown>): RevenueShare {
   if (item.decision !== undefined) row.decision = toDecision(item);
   if (lastError !== undefined) row.lastError = lastError;
   if (paidAt !== undefined) row.paidAt = paidAt;
+  if (item.moneyHistory !== undefined) row.moneyHistory = listOf(item, 'moneyHistory', toMoneyMovement);
+  if (item.clawbackIntent !== undefined) row.clawbackIntent = item.clawbackIntent as ClawbackIntent;
+  for (const name of ['reversedCents', 'netPaidCents', 'owedCents'] as const) {
+    if (item[name] !== undefined) row[name] = integer(name);
+  }
   return row;
 }
 
@@ -397,7 +439,16 @@ function toTransferPart(value: Record<string, unknown>): TransferPart {
   const part: TransferPart = { index: value.index, amountCents: value.amountCents };
   if (typeof value.sourceChargeId === 'string') part.sourceChargeId = value.sourceChargeId;
   if (typeof value.stripeTransferId === 'string') part.stripeTransferId = value.stripeTransferId;
+  if (isCents(value.plannedCents)) part.plannedCents = value.plannedCents;
   return part;
+}
+
+function toMoneyMovement(value: Record<string, unknown>): MoneyMovement {
+  if (!MOVEMENT_KINDS.includes(value.kind as MoneyMovement['kind']) || !isCents(value.amountCents)) {
+    throw new Error('malformed money movement');
+  }
+  if (!isCents(value.partIndex) || typeof value.at !== 'string') throw new Error('malformed money movement');
+  return value as unknown as MoneyMovement;
 }
 
 function toDecision(item: Record<string, unknown>): ReviewDecision {

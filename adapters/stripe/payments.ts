@@ -3,8 +3,10 @@
  * builds it); Stripe errors become PaymentProviderError with `permanent` set by whether repeating can help.
  */
 import Stripe from 'stripe';
+import type { ChargeSnapshot } from '../../domain/clawback/charge-state.js';
 import type { SourceCharge } from '../../domain/model.js';
 import {
+  type ClawbackProvider,
   type InvoiceCharges,
   type InvoicePaymentReader,
   type PaymentProvider,
@@ -13,7 +15,7 @@ import {
   type TransferRequest,
 } from '../../domain/ports.js';
 
-export class StripePaymentProvider implements PaymentProvider, InvoicePaymentReader {
+export class StripePaymentProvider implements PaymentProvider, InvoicePaymentReader, ClawbackProvider {
   constructor(private readonly stripe: Stripe) {}
 
   async createTransfer(request: TransferRequest, idempotencyKey: string): Promise<ProviderTransfer> {
@@ -46,6 +48,32 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
 
   async retrieveTransfer(transferId: string): Promise<ProviderTransfer> {
     return toProviderTransfer(await mapErrors(() => this.stripe.transfers.retrieve(transferId)));
+  }
+
+  /** The charge as it is now, and every dispute of it (refunds that failed are no longer in amount_refunded). */
+  async chargeSnapshot(chargeId: string): Promise<ChargeSnapshot> {
+    return await mapErrors(async () => {
+      const charge = await this.stripe.charges.retrieve(chargeId);
+      const disputes: ChargeSnapshot['disputes'] = [];
+      if (charge.disputed) {
+        for await (const dispute of this.stripe.disputes.list({ charge: chargeId, limit: 100 })) {
+          disputes.push({ disputeId: dispute.id, amountCents: dispute.amount, status: dispute.status });
+        }
+      }
+      return { chargeId, amountCents: charge.amount, refundedCents: charge.amount_refunded, disputes };
+    });
+  }
+
+  async createReversal(
+    transferId: string,
+    amountCents: number,
+    metadata: Record<string, string>,
+    idempotencyKey: string,
+  ): Promise<{ id: string }> {
+    const reversal = await mapErrors(() =>
+      this.stripe.transfers.createReversal(transferId, { amount: amountCents, metadata }, { idempotencyKey }),
+    );
+    return { id: reversal.id };
   }
 
   /**

@@ -75,7 +75,8 @@ export async function executeTransfer(
   }
   if (row.shareCents <= 0) return { outcome: 'skipped', reason: 'nothing to transfer' };
   const parts = partsOf(row);
-  const planned = parts.reduce((sum, part) => sum + part.amountCents, 0);
+  // A refund that came before the transfer made a part smaller (domain/clawback): the plan is its planned share.
+  const planned = parts.reduce((sum, part) => sum + (part.plannedCents ?? part.amountCents), 0);
   if (parts.length === 0 || planned !== row.shareCents) {
     const why =
       parts.length === 0

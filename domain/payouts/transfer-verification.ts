@@ -57,7 +57,7 @@ export function planMismatches(row: RevenueShare): string[] {
   const parts = partsOf(row);
   if (parts.length === 0) return [];
   const reasons: string[] = [];
-  const sum = parts.reduce((total, part) => total + part.amountCents, 0);
+  const sum = parts.reduce((total, part) => total + (part.plannedCents ?? part.amountCents), 0);
   if (sum !== row.shareCents) reasons.push(`transfer parts add up to ${sum}, not shareCents ${row.shareCents}`);
   if (parts[0]?.stripeTransferId !== row.stripeTransferId) {
     reasons.push(`stripeTransferId ${row.stripeTransferId ?? '(none)'} is not part 0's`);

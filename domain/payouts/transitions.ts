@@ -6,19 +6,23 @@
  *   PENDING          -> TRANSFER_FAILED  the provider refused the transfer (permanent error)
  *   PENDING          -> REVERSED         the transfer was reversed before it was verified
  *   TRANSFER_FAILED  -> PENDING          a new transfer attempt (retry), or a transfer recorded for the row
- *   PAID             -> REVERSED         the only way out of PAID
+ *   PAID             -> PARTIALLY_REVERSED, REVERSED   money came back (refund, dispute): the share is clawed back
+ *   PARTIALLY_REVERSED -> REVERSED, PAID             more came back; or it was given back (refund failed, dispute won)
+ *   REVERSED         -> PARTIALLY_REVERSED, PAID     given back (a refund failed, a dispute was won)
+ *   PENDING          -> PARTIALLY_REVERSED           a transfer was partly reversed before it was verified
  *   NEEDS_REVIEW     -> PENDING          a person approved paying it (recorded with who and why)
  *   NEEDS_REVIEW     -> NO_PAYOUT        approved, but its share is 0: nothing to transfer
  *   NEEDS_REVIEW     -> CLOSED           a person closed it, with a reason: it is never paid
- *   REVERSED, NO_PAYOUT, CLOSED          terminal
+ *   NO_PAYOUT, CLOSED                    terminal (REVERSED is left only when money is given back)
  */
 import type { PayoutStatus } from '../model.js';
 
 const ALLOWED: Readonly<Record<PayoutStatus, readonly PayoutStatus[]>> = {
-  PENDING: ['PAID', 'TRANSFER_FAILED', 'REVERSED'],
+  PENDING: ['PAID', 'TRANSFER_FAILED', 'REVERSED', 'PARTIALLY_REVERSED'],
   TRANSFER_FAILED: ['PENDING'],
-  PAID: ['REVERSED'],
-  REVERSED: [],
+  PAID: ['REVERSED', 'PARTIALLY_REVERSED'],
+  PARTIALLY_REVERSED: ['REVERSED', 'PAID'],
+  REVERSED: ['PARTIALLY_REVERSED', 'PAID'],
   NO_PAYOUT: [],
   NEEDS_REVIEW: ['PENDING', 'NO_PAYOUT', 'CLOSED'],
   CLOSED: [],

@@ -5,11 +5,14 @@
  * queue retries the message and finally dead-letters it.
  */
 import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
+import { MONEY_EVENT_TYPES, type MoneyEventResult, processMoneyEvent } from '../clawback/process-money-event.js';
 import type { AuditRecord, ProcessEventMessage, TransferMessage } from '../model.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
 import type {
   AlertSink,
   AuditLog,
+  ChargeLedger,
+  ClawbackProvider,
   Clock,
   DistrictStore,
   InvoicePaymentReader,
@@ -30,11 +33,15 @@ export interface ProcessEventDeps {
   invoicePayments: InvoicePaymentReader;
   alerts: AlertSink;
   clock: Clock;
+  /** Money that comes back (refunds, disputes): the row a charge paid, and Stripe's charge and reversals. */
+  chargeLedger?: ChargeLedger;
+  clawbackProvider?: ClawbackProvider;
 }
 
 export type ProcessEventResult =
   | InvoicePaidResult
   | TransferReversedResult
+  | MoneyEventResult
   | { outcome: 'failed'; errorMessage: string; districtId?: string; invoiceId?: string }
   | { outcome: 'skipped'; reason: string };
 
@@ -55,6 +62,15 @@ export async function processEvent(message: ProcessEventMessage, deps: ProcessEv
         return await processInvoicePaid(event, deps);
       case 'transfer.reversed':
         return await processTransferReversed(event, deps);
+      case 'charge.refunded':
+      case 'refund.updated':
+      case 'refund.failed':
+      case 'charge.dispute.created':
+      case 'charge.dispute.funds_withdrawn':
+      case 'charge.dispute.funds_reinstated':
+      case 'charge.dispute.closed':
+      case 'credit_note.created':
+        return await processMoneyEvent(event, moneyDeps(deps));
       default:
         throw new PermanentEventError(`event type ${event.type} is not handled by the revenue-share worker`);
     }
@@ -85,3 +101,13 @@ async function recordPermanentFailure(audit: AuditRecord, error: PermanentEventE
   }
   await raiseAlert(deps.alerts, deps.clock, { kind: 'EVENT_FAILED', message: error.message, ...context });
 }
+
+function moneyDeps(deps: ProcessEventDeps) {
+  if (!deps.chargeLedger || !deps.clawbackProvider) {
+    throw new Error('the revenue-share worker was composed without the clawback ports');
+  }
+  return { ...deps, chargeLedger: deps.chargeLedger, provider: deps.clawbackProvider };
+}
+
+/** The money event types (each has its case above). */
+export const MONEY_EVENTS_HANDLED: readonly string[] = MONEY_EVENT_TYPES;

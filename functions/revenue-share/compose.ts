@@ -14,13 +14,16 @@ export const composeRevenueShare = (
   runtime: FunctionRuntime,
   config: RevenueShareWorkerConfig,
   overrides: Partial<RevenueShareHandlerDeps> = {},
-) =>
-  createRevenueShareHandler({
+) => {
+  const ledger = new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable);
+  return createRevenueShareHandler({
     observability: runtime.observability,
     stripeApiKey: config.stripeApiKey,
     invoicePayments: stripePaymentsFromContext(runtime.stripe),
+    clawbackProvider: stripePaymentsFromContext(runtime.stripe),
     auditLog: new DynamoDbAuditLog(runtime.dynamodb, config.auditTable),
-    ledger: new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable),
+    ledger,
+    chargeLedger: ledger,
     districts: new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),
     transferQueue: new SqsMessageQueue(runtime.sqs, config.transferQueueUrl),
     alerts: new SqsAlertSink(runtime.sqs, config.alertsQueueUrl, runtime.observability.logger),
@@ -28,3 +31,4 @@ export const composeRevenueShare = (
     clock: runtime.clock,
     ...overrides,
   });
+};

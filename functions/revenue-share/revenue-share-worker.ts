@@ -7,7 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { metricNames } from '#contracts/observability.js';
-import type { InvoicePaymentReader } from '../../domain/ports.js';
+import type { ClawbackProvider, InvoicePaymentReader } from '../../domain/ports.js';
 import { type ProcessEventDeps, processEvent } from '../../domain/revenue-share/process-event.js';
 import type { SecretSource } from '../commons/config.js';
 import { processFifoBatch, rateLimitRequeue } from '../commons/fifo-batch.js';
@@ -16,7 +16,9 @@ import { parseProcessEventMessage } from '../commons/queue-messages.js';
 import type { Requeuer } from '../commons/requeue.js';
 import { stripeApiKeyMiddleware } from '../commons/secrets.js';
 
-export interface RevenueShareHandlerDeps extends Omit<ProcessEventDeps, 'invoicePayments'> {
+export interface RevenueShareHandlerDeps extends Omit<ProcessEventDeps, 'invoicePayments' | 'clawbackProvider'> {
+  /** Reads charges and makes reversals and re-payments at Stripe with the invocation's API key. */
+  clawbackProvider?: (context: Context) => ClawbackProvider;
   observability: Observability;
   /** Where the Stripe API key comes from (put on the context before the handler runs). */
   stripeApiKey: SecretSource;
@@ -30,6 +32,7 @@ export function createRevenueShareHandler({
   observability,
   stripeApiKey,
   invoicePayments,
+  clawbackProvider,
   requeue,
   ...rest
 }: RevenueShareHandlerDeps) {
@@ -61,6 +64,12 @@ export function createRevenueShareHandler({
       case 'skipped':
         logger.info('Event skipped', { ...keys, reason: result.reason });
         break;
+      case 'clawback':
+        logger.info('Money that came back: the share is at its clawback target', { ...keys, ...result });
+        break;
+      case 'attributed':
+        logger.info('Credit note attributed (its refund moves the money)', { ...keys, ...result });
+        break;
     }
   };
 
@@ -68,7 +77,11 @@ export function createRevenueShareHandler({
     .use(observabilityMiddlewares(observability))
     .use(stripeApiKeyMiddleware(stripeApiKey))
     .handler((event: SQSEvent, context: Context) => {
-      const deps = { ...rest, invoicePayments: invoicePayments(context) };
+      const deps = {
+        ...rest,
+        invoicePayments: invoicePayments(context),
+        ...(clawbackProvider ? { clawbackProvider: clawbackProvider(context) } : {}),
+      };
       return processFifoBatch(
         event,
         context,

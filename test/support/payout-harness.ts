@@ -325,7 +325,12 @@ export class PayoutHarness {
     const { Items = [] } = await this.documents.send(
       new ScanCommand({ TableName: this.resources.tables.revenueShares, ConsistentRead: true }),
     );
-    return Items.filter((item) => !String(item.pk).startsWith('transfer#') && !String(item.pk).startsWith('invoice#'));
+    return Items.filter(
+      (item) =>
+        !String(item.pk).startsWith('transfer#') &&
+        !String(item.pk).startsWith('invoice#') &&
+        !String(item.pk).startsWith('charge#'),
+    );
   }
 
   /** The one-invoice-one-row guard items (`invoice#<id>`). */

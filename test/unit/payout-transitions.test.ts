@@ -8,6 +8,12 @@ const allowed: Array<[PayoutStatus, PayoutStatus]> = [
   ['PENDING', 'REVERSED'],
   ['TRANSFER_FAILED', 'PENDING'],
   ['PAID', 'REVERSED'],
+  ['PENDING', 'PARTIALLY_REVERSED'],
+  ['PAID', 'PARTIALLY_REVERSED'],
+  ['PARTIALLY_REVERSED', 'REVERSED'],
+  ['PARTIALLY_REVERSED', 'PAID'],
+  ['REVERSED', 'PARTIALLY_REVERSED'],
+  ['REVERSED', 'PAID'],
   ['NEEDS_REVIEW', 'PENDING'],
   ['NEEDS_REVIEW', 'NO_PAYOUT'],
   ['NEEDS_REVIEW', 'CLOSED'],
@@ -24,15 +30,15 @@ describe('payout state machine', () => {
     expect(actual.sort()).toEqual([...allowed].sort());
   });
 
-  it('lets PAID go only to REVERSED', () => {
+  it('lets PAID go only to REVERSED or PARTIALLY_REVERSED (money that came back)', () => {
     for (const to of PAYOUT_STATUSES) {
-      expect(canTransition('PAID', to), `PAID -> ${to}`).toBe(to === 'REVERSED');
+      expect(canTransition('PAID', to), `PAID -> ${to}`).toBe(to === 'REVERSED' || to === 'PARTIALLY_REVERSED');
     }
   });
 
-  it('keeps REVERSED, NO_PAYOUT and CLOSED terminal', () => {
+  it('keeps NO_PAYOUT and CLOSED terminal, and REVERSED left only when money is given back', () => {
     for (const to of PAYOUT_STATUSES) {
-      expect(canTransition('REVERSED', to)).toBe(false);
+      expect(canTransition('REVERSED', to)).toBe(to === 'PARTIALLY_REVERSED' || to === 'PAID');
       expect(canTransition('NO_PAYOUT', to)).toBe(false);
       expect(canTransition('CLOSED', to)).toBe(false);
     }

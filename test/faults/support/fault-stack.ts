@@ -296,7 +296,8 @@ export class FaultStack {
   async ledger(): Promise<{ rows: RevenueShare[]; guards: Array<Record<string, unknown>> }> {
     const items = await this.scan(this.tables.revenueShares);
     const isGuard = (item: Record<string, unknown>) => String(item.pk).startsWith('transfer#');
-    const isInvoiceGuard = (item: Record<string, unknown>) => String(item.pk).startsWith('invoice#');
+    const isInvoiceGuard = (item: Record<string, unknown>) =>
+      String(item.pk).startsWith('invoice#') || String(item.pk).startsWith('charge#');
     return {
       rows: items.filter((item) => !isGuard(item) && !isInvoiceGuard(item)) as unknown as RevenueShare[],
       guards: items.filter(isGuard),

@@ -1,0 +1,364 @@
+/**
+ * Money that comes back: charge.refunded, refund.updated, refund.failed and charge.dispute.* name a charge; the row
+ * that charge paid (found through its guard item) is brought to the clawback target of the charge as Stripe has it
+ * now (domain/clawback/charge-state.ts), one movement at a time, each written as an intent before it is sent.
+ * credit_note.created is attribution only: the refund it makes arrives as its own charge.refunded, which moves the
+ * money, so a credit note and its refund never reverse twice.
+ */
+import type { RevenueShare, TransferPart } from '../model.js';
+import { raiseAlert } from '../payouts/raise-alert.js';
+import {
+  type AlertSink,
+  type AuditLog,
+  type ChargeLedger,
+  type ClawbackProvider,
+  type Clock,
+  type DistrictStore,
+  type LedgerStore,
+  PaymentProviderError,
+} from '../ports.js';
+import { PermanentEventError } from '../revenue-share/permanent-event-error.js';
+import { type StoredEvent, stringField } from '../revenue-share/stripe-event.js';
+import { type ChargeSnapshot, partTargetCents } from './charge-state.js';
+import type { ClawbackIntent } from './clawback-intent.js';
+import { type DisputeCause, repaymentTransferGroupOf } from './clawback-keys.js';
+import { DEFAULT_DISPUTE_POLICY } from './dispute-policy.js';
+import { clawbackStatus, type MoneyMovement, movementsOfPart, rowMoneyTotals } from './money-movements.js';
+import { movementOf, planClawback, refusedReversal } from './plan-clawback.js';
+
+export const MONEY_EVENT_TYPES = [
+  'charge.refunded',
+  'refund.updated',
+  'refund.failed',
+  'charge.dispute.created',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
+  'charge.dispute.closed',
+  'credit_note.created',
+] as const;
+
+export interface MoneyEventDeps {
+  auditLog: AuditLog;
+  ledger: LedgerStore;
+  chargeLedger: ChargeLedger;
+  districts: DistrictStore;
+  provider: ClawbackProvider;
+  alerts: AlertSink;
+  clock: Clock;
+}
+
+export interface MoneyEventResult {
+  outcome: 'clawback' | 'attributed';
+  revenueShareId?: string;
+  districtId?: string;
+  invoiceId?: string;
+  reversedCents?: number;
+  netPaidCents?: number;
+  owedCents?: number;
+}
+
+/** A row whose transfer is made but not yet verified: mark-paid checks amount_reversed, so wait for it (retry). */
+export class ClawbackWaitsForVerificationError extends Error {
+  constructor(revenueShareId: string) {
+    super(`ledger row ${revenueShareId} has a transfer awaiting verification; the clawback waits for mark-paid`);
+    this.name = 'ClawbackWaitsForVerificationError';
+  }
+}
+
+const MAX_STEPS = 20;
+
+export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps): Promise<MoneyEventResult> {
+  if (event.type === 'credit_note.created') return await attribute(event, deps);
+  const chargeId = chargeIdOf(event);
+  const dispute = disputeCauseOf(event);
+  const found = await deps.chargeLedger.findByChargeId(chargeId);
+  if (!found) throw new PermanentEventError(`no ledger row was paid by charge ${chargeId} (${event.type} ${event.id})`);
+  const context = { districtId: found.districtId, invoiceId: found.invoiceId };
+  const district = await deps.districts.get(found.districtId);
+  const policy = district?.disputePolicy ?? DEFAULT_DISPUTE_POLICY;
+  const charge = await deps.provider.chargeSnapshot(chargeId);
+
+  let row = found;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    if (row.clawbackIntent) {
+      row = await completeIntent(row, row.clawbackIntent, deps);
+      continue;
+    }
+    const next = nextStep(row, charge, policy, event.id, dispute);
+    if (!next) break;
+    row = await next(row, deps);
+  }
+  if (row.clawbackIntent || nextStep(row, charge, policy, event.id, dispute)) {
+    throw new Error(`ledger row ${row.revenueShareId} did not reach its clawback target in ${MAX_STEPS} steps`);
+  }
+  row = await settleStatus(row, deps);
+  if (dispute?.step === 'created') {
+    await raiseAlert(deps.alerts, deps.clock, {
+      kind: 'DISPUTE_OPENED',
+      severity: 'warning',
+      message: `dispute ${dispute.disputeId} opened on charge ${chargeId}; under ${policy} the share is now ${row.netPaidCents ?? row.shareCents} of ${row.shareCents} cents`,
+      stripeEventId: event.id,
+      revenueShareId: row.revenueShareId,
+      ...context,
+    });
+  }
+  await deps.auditLog.markProcessed(event.id, deps.clock.now(), {
+    ...context,
+    metadata: { revenueShareId: row.revenueShareId, chargeId },
+  });
+  return {
+    outcome: 'clawback',
+    revenueShareId: row.revenueShareId,
+    ...context,
+    reversedCents: row.reversedCents ?? 0,
+    netPaidCents: row.netPaidCents ?? row.shareCents,
+    owedCents: row.owedCents ?? 0,
+  };
+}
+
+function chargeIdOf(event: StoredEvent): string {
+  const object = event.object;
+  const id = event.type === 'charge.refunded' ? stringField(object, 'id') : stringField(object, 'charge');
+  if (!id?.startsWith('ch_')) throw new PermanentEventError(`${event.type} event ${event.id} names no charge`);
+  return id;
+}
+
+function disputeCauseOf(event: StoredEvent): DisputeCause | undefined {
+  if (!event.type.startsWith('charge.dispute.')) return undefined;
+  const disputeId = stringField(event.object, 'id') ?? 'dispute';
+  const step = event.type.slice('charge.dispute.'.length);
+  return { disputeId, step: step === 'closed' ? (stringField(event.object, 'status') ?? 'closed') : step };
+}
+
+/** The part's share before any reduction, and its movements including its transfer. */
+export function partMovements(
+  row: RevenueShare,
+  part: TransferPart,
+): { shareCents: number; movements: MoneyMovement[] } {
+  const history = movementsOfPart(row.moneyHistory ?? [], part.index);
+  const transfer: MoneyMovement[] = part.stripeTransferId
+    ? [
+        {
+          kind: 'TRANSFER',
+          amountCents: part.amountCents,
+          partIndex: part.index,
+          at: row.paidAt ?? row.updatedAt,
+          stripeId: part.stripeTransferId,
+        },
+      ]
+    : [];
+  return { shareCents: part.plannedCents ?? part.amountCents, movements: [...transfer, ...history] };
+}
+
+const partsOf = (row: RevenueShare): TransferPart[] => row.transferParts ?? [];
+
+type Step = (row: RevenueShare, deps: MoneyEventDeps) => Promise<RevenueShare>;
+
+function nextStep(
+  row: RevenueShare,
+  charge: ChargeSnapshot,
+  policy: Parameters<typeof partTargetCents>[3],
+  causeEventId: string,
+  dispute: DisputeCause | undefined,
+): Step | undefined {
+  for (const part of partsOf(row).filter((p) => p.sourceChargeId === charge.chargeId)) {
+    const { shareCents, movements } = partMovements(row, part);
+    const targetCents = partTargetCents(shareCents, row.shareBps, charge, policy);
+    const plan = planClawback({
+      revenueShareId: row.revenueShareId,
+      partIndex: part.index,
+      shareCents,
+      movements,
+      targetCents,
+      ...(dispute ? { dispute } : {}),
+    });
+    if (plan.action === 'none') continue;
+    const at = () => new Date().toISOString();
+    if (plan.action === 'reduce-transfer') {
+      if (plan.transferCents === part.amountCents) continue;
+      return (current, deps) => reduceTransfer(current, part.index, shareCents, plan.transferCents, deps);
+    }
+    if (row.payoutStatus === 'PENDING') {
+      return () => Promise.reject(new ClawbackWaitsForVerificationError(row.revenueShareId));
+    }
+    const context = { partIndex: part.index, chargeId: charge.chargeId, causeEventId, ...(dispute ? { dispute } : {}) };
+    if (plan.action === 'reverse' || plan.action === 'repay') {
+      const intent: ClawbackIntent = {
+        action: plan.action,
+        partIndex: part.index,
+        amountCents: plan.amountCents,
+        idempotencyKey: plan.idempotencyKey,
+        ...(plan.action === 'reverse' ? { transferId: plan.transferId } : {}),
+        chargeId: charge.chargeId,
+        causeEventId,
+        ...(dispute ? { disputeId: dispute.disputeId, disputeStep: dispute.step } : {}),
+        at: at(),
+      };
+      return async (current, deps) => completeIntent(await writeIntent(current, intent, deps), intent, deps);
+    }
+    return (current, deps) =>
+      record(current, [movementOf(plan, { ...context, at: deps.clock.now().toISOString() })], deps);
+  }
+  return undefined;
+}
+
+async function writeIntent(row: RevenueShare, intent: ClawbackIntent, deps: MoneyEventDeps): Promise<RevenueShare> {
+  const result = await deps.ledger.update({
+    revenueShareId: row.revenueShareId,
+    expectedVersion: row.version,
+    changes: { clawbackIntent: intent, updatedAt: deps.clock.now().toISOString() },
+  });
+  if (result.updated) return result.row;
+  if (!result.current) throw new Error(`ledger row ${row.revenueShareId} vanished`);
+  // Another worker moved first: start again from what it wrote (its intent, if any, is completed next).
+  throw new Error(`ledger row ${row.revenueShareId} changed while planning its clawback; retrying`);
+}
+
+/** Sends the intent (same key, same amount on every retry) and records what Stripe answered. */
+async function completeIntent(row: RevenueShare, intent: ClawbackIntent, deps: MoneyEventDeps): Promise<RevenueShare> {
+  if (!row.clawbackIntent || row.clawbackIntent.idempotencyKey !== intent.idempotencyKey) {
+    throw new Error(`ledger row ${row.revenueShareId} holds another clawback intent; retrying`);
+  }
+  const context = {
+    partIndex: intent.partIndex,
+    at: deps.clock.now().toISOString(),
+    ...(intent.chargeId ? { chargeId: intent.chargeId } : {}),
+    ...(intent.causeEventId ? { causeEventId: intent.causeEventId } : {}),
+    ...(intent.disputeId ? { dispute: { disputeId: intent.disputeId, step: intent.disputeStep ?? '' } } : {}),
+  };
+  const metadata = {
+    revenueShareId: row.revenueShareId,
+    clawbackKey: intent.idempotencyKey,
+    ...(intent.causeEventId ? { stripeEventId: intent.causeEventId } : {}),
+  };
+  if (intent.action === 'reverse') {
+    const plan = {
+      action: 'reverse' as const,
+      transferId: intent.transferId ?? '',
+      amountCents: intent.amountCents,
+      idempotencyKey: intent.idempotencyKey,
+    };
+    try {
+      const reversal = await deps.provider.createReversal(
+        plan.transferId,
+        plan.amountCents,
+        metadata,
+        plan.idempotencyKey,
+      );
+      return await record(row, [movementOf(plan, context, reversal.id)], deps, true);
+    } catch (error) {
+      if (!(error instanceof PaymentProviderError) || !error.permanent) throw error;
+      const owed = refusedReversal(plan, context, `${error.code}: ${error.message}`);
+      const updated = await record(row, [owed], deps, true);
+      await raiseAlert(deps.alerts, deps.clock, {
+        kind: 'REVERSAL_REFUSED',
+        message:
+          `Stripe refused reversing ${plan.amountCents} cents of ${plan.transferId} (${error.code}); district ` +
+          `${row.districtId} owes it (row ${row.revenueShareId} owes ${updated.owedCents ?? 0} cents)`,
+        ...(intent.causeEventId ? { stripeEventId: intent.causeEventId } : {}),
+        districtId: row.districtId,
+        invoiceId: row.invoiceId,
+        revenueShareId: row.revenueShareId,
+      });
+      return updated;
+    }
+  }
+  const transfer = await deps.provider.createTransfer(
+    {
+      amountCents: intent.amountCents,
+      currency: row.currency,
+      destinationAccountId: row.destinationAccountId,
+      transferGroup: repaymentTransferGroupOf(row.revenueShareId),
+      metadata: { ...metadata, invoiceId: row.invoiceId, districtId: row.districtId },
+      description: `Re-payment of the share of ${row.invoiceId}`,
+    },
+    intent.idempotencyKey,
+  );
+  const plan = { action: 'repay' as const, amountCents: intent.amountCents, idempotencyKey: intent.idempotencyKey };
+  return await record(row, [movementOf(plan, context, transfer.id)], deps, true);
+}
+
+async function reduceTransfer(
+  row: RevenueShare,
+  partIndex: number,
+  plannedCents: number,
+  transferCents: number,
+  deps: MoneyEventDeps,
+): Promise<RevenueShare> {
+  const parts = partsOf(row).map((p) =>
+    p.index === partIndex ? { ...p, amountCents: transferCents, plannedCents } : p,
+  );
+  const nothingLeft = parts.every((p) => p.amountCents === 0 && !p.stripeTransferId);
+  const result = await deps.ledger.update({
+    revenueShareId: row.revenueShareId,
+    expectedVersion: row.version,
+    // A part must still have no transfer: the plan may only change before any transfer is recorded.
+    changes: {
+      transferParts: parts,
+      ...(nothingLeft ? { payoutStatus: 'REVERSED', reversedCents: row.shareCents, netPaidCents: 0 } : {}),
+      updatedAt: deps.clock.now().toISOString(),
+    },
+  });
+  if (!result.updated)
+    throw new Error(`ledger row ${row.revenueShareId} changed while its transfer was reduced; retrying`);
+  return result.row;
+}
+
+/** Appends movements (and clears the intent they complete), with the derived totals, conditional on the version. */
+async function record(
+  row: RevenueShare,
+  movements: MoneyMovement[],
+  deps: MoneyEventDeps,
+  clearIntent = false,
+): Promise<RevenueShare> {
+  const moneyHistory = [...(row.moneyHistory ?? []), ...movements];
+  const totals = totalsOf({ ...row, moneyHistory });
+  const result = await deps.ledger.update({
+    revenueShareId: row.revenueShareId,
+    expectedVersion: row.version,
+    changes: {
+      moneyHistory,
+      reversedCents: totals.reversedCents,
+      netPaidCents: totals.netPaidCents,
+      owedCents: totals.owedCents,
+      ...(clearIntent ? { clawbackIntent: null } : {}),
+      updatedAt: deps.clock.now().toISOString(),
+    },
+  });
+  if (!result.updated)
+    throw new Error(`ledger row ${row.revenueShareId} changed while recording its clawback; retrying`);
+  return result.row;
+}
+
+/** Row totals over its parts, each part's transfer included. */
+export function totalsOf(row: RevenueShare) {
+  const parts = partsOf(row);
+  const movements = parts.flatMap((part) => partMovements(row, part).movements);
+  const rowParts = parts.map((part) => ({ index: part.index, amountCents: part.plannedCents ?? part.amountCents }));
+  return rowMoneyTotals(row.shareCents, rowParts, movements);
+}
+
+/** PAID / PARTIALLY_REVERSED / REVERSED from what was taken back, once the row was paid. */
+async function settleStatus(row: RevenueShare, deps: MoneyEventDeps): Promise<RevenueShare> {
+  const paidStatuses = ['PAID', 'PARTIALLY_REVERSED', 'REVERSED'];
+  if (!paidStatuses.includes(row.payoutStatus) || !row.paidAt) return row;
+  const totals = totalsOf(row);
+  const status = clawbackStatus(row.shareCents, totals.reversedCents) ?? 'PAID';
+  if (status === row.payoutStatus) return row;
+  const result = await deps.ledger.update({
+    revenueShareId: row.revenueShareId,
+    expectedVersion: row.version,
+    changes: { payoutStatus: status, updatedAt: deps.clock.now().toISOString() },
+  });
+  if (!result.updated) throw new Error(`ledger row ${row.revenueShareId} changed while its status was set; retrying`);
+  return result.row;
+}
+
+async function attribute(event: StoredEvent, deps: MoneyEventDeps): Promise<MoneyEventResult> {
+  const invoiceId = stringField(event.object, 'invoice');
+  const refunds = event.object.refunds;
+  const metadata: Record<string, string> = { creditNoteId: stringField(event.object, 'id') ?? '' };
+  if (Array.isArray(refunds)) metadata.refunds = JSON.stringify(refunds).slice(0, 500);
+  await deps.auditLog.markProcessed(event.id, deps.clock.now(), { ...(invoiceId ? { invoiceId } : {}), metadata });
+  return { outcome: 'attributed', ...(invoiceId ? { invoiceId } : {}) };
+}

@@ -1,0 +1,294 @@
+/**
+ * Money rule 9 end to end on the real local services and the Stripe emulator: refunds and disputes claw the
+ * district's share back from its transfer, cumulatively and exactly once; a refund before the transfer makes it
+ * smaller; a failed refund or a won dispute pays it again; a reversal Stripe refuses is owed by the district.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { District, ProcessEventMessage, RevenueShare } from '../../domain/model.js';
+import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
+import type { StripeEventLike } from '../../local/stripe-emulator/index.js';
+import { PayoutHarness } from '../support/payout-harness.js';
+
+describe('money that comes back', () => {
+  let harness: PayoutHarness;
+  let district: District;
+
+  beforeAll(async () => {
+    harness = await PayoutHarness.start('clawback');
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  beforeEach(async () => {
+    district = await harness.addDistrict({ shareBps: 1_500 });
+    await Promise.all([
+      harness.alerts(),
+      harness.drain('transfer'),
+      harness.drain('markPaid'),
+      harness.drain('revenueShare'),
+    ]);
+  });
+
+  /** Where the webhook leaves one of the emulator's own events: claimed, on the revenue-share queue. */
+  async function deliver(event: StripeEventLike, delivery = 0): Promise<ProcessEventMessage> {
+    const claim = await harness.auditLog.claim({
+      stripeEventId: event.id,
+      eventType: event.type,
+      rawEvent: JSON.stringify(event),
+      now: new Date(),
+      leaseSeconds: 60,
+    });
+    const message = { stripeEventId: event.id, eventType: event.type };
+    if (!claim.claimed) return message; // a duplicate delivery: the webhook answers duplicate and queues nothing
+    await harness.auditLog.markEnqueued(event.id, new Date());
+    await harness.queue('revenueShare').send(message, {
+      groupId: event.id,
+      deduplicationId: `${event.id}#${delivery}`,
+    });
+    return message;
+  }
+
+  /** The emulator's events of `type` about `objectOf` since `after` (events already seen). */
+  const eventsSince = (after: number, type: string) =>
+    harness.emulator
+      .events()
+      .slice(after)
+      .filter((e) => e.type === type);
+
+  async function paidRow(amountCents: number, paymentMethod = 'pm_card_bypassPending'): Promise<RevenueShare> {
+    const message = await harness.invoicePaid(
+      { amount_paid: amountCents, currency: 'usd', metadata: { districtId: district.districtId } },
+      [{ paymentMethod }],
+    );
+    await harness
+      .queue('revenueShare')
+      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+    const row = await harness.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
+    if (!row) throw new Error('no row');
+    return row;
+  }
+
+  const chargeOf = (row: RevenueShare): string => row.sourceCharges?.[0]?.chargeId ?? '';
+
+  async function refund(row: RevenueShare, amount?: number): Promise<StripeEventLike> {
+    const seen = harness.emulator.events().length;
+    await harness.stripe.refunds.create({ charge: chargeOf(row), ...(amount ? { amount } : {}) });
+    const [event] = eventsSince(seen, 'charge.refunded');
+    if (!event) throw new Error('no charge.refunded');
+    return event;
+  }
+
+  const runMoneyEvents = () => harness.runQueue('revenueShare', harness.revenueShareHandler());
+  const reversalsOf = (transferId: string) =>
+    harness.emulator.transfers().find((t) => t.id === transferId)?.amount_reversed;
+
+  it('reverses exactly the rule over partial refunds, the rest, duplicates, reordering and replays', async () => {
+    // Prepare: 100.00 paid, a share of 15.00, PAID
+    const row = await paidRow(10_000);
+    expect(row.payoutStatus).toBe('PAID');
+    const transferId = row.stripeTransferId ?? '';
+
+    // Act: 33.33 refunded
+    const first = await refund(row, 3_333);
+    await deliver(first);
+    await runMoneyEvents();
+
+    // Assess: kept floor(6667 × 15%) = 1000, so 500 reversed
+    let now = await harness.ledger.get(row.revenueShareId);
+    expect(reversalsOf(transferId)).toBe(500);
+    expect(now).toMatchObject({
+      payoutStatus: 'PARTIALLY_REVERSED',
+      reversedCents: 500,
+      netPaidCents: 1_000,
+      owedCents: 0,
+    });
+    expect(now?.moneyHistory).toEqual([
+      expect.objectContaining({
+        kind: 'REVERSAL',
+        amountCents: 500,
+        transferId,
+        causeEventId: first.id,
+        chargeId: chargeOf(row),
+      }),
+    ]);
+
+    // Act: a second partial refund (20.00), then the first event again (a duplicate) and replayed from re-sync
+    const second = await refund(row, 2_000);
+    await deliver(second);
+    await deliver(first, 1);
+    await runMoneyEvents();
+    now = await harness.ledger.get(row.revenueShareId);
+    // kept floor(4667 × 15%) = 700 -> 800 reversed in all
+    expect(reversalsOf(transferId)).toBe(800);
+    expect(now).toMatchObject({ reversedCents: 800, netPaidCents: 700 });
+
+    // Act: the rest refunded; its event delivered twice and the second one's out of order after it
+    const rest = await refund(row);
+    await deliver(rest);
+    await deliver(second, 1);
+    await runMoneyEvents();
+
+    // Assess: everything reversed, once
+    now = await harness.ledger.get(row.revenueShareId);
+    expect(reversalsOf(transferId)).toBe(1_500);
+    expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500, netPaidCents: 0 });
+    expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([
+      ['REVERSAL', 500],
+      ['REVERSAL', 300],
+      ['REVERSAL', 700],
+    ]);
+    const audit = await harness.auditLog.get(rest.id);
+    expect(audit?.status).toBe('PROCESSED');
+
+    // Act: Stripe's transfer.reversed events of these reversals arrive too
+    await harness.alerts();
+    for (const event of harness.emulator.events().filter((e) => e.type === 'transfer.reversed')) await deliver(event);
+    await runMoneyEvents();
+
+    // Assess: they are the clawback's own: nothing changes, no alert
+    expect(await harness.ledger.get(row.revenueShareId)).toMatchObject({ reversedCents: 1_500, version: now?.version });
+    expect(await harness.alerts()).toEqual([]);
+  });
+
+  it('records a partial reversal made outside the stack for its amount, not as a whole-row REVERSED', async () => {
+    // Prepare
+    const row = await paidRow(10_000);
+    const seen = harness.emulator.events().length;
+    await harness.stripe.transfers.createReversal(row.stripeTransferId ?? '', { amount: 400 });
+
+    // Act
+    for (const event of eventsSince(seen, 'transfer.reversed')) await deliver(event);
+    await runMoneyEvents();
+
+    // Assess
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 400, netPaidCents: 1_100 });
+    expect((await harness.alerts()).map((a) => a.kind)).toContain('TRANSFER_REVERSED');
+  });
+
+  it('makes the transfer smaller when the refund comes before it', async () => {
+    // Prepare: the row is written and its transfer queued, not yet made
+    const message = await harness.invoicePaid(
+      { amount_paid: 10_000, currency: 'usd', metadata: { districtId: district.districtId } },
+      [{ paymentMethod: 'pm_card_bypassPending' }],
+    );
+    await harness
+      .queue('revenueShare')
+      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    const row = await harness.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
+    if (!row) throw new Error('no row');
+
+    // Act: half refunded, then the transfer and its verification run
+    await deliver(await refund(row, 5_000));
+    await runMoneyEvents();
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: one transfer of 750 (the share of the 50.00 kept), no reversal, PAID
+    const transfers = harness.transfersTo(district.stripeAccountId);
+    expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[750, 0]]);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now?.payoutStatus).toBe('PAID');
+    expect(now?.transferParts?.[0]).toMatchObject({ amountCents: 750, plannedCents: 1_500 });
+  });
+
+  it('gives the share back when a refund fails after the fact', async () => {
+    // Prepare
+    const row = await paidRow(10_000);
+    const seen = harness.emulator.events().length;
+    const created = await harness.stripe.refunds.create({ charge: chargeOf(row), amount: 4_000 });
+    await deliver(eventsSince(seen, 'charge.refunded')[0] as StripeEventLike);
+    await runMoneyEvents();
+    expect(reversalsOf(row.stripeTransferId ?? '')).toBe(600);
+
+    // Act: the refund fails
+    const before = harness.emulator.events().length;
+    harness.emulator.failRefund(created.id);
+    for (const event of eventsSince(before, 'refund.failed')) await deliver(event);
+    for (const event of eventsSince(before, 'refund.updated')) await deliver(event);
+    await runMoneyEvents();
+
+    // Assess: 600 paid again with a new transfer; the row is PAID with its whole share
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PAID', reversedCents: 0, netPaidCents: 1_500 });
+    expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([
+      ['REVERSAL', 600],
+      ['REPAYMENT', 600],
+    ]);
+    const repayment = now?.moneyHistory?.[1];
+    expect(harness.emulator.transfers().find((t) => t.id === repayment?.stripeId)).toMatchObject({
+      amount: 600,
+      destination: district.stripeAccountId,
+    });
+  });
+
+  it.each([
+    ['won', 'PAID', 0],
+    ['lost', 'REVERSED', 1_500],
+  ] as const)('reverses a disputed share when the dispute opens; %s -> %s', async (outcome, status, reversed) => {
+    // Prepare: paid by the dispute test card: its dispute opens right after the charge, before the row is PAID
+    const seen = harness.emulator.events().length;
+    const row = await paidRow(10_000, 'pm_card_createDispute');
+    expect(row.payoutStatus).toBe('PAID');
+    const dispute = await disputeOf(row);
+    expect(dispute).toMatch(/^(dp|du)_/);
+    if (!dispute) return;
+    await harness.alerts();
+    // The charge's funds are still pending at the district: give its balance what the reversal needs
+    harness.emulator.setAccountBalance(district.stripeAccountId, 1_500);
+    for (const event of eventsSince(seen, 'charge.dispute.created')) await deliver(event);
+    await runMoneyEvents();
+    let now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500 });
+    expect((await harness.alerts()).map((a) => a.kind)).toContain('DISPUTE_OPENED');
+
+    // Act: the dispute closes
+    const before = harness.emulator.events().length;
+    harness.emulator.closeDispute(dispute, outcome);
+    for (const event of harness.emulator.events().slice(before)) {
+      if (event.type.startsWith('charge.dispute.')) await deliver(event);
+    }
+    await runMoneyEvents();
+
+    // Assess
+    now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: status, reversedCents: reversed });
+    const steps = now?.moneyHistory?.map((m) => [m.kind, m.disputeId, m.disputeStep]);
+    expect(steps?.[0]).toEqual(['REVERSAL', dispute, 'created']);
+    if (outcome === 'won') expect(steps?.[1]?.[0]).toBe('REPAYMENT');
+  });
+
+  it('records a reversal Stripe refuses as owed by the district, with an alert', async () => {
+    // Prepare: PAID, then the district paid its balance out
+    const row = await paidRow(10_000);
+    harness.emulator.setAccountBalance(district.stripeAccountId, 0);
+    await harness.alerts();
+
+    // Act
+    await deliver(await refund(row));
+    await runMoneyEvents();
+
+    // Assess
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(reversalsOf(row.stripeTransferId ?? '')).toBe(0);
+    expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500, owedCents: 1_500, netPaidCents: 0 });
+    expect(now?.moneyHistory?.[0]).toMatchObject({
+      kind: 'OWED',
+      amountCents: 1_500,
+      note: expect.stringContaining('balance_insufficient'),
+    });
+    expect((await harness.alerts()).map((a) => a.kind)).toContain('REVERSAL_REFUSED');
+  });
+
+  /** Opens a dispute on the row's charge the way the dispute test card does (the emulator's dispute store). */
+  async function disputeOf(row: RevenueShare): Promise<string | undefined> {
+    const disputes = await harness.stripe.disputes.list({ charge: chargeOf(row) });
+    return disputes.data[0]?.id;
+  }
+});
