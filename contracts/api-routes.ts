@@ -11,7 +11,9 @@ export type FunctionName =
   | 'platform-api'
   | 'resync'
   /** Scheduled (no route): replays what was never delivered or never finished, checks the endpoint at Stripe. */
-  | 'catch-up';
+  | 'catch-up'
+  /** Scheduled (no route): the previous day's three-way match, one financial alert per mismatch kind. */
+  | 'reconcile';
 
 export interface ApiRoute {
   /** ANY on the webhook so the function itself answers a wrong method with 405. */

@@ -1,6 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { alarmDefaults, catchUpDefaults } from '#contracts/operations.js';
+import { alarmDefaults, catchUpDefaults, RECONCILE_DEFAULT_TIME_UTC } from '#contracts/operations.js';
 import { STRIPE_REQUESTS_PER_SECOND } from './stripe-budget.js';
 
 /** What a deployment is configured with: CDK context (cdk.json "context" or `-c key=value`). */
@@ -25,6 +25,8 @@ export interface StackConfig {
     /** This stack's endpoint at Stripe (`we_...`); unset: the catch-up finds it by the webhook URL. */
     readonly stripeWebhookEndpointId?: string;
   };
+  /** When (UTC) the daily reconcile of the previous UTC day runs. */
+  readonly reconcile: { readonly hourUtc: number; readonly minuteUtc: number };
   /** Deliveries refused for their signature within 5 minutes that page. */
   readonly rejectedDeliveriesThreshold: number;
   /** Hours without an accepted invoice.paid that page; undefined: that alarm is off for this stage. */
@@ -50,6 +52,7 @@ const describe = {
   catchUpLookbackHours: 'how many hours back the catch-up compares Stripe events with the audit log, 1 to 72',
   catchUpMaxStripePages: 'the Stripe list pages the catch-up may read per run, 1 to 100',
   stripeWebhookEndpointId: "this stack's webhook endpoint id at Stripe (we_...)",
+  reconcileScheduleUtc: 'the UTC time of day the daily reconcile runs, "HH:MM" (00:00 to 23:59)',
   rejectedDeliveriesThreshold: 'how many deliveries refused for their signature within 5 minutes page, 1 to 10000',
   invoicePaidSilenceHours: 'the hours without an accepted invoice.paid that page, 1 to 24, or "off"',
   stripeRequestsPerSecond: "Stripe's request budget per second for this account (live 100, test mode 25), 1 to 10000",
@@ -77,6 +80,7 @@ export function readStackConfig(node: Node): StackConfig {
       maxStripePages: integer(node, 'catchUpMaxStripePages', 1, 100, catchUpDefaults.maxStripePages),
       ...(endpointId === undefined ? {} : { stripeWebhookEndpointId: endpointId }),
     },
+    reconcile: reconcileTime(node),
     rejectedDeliveriesThreshold: integer(
       node,
       'rejectedDeliveriesThreshold',
@@ -96,6 +100,14 @@ function integer(node: Node, key: ContextKey, min: number, max: number, fallback
   const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) invalid(key, value);
   return number;
+}
+
+/** `reconcileScheduleUtc` ("HH:MM", 24-hour UTC) as hour and minute. */
+function reconcileTime(node: Node): StackConfig['reconcile'] {
+  const text = optionalString(node, 'reconcileScheduleUtc') ?? RECONCILE_DEFAULT_TIME_UTC;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (!match) invalid('reconcileScheduleUtc', text);
+  return { hourUtc: Number(match[1]), minuteUtc: Number(match[2]) };
 }
 
 /** The silence alarm's hours, or undefined when the stage turns it off ("off"). */

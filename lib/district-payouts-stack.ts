@@ -61,6 +61,8 @@ export class DistrictPayoutsStack extends Stack {
     this.scheduled = new ScheduledWork(this, 'Scheduled', {
       catchUp: this.functions.catchUp,
       settings: config.catchUp,
+      reconcile: this.functions.reconcile,
+      reconcileTime: config.reconcile,
       webhookUrl: this.api.webhookUrl,
     });
     this.alarms = new PayoutAlarms(this, 'Alarms', {
@@ -146,6 +148,14 @@ export class DistrictPayoutsStack extends Stack {
     queues.revenueShare.grantSend(catchUp);
     queues.alerts.grantSend(catchUp);
     secrets.grantApiKeyRead(catchUp);
+
+    // Reads the day's ledger rows (status index since the day before, then by key), the districts (only for an
+    // invoice no listed row covers) and Stripe; writes nothing but alerts.
+    const reconcile = functions.reconcile;
+    ledger.grant(reconcile, ['GetItem', 'Query']);
+    districts.grant(reconcile, ['Scan']);
+    queues.alerts.grantSend(reconcile);
+    secrets.grantApiKeyRead(reconcile);
   }
 
   private addOutputs(): void {

@@ -3,6 +3,8 @@
  * what the local stack serves and the fault suite drives. `runtimeFor` says what each one runs on.
  */
 import type { FunctionName } from '#contracts/api-routes.js';
+import { composeCatchUp } from '../functions/catch-up/compose.js';
+import { catchUpConfig } from '../functions/catch-up/config.js';
 import { type Environment, webhookConfig } from '../functions/commons/config.js';
 import type { FunctionRuntime } from '../functions/commons/runtime.js';
 import {
@@ -10,13 +12,13 @@ import {
   revenueShareWorkerConfig,
   transferWorkerConfig,
 } from '../functions/commons/worker-config.js';
-import { composeCatchUp } from '../functions/catch-up/compose.js';
-import { catchUpConfig } from '../functions/catch-up/config.js';
 import { composeFinancialAlert } from '../functions/financial-alert/compose.js';
 import { financialAlertConfig } from '../functions/financial-alert/config.js';
 import { composeMarkPaid } from '../functions/mark-paid/compose.js';
 import { composePlatformApi } from '../functions/platform-api/compose.js';
 import { platformApiConfig } from '../functions/platform-api/config.js';
+import { composeReconcile } from '../functions/reconcile/compose.js';
+import { reconcileConfig } from '../functions/reconcile/config.js';
 import { composeResync } from '../functions/resync/compose.js';
 import { resyncConfig } from '../functions/resync/config.js';
 import { composeRevenueShare } from '../functions/revenue-share/compose.js';
@@ -33,6 +35,7 @@ export interface FunctionOverrides {
   'platform-api'?: Parameters<typeof composePlatformApi>[2];
   resync?: Parameters<typeof composeResync>[2];
   'catch-up'?: Parameters<typeof composeCatchUp>[2];
+  reconcile?: Parameters<typeof composeReconcile>[2];
 }
 
 export function composeFunctions(
@@ -65,6 +68,7 @@ export function composeFunctions(
     ),
     resync: composeResync(runtimeFor('resync'), resyncConfig(environment), overrides.resync),
     'catch-up': composeCatchUp(runtimeFor('catch-up'), catchUpConfig(environment), overrides['catch-up']),
+    reconcile: composeReconcile(runtimeFor('reconcile'), reconcileConfig(environment), overrides.reconcile),
   } satisfies Record<FunctionName, unknown>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The daily reconcile (a schedule runs it a little after UTC midnight): the previous UTC day by paid date, and one
+ * The daily reconcile (a schedule runs it once a day, 02:30 UTC by default): the previous UTC day by paid date, and one
  * financial alert per mismatch kind found, with its count. Every message names all the day's counts too, so a page
  * that groups several of them (one kind, no district: domain/alerts/on-call-pages.ts) still says everything.
  * AWAITING_REVIEW is a warning (the row paged as PAYOUT_NEEDS_REVIEW when it stopped; no money moved wrongly), every
@@ -26,9 +26,16 @@ export interface ScheduledReconcileResult {
   alertsRaised: number;
 }
 
-export async function runScheduledReconcile(deps: ScheduledReconcileDeps): Promise<ScheduledReconcileResult> {
+/**
+ * `scheduledAt`: when the schedule meant the run (its event's time; a retry keeps it), so the day is the one before
+ * it even when the run starts after the next midnight; absent (a run by hand), the clock's.
+ */
+export async function runScheduledReconcile(
+  deps: ScheduledReconcileDeps,
+  scheduledAt?: Date,
+): Promise<ScheduledReconcileResult> {
   const now = deps.clock.now();
-  const day = yesterdayUtc(now);
+  const day = yesterdayUtc(scheduledAt ?? now);
   const report = await reconcileOneDay(day, now, deps);
   const alerts = mismatchAlerts(day, report.mismatches, deps.clock.now());
   for (const alert of alerts) await deps.alerts.raise(alert);

@@ -16,6 +16,7 @@ export class PayoutFunctions extends Construct {
   readonly platformApi: PayoutFunction;
   readonly resync: PayoutFunction;
   readonly catchUp: PayoutFunction;
+  readonly reconcile: PayoutFunction;
 
   /**
    * Where money moves, concurrency is capped: it bounds parallel Stripe calls (lib/stripe-budget.ts) and parallel
@@ -96,6 +97,15 @@ export class PayoutFunctions extends Construct {
       memorySize: 512,
       logRetention,
     });
+    this.reconcile = new PayoutFunction(this, 'Reconcile', {
+      name: 'reconcile',
+      description:
+        "Scheduled daily: the previous UTC day's three-way match (paid invoices, ledger rows, transfers); alerts per mismatch kind",
+      // Lists 90 days of paid invoices and a week of transfers at Stripe; a failed run is retried once by the schedule.
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+      logRetention,
+    });
   }
 
   get all(): Record<FunctionName, PayoutFunction> {
@@ -108,6 +118,7 @@ export class PayoutFunctions extends Construct {
       'platform-api': this.platformApi,
       resync: this.resync,
       'catch-up': this.catchUp,
+      reconcile: this.reconcile,
     };
   }
 }

@@ -13,6 +13,7 @@ import {
 } from '../../functions/commons/worker-config.js';
 import { financialAlertConfig } from '../../functions/financial-alert/config.js';
 import { platformApiConfig } from '../../functions/platform-api/config.js';
+import { reconcileConfig } from '../../functions/reconcile/config.js';
 import { resyncConfig } from '../../functions/resync/config.js';
 import type { DistrictPayoutsStack } from '../../lib/district-payouts-stack.js';
 import { STRIPE_REQUESTS_PER_SECOND, stripeWorkerConcurrency } from '../../lib/stripe-budget.js';
@@ -36,6 +37,7 @@ const functionNames: FunctionName[] = [
   'platform-api',
   'resync',
   'catch-up',
+  'reconcile',
 ];
 
 const functionProperties = (fn: FunctionName): Record<string, unknown> =>
@@ -108,6 +110,8 @@ const intendedAccess: Record<FunctionName, string[]> = {
     'secret:apiKey:read',
     'table:webhookAuditLog:GetItem,PutItem,Query,UpdateItem',
   ],
+  // Reads the day's rows (status index, then by key), the districts and Stripe; writes nothing but alerts.
+  reconcile: ['queue:alerts:send', 'secret:apiKey:read', 'table:districts:Scan', 'table:revenueShares:GetItem,Query'],
 };
 
 describe('every function', () => {
@@ -282,6 +286,7 @@ describe('environment set by the grants', () => {
     ['platform-api', platformApiConfig],
     ['resync', resyncConfig],
     ['financial-alert', financialAlertConfig],
+    ['reconcile', reconcileConfig],
   ] as const)("satisfies %s's own configuration reader (no missing variable at cold start)", (fn, readConfig) => {
     // Act
     const deployedEnvironment = Object.fromEntries(
@@ -299,7 +304,7 @@ describe('IAM: each function may touch only its own tables, queues and secrets',
     expect(accessOf(template, stack, fn)).toEqual([...intendedAccess[fn]].sort());
   });
 
-  it('no function may delete or batch-write, and only the platform API, resync and catch-up query an index', () => {
+  it('no function may delete or batch-write, and only the platform API, resync, catch-up and reconcile query an index', () => {
     // Act
     const byFunction = Object.fromEntries(
       functionNames.map((fn) => [fn, roleStatements(template, stack, fn).flatMap(actionsOf)]),
@@ -315,7 +320,7 @@ describe('IAM: each function may touch only its own tables, queues and secrets',
     for (const actions of Object.values(byFunction)) {
       expect(actions.filter((action) => /^dynamodb:(DeleteItem|BatchWriteItem)$/.test(action))).toEqual([]);
     }
-    expect(queriesAnIndex).toEqual(['platform-api', 'resync', 'catch-up']);
+    expect(queriesAnIndex).toEqual(['platform-api', 'resync', 'catch-up', 'reconcile']);
   });
 
   it('financial-alert has no DynamoDB access at all', () => {
@@ -333,13 +338,13 @@ describe('IAM: each function may touch only its own tables, queues and secrets',
     ).toEqual([]);
   });
 
-  it('only revenue-share, transfer, mark-paid, resync and catch-up can read the Stripe API key; only stripe-webhook the signing secrets', () => {
+  it('only revenue-share, transfer, mark-paid, resync, catch-up and reconcile can read the Stripe API key; only stripe-webhook the signing secrets', () => {
     // Act
     const readers = (secret: string) =>
       functionNames.filter((fn) => accessOf(template, stack, fn).includes(`secret:${secret}:read`));
 
     // Assess
-    expect(readers('apiKey')).toEqual(['revenue-share', 'transfer', 'mark-paid', 'resync', 'catch-up']);
+    expect(readers('apiKey')).toEqual(['revenue-share', 'transfer', 'mark-paid', 'resync', 'catch-up', 'reconcile']);
     expect(readers('webhookSecrets')).toEqual(['stripe-webhook']);
   });
 

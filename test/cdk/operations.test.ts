@@ -34,6 +34,7 @@ const functionNames: FunctionName[] = [
   'platform-api',
   'resync',
   'catch-up',
+  'reconcile',
 ];
 const queueKeys = Object.keys(queues) as QueueKey[];
 
@@ -323,6 +324,33 @@ describe('lost events: rejected deliveries, silence, the endpoint at Stripe, the
     });
   });
 
+  it('the reconcile runs daily at 02:30 UTC by default, invoked by EventBridge, retried once', () => {
+    // Act
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((rule) => rule.Properties);
+    const reconcileRule = rules.find((rule) =>
+      JSON.stringify(rule.Targets).includes(logicalIdOf(stack, stack.functions.reconcile)),
+    );
+
+    // Assess
+    expect(reconcileRule).toMatchObject({ ScheduleExpression: 'cron(30 2 * * ? *)', State: 'ENABLED' });
+    expect(reconcileRule?.Targets).toEqual([
+      expect.objectContaining({ RetryPolicy: { MaximumEventAgeInSeconds: 6 * 3600, MaximumRetryAttempts: 1 } }),
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.reconcile), 'Arn'] },
+    });
+  });
+
+  it('context reconcileScheduleUtc sets the time of day', () => {
+    // Act
+    const custom = synthesize({ context: { ...exampleContext(), reconcileScheduleUtc: '06:05' } });
+
+    // Assess
+    custom.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(5 6 * * ? *)' });
+  });
+
   it('context sets the interval, the thresholds, turns the silence alarm off and names the endpoint', () => {
     // Act
     const custom = synthesize({
@@ -358,6 +386,9 @@ describe('lost events: rejected deliveries, silence, the endpoint at Stripe, the
     ['invoicePaidSilenceHours', 25],
     ['invoicePaidSilenceHours', 'never'],
     ['stripeWebhookEndpointId', 'whsec_123'],
+    ['reconcileScheduleUtc', '24:00'],
+    ['reconcileScheduleUtc', '6:00'],
+    ['reconcileScheduleUtc', 6],
   ])('refuses context %s = %j, naming the key', (key, value) => {
     // Assess
     expect(() => synthesize({ context: { ...exampleContext(), [key]: value } })).toThrow(

@@ -34,6 +34,8 @@ import {
 import { composeMarkPaid } from '../../functions/mark-paid/compose.js';
 import { composePlatformApi } from '../../functions/platform-api/compose.js';
 import { platformApiConfig } from '../../functions/platform-api/config.js';
+import { composeReconcile } from '../../functions/reconcile/compose.js';
+import { reconcileConfig } from '../../functions/reconcile/config.js';
 import { composeResync } from '../../functions/resync/compose.js';
 import { resyncConfig } from '../../functions/resync/config.js';
 import { composeRevenueShare } from '../../functions/revenue-share/compose.js';
@@ -170,6 +172,11 @@ export class PayoutHarness {
       { ...config, settings: { ...config.settings, ...settings } },
       overrides,
     );
+  }
+
+  /** The daily reconcile (a test passes `clock` to say when it runs: it reconciles the UTC day before). */
+  reconcileHandler(overrides: Parameters<typeof composeReconcile>[2] = {}) {
+    return composeReconcile(this.runtime('reconcile'), reconcileConfig(this.environment), overrides);
   }
 
   /** A district with a fresh Connect account at the emulator. */

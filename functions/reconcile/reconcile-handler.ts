@@ -1,0 +1,79 @@
+/**
+ * The daily reconcile (an EventBridge schedule invokes it; `aws lambda invoke` may too, with any payload): the
+ * previous UTC day by paid date, one financial alert per mismatch kind (domain/reconcile/scheduled-reconcile.ts), the
+ * day's mismatch count as the dimensionless ReconcileMismatches metric (0 on a day that reconciles) and one log line.
+ * A Stripe or DynamoDB error fails the invocation (the function's error alarm pages; the schedule retries once). The
+ * day is the one before the scheduled event's `time` (a retry after midnight reconciles the same day), or before the
+ * clock's for any other payload.
+ */
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { metricNames } from '#contracts/observability.js';
+import type { AlertSink, Clock } from '../../domain/ports.js';
+import { runScheduledReconcile } from '../../domain/reconcile/scheduled-reconcile.js';
+import type { ReconcileLedger, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
+import type { SecretSource } from '../commons/config.js';
+import { publishDimensionless } from '../commons/metrics.js';
+import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
+import { stripeApiKeyMiddleware } from '../commons/secrets.js';
+
+export interface ReconcileHandlerDeps {
+  observability: Observability;
+  stripeApiKey: SecretSource;
+  /** Stripe for one invocation, built from the API key the secret middleware put on the context. */
+  stripe: (context: Context) => ReconcileStripeSource;
+  ledger: ReconcileLedger;
+  alerts: AlertSink;
+  clock: Clock;
+}
+
+/** What an invocation returns (and logs): the day and its counts, never the rows. */
+export interface ReconcileRunSummary {
+  date: string;
+  paidInvoices: number;
+  ledgerRows: number;
+  transfers: number;
+  mismatches: number;
+  mismatchesByKind: Record<string, number>;
+  outOfBand: number;
+  alertsRaised: number;
+}
+
+export function createReconcileHandler({ observability, stripeApiKey, stripe, ...deps }: ReconcileHandlerDeps) {
+  const { logger, metrics } = observability;
+
+  const run = async (event: unknown, context: Context): Promise<ReconcileRunSummary> => {
+    const { report, counts, alertsRaised } = await runScheduledReconcile(
+      { ...deps, stripe: stripe(context) },
+      scheduledTime(event),
+    );
+    publishDimensionless(metrics, metricNames.reconcileMismatches, report.mismatches.length);
+    const summary: ReconcileRunSummary = {
+      date: report.date,
+      paidInvoices: report.paidInvoices,
+      ledgerRows: report.ledgerRows,
+      transfers: report.transfers,
+      mismatches: report.mismatches.length,
+      mismatchesByKind: counts,
+      outOfBand: report.outOfBand.length,
+      alertsRaised,
+    };
+    if (report.mismatches.length > 0) logger.warn('Reconcile found mismatches', { ...summary });
+    else logger.info('Reconcile: the day reconciles', { ...summary });
+    return summary;
+  };
+
+  return middy<unknown, ReconcileRunSummary>()
+    .use(observabilityMiddlewares(observability))
+    .use(stripeApiKeyMiddleware(stripeApiKey))
+    .handler(run);
+}
+
+/** The time of an EventBridge scheduled event (`time`, ISO 8601); undefined for any other payload (a run by hand). */
+export function scheduledTime(event: unknown): Date | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const { time } = event as { time?: unknown };
+  if (typeof time !== 'string') return undefined;
+  const at = new Date(time);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
