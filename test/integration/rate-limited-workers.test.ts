@@ -4,9 +4,8 @@
  * alert, nothing dead-lettered, and the payout is made exactly once when Stripe lets it through.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MarkPaidMessage, ProcessEventMessage, TransferMessage } from '../../domain/model.js';
+import type { MarkPaidMessage, TransferMessage } from '../../domain/model.js';
 import { transferSendOptions } from '../../domain/payouts/messages.js';
-import { processEventDeduplicationId } from '../../domain/webhook/receive-event.js';
 import { sqsRequeuer } from '../../functions/commons/requeue.js';
 import { stripeClients } from '../../functions/commons/stripe-client.js';
 import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
@@ -79,12 +78,7 @@ describe('payout workers when Stripe rate limits them', () => {
     // Prepare
     const district = await harness.addDistrict();
     const event = await harness.invoicePaid({ amount_paid: 10_000, metadata: { districtId: district.districtId } });
-    await harness
-      .queue<ProcessEventMessage>('revenueShare')
-      .send(event, {
-        deduplicationId: processEventDeduplicationId(event.stripeEventId, 1),
-        groupId: event.stripeEventId,
-      });
+    await harness.queueForRevenueShare(event);
     harness.emulator.failNext(6, 429);
     const invoicePayments = impatient();
     // Act

@@ -4,9 +4,8 @@
  * later attempt, or a row older than Stripe's idempotency-key retention, still lists its transfer group first.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProcessEventMessage, TransferMessage } from '../../domain/model.js';
+import type { TransferMessage } from '../../domain/model.js';
 import { transferSendOptions } from '../../domain/payouts/messages.js';
-import { processEventDeduplicationId } from '../../domain/webhook/receive-event.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 
 describe('Stripe calls per paid invoice', () => {
@@ -35,12 +34,7 @@ describe('Stripe calls per paid invoice', () => {
     // Prepare
     const district = await harness.addDistrict();
     const event = await harness.invoicePaid({ amount_paid: 10_000, metadata: { districtId: district.districtId } });
-    await harness
-      .queue<ProcessEventMessage>('revenueShare')
-      .send(event, {
-        deduplicationId: processEventDeduplicationId(event.stripeEventId, 1),
-        groupId: event.stripeEventId,
-      });
+    await harness.queueForRevenueShare(event);
     harness.emulator.resetRequestCounts();
     // Act
     await harness.runQueue('revenueShare', harness.revenueShareHandler());

@@ -19,6 +19,7 @@ import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
 import { StripePaymentProvider } from '../../adapters/stripe/payments.js';
 import type { District, FinancialAlert, ProcessEventMessage, RevenueShare } from '../../domain/model.js';
 import { planTransferParts } from '../../domain/payouts/transfer-plan.js';
+import { processEventDeduplicationId } from '../../domain/webhook/receive-event.js';
 import { composeCatchUp } from '../../functions/catch-up/compose.js';
 import { type CatchUpConfig, catchUpConfig } from '../../functions/catch-up/config.js';
 import { createDocumentClient } from '../../functions/commons/clients.js';
@@ -50,6 +51,7 @@ import {
   startStripeEmulator,
 } from '../../local/stripe-emulator/index.js';
 import { provisionTestResources, type TestResources } from './local-stack.js';
+import { testDistrict } from './test-district.js';
 
 /** The signing secret the harness's webhook accepts unless a test hands in its own. */
 export const HARNESS_WEBHOOK_SECRET = 'whsec_harness_0123456789abcdef';
@@ -184,18 +186,7 @@ export class PayoutHarness {
     const districtId = overrides.districtId ?? `district-${randomUUID().slice(0, 8)}`;
     const stripeAccountId =
       overrides.stripeAccountId ?? (await this.stripe.accounts.create({ type: 'express', country: 'US' })).id;
-    const now = new Date().toISOString();
-    const district: District = {
-      districtId,
-      stripeAccountId,
-      shareBps: 1_500,
-      currency: 'usd',
-      autoTransfer: true,
-      stripeCustomerIds: [],
-      createdAt: now,
-      updatedAt: now,
-      ...overrides,
-    };
+    const district = testDistrict(stripeAccountId, { districtId, ...overrides });
     await this.districts.put(district);
     return district;
   }
@@ -230,6 +221,14 @@ export class PayoutHarness {
     const invoice = this.emulator.buildInvoice(overrides, { payments });
     const message = await this.receivedEvent('invoice.paid', invoice);
     return { ...message, invoiceId: String(invoice.id) };
+  }
+
+  /** Puts an event's message on the revenue-share queue, as the webhook does after its first claim. */
+  async queueForRevenueShare(message: ProcessEventMessage): Promise<void> {
+    await this.queue<ProcessEventMessage>('revenueShare').send(message, {
+      deduplicationId: processEventDeduplicationId(message.stripeEventId, 1),
+      groupId: message.stripeEventId,
+    });
   }
 
   /** An SQS event with one record per body, as the event source mapping delivers a FIFO batch. */

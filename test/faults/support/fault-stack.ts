@@ -38,6 +38,7 @@ import {
 } from '../../../local/provision.js';
 import { type QueuePoller, startQueuePoller } from '../../../local/queue-poller.js';
 import type { StripeEmulator, StripeEventLike } from '../../../local/stripe-emulator/index.js';
+import { testDistrict } from '../../support/test-district.js';
 import { signedWebhookEvent } from '../../support/webhook-requests.js';
 
 export const WEBHOOK_SECRET = 'whsec_faults_0123456789abcdef';
@@ -248,18 +249,7 @@ export class FaultStack {
   /** A district with a fresh Connect account at the emulator, transferring automatically. */
   async addDistrict(overrides: Partial<District> = {}): Promise<District> {
     const account = await this.stripe.accounts.create({ type: 'express', country: 'US' });
-    const now = new Date().toISOString();
-    const district: District = {
-      districtId: `district-${randomUUID().slice(0, 8)}`,
-      stripeAccountId: account.id,
-      shareBps: 1_500,
-      currency: 'usd',
-      autoTransfer: true,
-      stripeCustomerIds: [],
-      createdAt: now,
-      updatedAt: now,
-      ...overrides,
-    };
+    const district = testDistrict(account.id, overrides);
     await new DynamoDbDistrictStore(this.admin.documents, this.tables.districts).put(district);
     return district;
   }
