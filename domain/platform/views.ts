@@ -2,6 +2,7 @@
  * What the platform API shows of each record. Fields are copied one by one, so a storage attribute (a key, a TTL,
  * a raw Stripe payload) can never leak into a response. Optional fields are left out when they are not set.
  */
+import type { MoneyMovement } from '../clawback/money-movements.js';
 import type { AuditRecord, District, RevenueShare, ReviewDecision, SourceCharge, TransferPart } from '../model.js';
 
 export interface RevenueShareView {
@@ -20,6 +21,11 @@ export interface RevenueShareView {
   transferParts?: TransferPart[];
   reviewReason?: string;
   decision?: ReviewDecision;
+  /** Money that came back (domain/clawback): what of the share was taken back, what the district keeps, owes. */
+  reversedCents?: number;
+  netPaidCents?: number;
+  owedCents?: number;
+  moneyHistory?: MoneyMovement[];
   destinationAccountId: string;
   lastError?: string;
   transferAttempt: number;
@@ -48,6 +54,10 @@ export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
   ...optional('transferParts', row.transferParts?.map(transferPartView)),
   ...optional('reviewReason', row.reviewReason),
   ...optional('decision', row.decision && decisionView(row.decision)),
+  ...optional('reversedCents', row.reversedCents),
+  ...optional('netPaidCents', row.netPaidCents),
+  ...optional('owedCents', row.owedCents),
+  ...optional('moneyHistory', row.moneyHistory?.map(movementView)),
   destinationAccountId: row.destinationAccountId,
   ...optional('lastError', row.lastError),
   transferAttempt: row.transferAttempt,
@@ -62,6 +72,23 @@ const transferPartView = (part: TransferPart): TransferPart => ({
   amountCents: part.amountCents,
   ...optional('sourceChargeId', part.sourceChargeId),
   ...optional('stripeTransferId', part.stripeTransferId),
+  ...optional('plannedCents', part.plannedCents),
+});
+
+const movementView = (m: MoneyMovement): MoneyMovement => ({
+  kind: m.kind,
+  amountCents: m.amountCents,
+  partIndex: m.partIndex,
+  at: m.at,
+  ...optional('causeEventId', m.causeEventId),
+  ...optional('stripeId', m.stripeId),
+  ...optional('transferId', m.transferId),
+  ...optional('idempotencyKey', m.idempotencyKey),
+  ...optional('chargeId', m.chargeId),
+  ...optional('disputeId', m.disputeId),
+  ...optional('disputeStep', m.disputeStep),
+  ...optional('counterpartRowId', m.counterpartRowId),
+  ...optional('note', m.note),
 });
 
 const decisionView = (decision: ReviewDecision): ReviewDecision => ({

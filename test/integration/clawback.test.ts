@@ -6,8 +6,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { District, ProcessEventMessage, RevenueShare } from '../../domain/model.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
+import { lambdaContext } from '../../local/lambda-context.js';
 import type { StripeEventLike } from '../../local/stripe-emulator/index.js';
 import { PayoutHarness } from '../support/payout-harness.js';
+import { platformRequest } from '../support/platform-requests.js';
 
 describe('money that comes back', () => {
   let harness: PayoutHarness;
@@ -278,6 +280,19 @@ describe('money that comes back', () => {
     const now = await harness.ledger.get(row.revenueShareId);
     expect(reversalsOf(row.stripeTransferId ?? '')).toBe(0);
     expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500, owedCents: 1_500, netPaidCents: 0 });
+    // The platform API shows it
+    const response = await harness.platformApiHandler()(
+      platformRequest('GET', '/platform/revenue-shares/{revenueShareId}', {
+        params: { revenueShareId: row.revenueShareId },
+      }),
+      lambdaContext('platform-api', 20),
+    );
+    expect(JSON.parse(String(response.body))).toMatchObject({
+      reversedCents: 1_500,
+      netPaidCents: 0,
+      owedCents: 1_500,
+      moneyHistory: [expect.objectContaining({ kind: 'OWED', amountCents: 1_500 })],
+    });
     expect(now?.moneyHistory?.[0]).toMatchObject({
       kind: 'OWED',
       amountCents: 1_500,
