@@ -3,7 +3,7 @@
  * ledger row per invoice, and at the Stripe emulator at most one transfer per ledger row and none without a row.
  */
 import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { TRANSFER_GUARD_PREFIX } from '../../adapters/dynamodb/ledger.js';
+import { isGuardKey } from '../../adapters/dynamodb/ledger.js';
 
 export interface CorrectnessReport {
   lost_events: number;
@@ -34,7 +34,7 @@ export async function checkCorrectness(parts: {
   const rowIds = new Set<string>();
   for (const item of await scan(parts.client, parts.ledgerTable, 'pk, #status', 'payoutStatus')) {
     const pk = String(item.pk?.S);
-    if (pk.startsWith(TRANSFER_GUARD_PREFIX)) continue;
+    if (isGuardKey(pk)) continue; // transfer, invoice (and other) guard items are not ledger rows
     rowIds.add(pk);
     const status = String(item.payoutStatus?.S);
     rowsByStatus[status] = (rowsByStatus[status] ?? 0) + 1;
