@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
 import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { freePort } from '../../local/free-port.js';
 import { payInvoice } from '../../local/stripe-cli/pay-invoice.js';
@@ -139,7 +140,7 @@ describe('npm start: the whole stack on one machine', () => {
     expect(endpoints.data).toHaveLength(1);
     const [endpoint] = endpoints.data;
     expect(endpoint).toMatchObject({ url: `${api}/stripe/webhook`, status: 'enabled' });
-    expect(endpoint?.enabled_events.sort()).toEqual(['invoice.paid', 'transfer.reversed']);
+    expect(endpoint?.enabled_events.sort()).toEqual([...ROUTED_EVENT_TYPES].sort());
     const banner = stack.output();
     expect(banner).toContain(`Registered      ${endpoint?.id}`);
     expect(banner).toMatch(/Webhook secret {2}whsec_\w+ \(returned by the registration\)/);
