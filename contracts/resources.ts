@@ -56,6 +56,13 @@ export const tables = {
     globalSecondaryIndexes: [
       { indexName: 'byDistrictCreatedAt', partitionKey: 'districtId', sortKey: 'createdAt' },
       { indexName: 'byPayoutStatusCreatedAt', partitionKey: 'payoutStatus', sortKey: 'createdAt' },
+      // Sparse: only rows that owe (owingDistrictId is set while owedCents > 0), read before each payout's netting.
+      {
+        indexName: 'byOwingDistrict',
+        partitionKey: 'owingDistrictId',
+        sortKey: 'createdAt',
+        nonKeyAttributes: ['owedCents'],
+      },
     ],
   },
   districts: {

@@ -132,6 +132,11 @@ export interface RecordTransferRequest {
   stripeTransferId: string;
   /** The transfer part it pays (transferParts[partIndex], which must exist); part 0 also sets stripeTransferId. */
   partIndex: number;
+  /**
+   * This part's transfer also names the row's (stripeTransferId): default part 0; the first part with money when
+   * earlier parts are 0 (nothing to pay, e.g. refunded before the transfer).
+   */
+  namesRow?: boolean;
   now: Date;
 }
 
@@ -174,6 +179,11 @@ export interface LedgerStore {
 }
 
 /** The ledger as the clawback needs it: the row a charge paid, through its guard item `charge#<ch_id>`. */
+/** The ledger rows of a district that still owe something (owedCents > 0): what its next payouts net. */
+export interface DebtLedger {
+  listOwing(districtId: string): Promise<RevenueShare[]>;
+}
+
 export interface ChargeLedger {
   findByChargeId(chargeId: string): Promise<RevenueShare | undefined>;
 }

@@ -112,7 +112,8 @@ export class DistrictPayoutsStack extends Stack {
 
     const transfer = functions.transfer;
     queues.transfer.consumeWith(transfer, { maxConcurrency: reservedConcurrency.transfer });
-    ledger.grant(transfer, ['GetItem', 'PutItem', 'UpdateItem']);
+    // Query: the district's owing rows (byOwingDistrict), netted from its payouts.
+    ledger.grant(transfer, ['GetItem', 'PutItem', 'Query', 'UpdateItem']);
     districts.grant(transfer, ['GetItem']);
     queues.markPaid.grantSend(transfer);
     queues.transfer.grantSend(transfer);

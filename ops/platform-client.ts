@@ -81,8 +81,11 @@ export interface WebhookEventFilter {
 /** The largest `limit` the list endpoints accept. */
 export const MAX_LIST_LIMIT = 1_000;
 
+/** A district as GET /platform/districts lists it: with what it owes (refused reversals not yet netted). */
+export type DistrictListing = District & { owedCents?: number };
+
 export interface PlatformClient {
-  listDistricts(): Promise<District[]>;
+  listDistricts(): Promise<DistrictListing[]>;
   putDistrict(districtId: string, input: DistrictInput): Promise<District>;
   listRevenueShares(filter?: RevenueShareFilter): Promise<RevenueShare[]>;
   getRevenueShare(revenueShareId: string): Promise<RevenueShare>;
@@ -127,8 +130,8 @@ export class HttpPlatformClient implements PlatformClient {
     this.fetch = options.fetch ?? fetch;
   }
 
-  async listDistricts(): Promise<District[]> {
-    return (await this.request<{ items: District[] }>('GET', '/platform/districts')).items;
+  async listDistricts(): Promise<DistrictListing[]> {
+    return (await this.request<{ items: DistrictListing[] }>('GET', '/platform/districts')).items;
   }
 
   putDistrict(districtId: string, input: DistrictInput): Promise<District> {

@@ -34,6 +34,7 @@ import {
 import type {
   ChargeLedger,
   CreateLedgerRowOutcome,
+  DebtLedger,
   LedgerQuery,
   LedgerStore,
   LedgerUpdate,
@@ -47,7 +48,7 @@ export const INVOICE_GUARD_PREFIX = 'invoice#';
 export const CHARGE_GUARD_PREFIX = 'charge#';
 const DEFAULT_LIST_LIMIT = 100;
 const LAST_ERROR_MAX_LENGTH = 1_000;
-const [BY_DISTRICT, BY_STATUS] = tables.revenueShares.globalSecondaryIndexes;
+const [BY_DISTRICT, BY_STATUS, BY_OWING_DISTRICT] = tables.revenueShares.globalSecondaryIndexes;
 
 export const transferGuardKey = (stripeTransferId: string): string => `${TRANSFER_GUARD_PREFIX}${stripeTransferId}`;
 export const invoiceGuardKey = (invoiceId: string): string => `${INVOICE_GUARD_PREFIX}${invoiceId}`;
@@ -55,7 +56,7 @@ export const chargeGuardKey = (chargeId: string): string => `${CHARGE_GUARD_PREF
 export const isGuardKey = (pk: string): boolean =>
   pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith(INVOICE_GUARD_PREFIX) || pk.startsWith(CHARGE_GUARD_PREFIX);
 
-export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger {
+export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -178,6 +179,11 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger {
         values[`:${name}`] = changes[name];
       }
     }
+    // A row that owes is in the sparse byOwingDistrict index (its district's key) until it owes nothing.
+    if (changes.owedCents !== undefined) {
+      if (changes.owedCents > 0) sets.push('owingDistrictId = districtId');
+      else removes.push('owingDistrictId');
+    }
     if (changes.clawbackIntent === null) removes.push('clawbackIntent');
     else if (changes.clawbackIntent !== undefined) {
       sets.push('clawbackIntent = :clawbackIntent');
@@ -217,13 +223,14 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger {
     expectedVersion,
     stripeTransferId,
     partIndex,
+    namesRow,
     now,
   }: RecordTransferRequest): Promise<RecordTransferOutcome> {
     const recordedAt = now.toISOString();
     if (!Number.isSafeInteger(partIndex) || partIndex < 0) throw new Error(`part index ${partIndex} is not one`);
     const part = `transferParts[${partIndex}]`;
     // Part 0 also names the row's transfer (stripeTransferId), so a row is "transferred" the moment it has one.
-    const first = partIndex === 0;
+    const first = namesRow ?? partIndex === 0;
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -284,6 +291,25 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger {
     }
     const codes = reasons.map((reason) => reason.Code ?? 'None').join(', ');
     throw new Error(`recording the transfer of ledger row ${revenueShareId} was cancelled: ${codes}`);
+  }
+
+  /** Rows of the district that owe, through the sparse byOwingDistrict index, each read again consistently. */
+  async listOwing(districtId: string): Promise<RevenueShare[]> {
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: BY_OWING_DISTRICT.indexName,
+        KeyConditionExpression: 'owingDistrictId = :district',
+        ExpressionAttributeValues: { ':district': districtId },
+      },
+    );
+    const ids: string[] = [];
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) if (typeof item.pk === 'string') ids.push(item.pk);
+    }
+    const rows = await Promise.all(ids.map((id) => this.get(id)));
+    return rows.filter((row): row is RevenueShare => row !== undefined && (row.owedCents ?? 0) > 0);
   }
 
   async findByChargeId(chargeId: string): Promise<RevenueShare | undefined> {

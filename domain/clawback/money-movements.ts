@@ -43,6 +43,8 @@ export interface MoneyMovement {
   disputeStep?: string;
   /** NETTED: the row whose debt it settled; OWED_RECOVERED: the row whose payout settled it. */
   counterpartRowId?: string;
+  /** NETTED: the owing row's part it settled; OWED_RECOVERED: the paying row's part. */
+  counterpartPartIndex?: number;
   /** OWED: Stripe's code and message; otherwise a short reason. */
   note?: string;
 }

@@ -11,10 +11,12 @@
  * A permanent provider error -> TRANSFER_FAILED with `<code>: <message>` and an alert; a transient one is thrown.
  * A payable row without a plan (no charge to pay from) is refused: TRANSFER_FAILED `no_transfer_plan`, an alert.
  */
+import { netDebts } from '../clawback/net-debts.js';
 import type { MarkPaidMessage, RevenueShare, TransferMessage, TransferPart } from '../model.js';
 import {
   type AlertSink,
   type Clock,
+  type DebtLedger,
   type DistrictStore,
   type LedgerStore,
   type MessageQueue,
@@ -36,6 +38,8 @@ import { assertTransition } from './transitions.js';
 
 export interface ExecuteTransferDeps {
   ledger: LedgerStore;
+  /** The district's rows that owe (refused reversals): netted from this payout before its transfers are made. */
+  debts: DebtLedger;
   districts: DistrictStore;
   payments: PaymentProvider;
   markPaidQueue: MessageQueue<MarkPaidMessage>;
@@ -85,13 +89,23 @@ export async function executeTransfer(
     return await markFailed(row, `no_transfer_plan: ${why}`, deps);
   }
 
-  const existing = await transfersAlreadyMade(row, deps);
+  let existing = await transfersAlreadyMade(row, deps);
+  // What the district owes on other rows is netted from the parts not yet transferred (domain/clawback/net-debts.ts).
+  // A part whose transfer may already exist at Stripe keeps its amount: the group is listed whenever there are debts.
+  const owing = (await deps.debts.listOwing(row.districtId)).filter((o) => o.revenueShareId !== row.revenueShareId);
+  if (owing.length > 0 || hasOpenNetting(row)) {
+    existing = await transfersAlreadyMade(row, deps, true);
+    const made = new Set(existing.map((t) => transferPartOf(t.metadata)).filter((i) => i !== undefined));
+    row = await netDebts(row, deps, owing, made);
+  }
   let districtChecked = false;
   let reusedExisting = false;
   let newlyRecorded = 0;
   for (const planPart of parts) {
     const part = partsOf(row)[planPart.index] ?? planPart;
     if (part.stripeTransferId) continue;
+    // Nothing to pay on this part (its charge was refunded before the transfer, or its share settled a debt).
+    if (part.amountCents === 0) continue;
     const made = existing.filter((transfer) => transferPartOf(transfer.metadata) === part.index);
     let transfer: ProviderTransfer;
     if (made.length > 0) {
@@ -140,7 +154,8 @@ export async function executeTransfer(
     if (step.newlyRecorded) newlyRecorded++;
   }
 
-  const stripeTransferId = row.stripeTransferId ?? partsOf(row)[0]?.stripeTransferId ?? '';
+  if (partsOf(row).every((p) => !p.stripeTransferId)) return await settleWithoutTransfer(row, deps);
+  const stripeTransferId = row.stripeTransferId ?? partsOf(row).find((p) => p.stripeTransferId)?.stripeTransferId ?? '';
   if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, stripeTransferId, deps);
   if (newlyRecorded === 0) return { outcome: 'already_transferred', stripeTransferId };
   return { outcome: 'transferred', stripeTransferId, reusedExisting, transfers: newlyRecorded };
@@ -179,9 +194,13 @@ function createPart(row: RevenueShare, part: TransferPart, partCount: number, de
  */
 export const IDEMPOTENCY_KEY_SURELY_KEPT_MS = 23 * 60 * 60 * 1000;
 
-async function transfersAlreadyMade(row: RevenueShare, deps: ExecuteTransferDeps): Promise<ProviderTransfer[]> {
+async function transfersAlreadyMade(
+  row: RevenueShare,
+  deps: ExecuteTransferDeps,
+  always = false,
+): Promise<ProviderTransfer[]> {
   const age = deps.clock.now().getTime() - Date.parse(row.createdAt);
-  if (row.transferAttempt === 1 && age >= 0 && age < IDEMPOTENCY_KEY_SURELY_KEPT_MS) return [];
+  if (!always && row.transferAttempt === 1 && age >= 0 && age < IDEMPOTENCY_KEY_SURELY_KEPT_MS) return [];
   const found = await deps.payments.findTransfersByGroup(transferGroupOf(row.revenueShareId));
   return found.filter((transfer) => transfer.metadata.revenueShareId === row.revenueShareId);
 }
@@ -198,6 +217,7 @@ async function record(
     expectedVersion: row.version,
     stripeTransferId: transfer.id,
     partIndex: part.index,
+    namesRow: partsOf(row).find((p) => p.amountCents > 0)?.index === part.index,
     now: deps.clock.now(),
   });
   if (outcome.recorded) return { row: outcome.row, newlyRecorded: true };
@@ -248,6 +268,30 @@ async function markFailed(
     ...rowContext(row),
   });
   return { outcome: 'failed', lastError };
+}
+
+const hasOpenNetting = (row: RevenueShare): boolean =>
+  (row.moneyHistory ?? []).some(
+    (m) => m.kind === 'NETTED' && !partsOf(row).find((p) => p.index === m.partIndex)?.stripeTransferId,
+  );
+
+/**
+ * Every part is 0: nothing is left to transfer. When the share went to settle the district's debts (NETTED), the row
+ * is PAID without a transfer (the netting is its payment, on both rows' history); otherwise it is left as it is.
+ */
+async function settleWithoutTransfer(row: RevenueShare, deps: ExecuteTransferDeps): Promise<ExecuteTransferResult> {
+  const netted = (row.moneyHistory ?? []).some((m) => m.kind === 'NETTED' && m.amountCents > 0);
+  if (!netted || row.payoutStatus !== 'PENDING') return { outcome: 'skipped', reason: 'nothing to transfer' };
+  assertTransition(row.payoutStatus, 'PAID');
+  const now = deps.clock.now().toISOString();
+  const result = await deps.ledger.update({
+    revenueShareId: row.revenueShareId,
+    expectedVersion: row.version,
+    expectedStatus: 'PENDING',
+    changes: { payoutStatus: 'PAID', paidAt: now, lastError: null, updatedAt: now },
+  });
+  if (!result.updated) throw new Error(`ledger row ${row.revenueShareId} changed while it was settled by netting`);
+  return { outcome: 'skipped', reason: 'the whole share settled what the district owed: nothing to transfer' };
 }
 
 function queueVerification(revenueShareId: string, stripeTransferId: string, deps: ExecuteTransferDeps) {

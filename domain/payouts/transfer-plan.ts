@@ -73,7 +73,8 @@ export const partsOf = (row: Pick<RevenueShare, 'transferParts'>): TransferPart[
 /** True when the row has a plan and every part's transfer is recorded. */
 export const allPartsTransferred = (row: Pick<RevenueShare, 'transferParts'>): boolean => {
   const parts = partsOf(row);
-  return parts.length > 0 && parts.every((part) => part.stripeTransferId !== undefined);
+  // A part of 0 (refunded before the transfer, or netted) has nothing to transfer: it is done without one.
+  return parts.length > 0 && parts.every((part) => part.stripeTransferId !== undefined || part.amountCents === 0);
 };
 
 /** The recorded transfer ids of a row (its parts', or the single stripeTransferId of a row without parts). */

@@ -59,8 +59,9 @@ export function planMismatches(row: RevenueShare): string[] {
   const reasons: string[] = [];
   const sum = parts.reduce((total, part) => total + (part.plannedCents ?? part.amountCents), 0);
   if (sum !== row.shareCents) reasons.push(`transfer parts add up to ${sum}, not shareCents ${row.shareCents}`);
-  if (parts[0]?.stripeTransferId !== row.stripeTransferId) {
-    reasons.push(`stripeTransferId ${row.stripeTransferId ?? '(none)'} is not part 0's`);
+  const first = parts.find((part) => part.stripeTransferId !== undefined || part.amountCents > 0);
+  if (first?.stripeTransferId !== row.stripeTransferId) {
+    reasons.push(`stripeTransferId ${row.stripeTransferId ?? '(none)'} is not part ${first?.index ?? 0}'s`);
   }
   return reasons;
 }

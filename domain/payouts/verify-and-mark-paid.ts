@@ -53,7 +53,8 @@ export async function verifyAndMarkPaid(
     return { outcome: 'refused', reason: error.message };
   }
   if (row.payoutStatus !== 'PENDING') return { outcome: 'skipped', reason: `ledger row is ${row.payoutStatus}` };
-  const untransferred = partsOf(row).filter((part) => !part.stripeTransferId);
+  // A part of 0 has nothing to transfer (refunded before its transfer, or netted): nothing to verify for it.
+  const untransferred = partsOf(row).filter((part) => !part.stripeTransferId && part.amountCents > 0);
   if (untransferred.length > 0) {
     const reason =
       `ledger row ${row.revenueShareId} has ${untransferred.length} of ${partsOf(row).length} transfer parts ` +
@@ -98,6 +99,7 @@ async function mismatchesAtProvider(
     }
     const reasons = planMismatches(row);
     for (const part of parts) {
+      if (!part.stripeTransferId && part.amountCents === 0) continue;
       const transfer = await deps.payments.retrieveTransfer(part.stripeTransferId ?? '');
       const found = transferMismatches(row, district, transfer, part);
       reasons.push(...(parts.length > 1 ? found.map((reason) => `part ${part.index}: ${reason}`) : found));

@@ -2,7 +2,7 @@
 
 import type { District } from '../model.js';
 import { AUDIT_STATUSES, PAYOUT_STATUSES } from '../model.js';
-import type { AuditLog, Clock, DistrictStore, LedgerStore } from '../ports.js';
+import type { AuditLog, Clock, DebtLedger, DistrictStore, LedgerStore } from '../ports.js';
 import { NotFoundError } from './errors.js';
 import { parseRevenueShareId } from './revenue-share-request.js';
 import { DISTRICT_ID_PATTERN, isoInstant, oneOf, optionalString, queryInteger } from './validate.js';
@@ -59,8 +59,19 @@ export async function listWebhookEvents(
   return { items: records.map(webhookEventView) };
 }
 
-export async function listDistricts(deps: { districts: DistrictStore }): Promise<Items<District>> {
-  return { items: (await deps.districts.list()).map(districtView) };
+/** Every district with what it owes now (Σ owedCents of its rows that owe: refused reversals not yet netted). */
+export async function listDistricts(deps: {
+  districts: DistrictStore;
+  debts: DebtLedger;
+}): Promise<Items<District & { owedCents: number }>> {
+  const districts = await deps.districts.list();
+  const items = await Promise.all(
+    districts.map(async (district) => {
+      const owing = await deps.debts.listOwing(district.districtId);
+      return { ...districtView(district), owedCents: owing.reduce((sum, row) => sum + (row.owedCents ?? 0), 0) };
+    }),
+  );
+  return { items };
 }
 
 export const daysBefore = (now: Date, days: number): Date => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);

@@ -25,6 +25,8 @@ export interface RevenueShareView {
   reversedCents?: number;
   netPaidCents?: number;
   owedCents?: number;
+  /** Of this row's share, what settled the district's debts on other rows (NETTED: each names the owing row). */
+  nettedCents?: number;
   moneyHistory?: MoneyMovement[];
   destinationAccountId: string;
   lastError?: string;
@@ -55,6 +57,7 @@ export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
   ...optional('reviewReason', row.reviewReason),
   ...optional('decision', row.decision && decisionView(row.decision)),
   ...optional('reversedCents', row.reversedCents),
+  ...nettedOf(row),
   ...optional('netPaidCents', row.netPaidCents),
   ...optional('owedCents', row.owedCents),
   ...optional('moneyHistory', row.moneyHistory?.map(movementView)),
@@ -66,6 +69,11 @@ export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
   updatedAt: row.updatedAt,
   ...optional('paidAt', row.paidAt),
 });
+
+const nettedOf = (row: RevenueShare): { nettedCents?: number } => {
+  const netted = (row.moneyHistory ?? []).filter((m) => m.kind === 'NETTED');
+  return netted.length > 0 ? { nettedCents: netted.reduce((sum, m) => sum + m.amountCents, 0) } : {};
+};
 
 const transferPartView = (part: TransferPart): TransferPart => ({
   index: part.index,
@@ -88,6 +96,7 @@ const movementView = (m: MoneyMovement): MoneyMovement => ({
   ...optional('disputeId', m.disputeId),
   ...optional('disputeStep', m.disputeStep),
   ...optional('counterpartRowId', m.counterpartRowId),
+  ...optional('counterpartPartIndex', m.counterpartPartIndex),
   ...optional('note', m.note),
 });
 

@@ -15,6 +15,7 @@ export const composePlatformApi = (
   createPlatformApiHandler({
     observability: runtime.observability,
     ledger: new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable),
+    debts: new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable),
     districts: new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),
     auditLog: new DynamoDbAuditLog(runtime.dynamodb, config.auditTable),
     transferQueue: new SqsMessageQueue(runtime.sqs, config.transferQueueUrl),

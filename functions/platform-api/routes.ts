@@ -11,11 +11,13 @@ import { requestMarkPaid } from '../../domain/platform/request-mark-paid.js';
 import { retryPayout } from '../../domain/platform/retry-payout.js';
 import { parseRevenueShareIdBody } from '../../domain/platform/revenue-share-request.js';
 import { approvePayout, closePayout, parseReviewRequest } from '../../domain/platform/review-payout.js';
-import type { AuditLog, Clock, DistrictStore, LedgerStore, MessageQueue } from '../../domain/ports.js';
+import type { AuditLog, Clock, DebtLedger, DistrictStore, LedgerStore, MessageQueue } from '../../domain/ports.js';
 import { pathParameter, queryParameters, readJsonBody } from './http.js';
 
 export interface PlatformDeps {
   ledger: LedgerStore;
+  /** The district's rows that owe: GET /platform/districts shows each district's owedCents. */
+  debts: DebtLedger;
   districts: DistrictStore;
   auditLog: AuditLog;
   transferQueue: MessageQueue<TransferMessage>;

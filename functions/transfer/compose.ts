@@ -19,6 +19,7 @@ export const composeTransfer = (
     stripeApiKey: config.stripeApiKey,
     payments: stripePaymentsFromContext(runtime.stripe),
     ledger: new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable),
+    debts: new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable),
     districts: new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),
     markPaidQueue: new SqsMessageQueue(runtime.sqs, config.markPaidQueueUrl),
     alerts: new SqsAlertSink(runtime.sqs, config.alertsQueueUrl, runtime.observability.logger),

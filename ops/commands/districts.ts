@@ -1,6 +1,7 @@
+import { DEFAULT_DISPUTE_POLICY } from '../../domain/clawback/dispute-policy.js';
 import type { District } from '../../domain/model.js';
 import { type Command, EXIT_OK, type OptionValues, requiredString, stringList, UsageError } from '../command.js';
-import { formatBps, printJson, renderFields, renderTable } from '../output.js';
+import { formatBps, formatMoney, printJson, renderFields, renderTable } from '../output.js';
 import type { DistrictInput } from '../platform-client.js';
 
 export const districtsList: Command = {
@@ -24,6 +25,8 @@ export const districtsList: Command = {
           { header: 'CURRENCY', value: (d) => d.currency.toUpperCase() },
           { header: 'AUTO TRANSFER', value: (d) => (d.autoTransfer ? 'yes' : 'no') },
           { header: 'CUSTOMERS', value: (d) => d.stripeCustomerIds.join(',') || '-' },
+          { header: 'DISPUTES', value: (d) => d.disputePolicy ?? DEFAULT_DISPUTE_POLICY },
+          { header: 'OWED', value: (d) => formatMoney(d.owedCents ?? 0, d.currency), align: 'right' },
           { header: 'UPDATED', value: (d) => d.updatedAt },
         ]),
       );

@@ -152,6 +152,7 @@ const runTransfer = (invoice: number, death: 'none' | 'before' | 'after', fault:
     try {
       await executeTransfer(message, {
         ledger: death === 'none' ? p.ledger : dyingLedger(p.ledger, death),
+        debts: p.ledger,
         districts: new MemoryDistricts([p.district]),
         payments: p.payments,
         markPaidQueue: p.markPaidQueue,

@@ -8,6 +8,7 @@ import {
   type AuditLog,
   type Clock,
   type CreateLedgerRowOutcome,
+  type DebtLedger,
   type DistrictStore,
   type InvoiceCharges,
   type InvoicePaymentReader,
@@ -24,7 +25,7 @@ import {
   type TransferRequest,
 } from '../../../domain/ports.js';
 
-export class MemoryLedger implements LedgerStore {
+export class MemoryLedger implements LedgerStore, DebtLedger {
   readonly rows = new Map<string, RevenueShare>();
   /** transfer id -> the row that owns it (the guard items). */
   readonly guards = new Map<string, string>();
@@ -89,6 +90,12 @@ export class MemoryLedger implements LedgerStore {
   async findByTransferId(stripeTransferId: string): Promise<RevenueShare | undefined> {
     const owner = this.guards.get(stripeTransferId);
     return owner ? this.get(owner) : undefined;
+  }
+
+  async listOwing(districtId: string): Promise<RevenueShare[]> {
+    return [...this.rows.values()]
+      .filter((row) => row.districtId === districtId && (row.owedCents ?? 0) > 0)
+      .map((row) => structuredClone(row));
   }
 
   async list(): Promise<RevenueShare[]> {

@@ -1,0 +1,195 @@
+/**
+ * What a district owes is netted from its next payouts, end to end on the real local services and the Stripe
+ * emulator: a reversal Stripe refuses (the district's balance is too low) -> owed on the row -> the next payouts of
+ * that district are that much smaller, recorded on both rows, once, even when the worker dies between the writes.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { District, RevenueShare } from '../../domain/model.js';
+import type { LedgerUpdate } from '../../domain/ports.js';
+import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
+import { lambdaContext } from '../../local/lambda-context.js';
+import { PayoutHarness } from '../support/payout-harness.js';
+import { platformRequest } from '../support/platform-requests.js';
+
+describe('netting what a district owes from its next payouts', () => {
+  let harness: PayoutHarness;
+  let district: District;
+
+  beforeAll(async () => {
+    harness = await PayoutHarness.start('netting');
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  beforeEach(async () => {
+    district = await harness.addDistrict({ shareBps: 1_500 });
+    await Promise.all([
+      harness.alerts(),
+      harness.drain('transfer'),
+      harness.drain('markPaid'),
+      harness.drain('revenueShare'),
+    ]);
+  });
+
+  /** An invoice paid and its row written, its transfer queued (not yet made). */
+  async function writtenRow(amountCents: number): Promise<RevenueShare> {
+    const message = await harness.invoicePaid(
+      { amount_paid: amountCents, currency: 'usd', metadata: { districtId: district.districtId } },
+      [{ paymentMethod: 'pm_card_bypassPending' }],
+    );
+    await harness
+      .queue('revenueShare')
+      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    const row = await harness.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
+    if (!row) throw new Error('no row');
+    return row;
+  }
+
+  async function pay(transferHandler = harness.transferHandler()) {
+    await harness.runQueue('transfer', transferHandler);
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+  }
+
+  /** A PAID row of 15.00 whose full refund Stripe could not reverse: the district owes 15.00 on it. */
+  async function owingRow(): Promise<RevenueShare> {
+    const row = await writtenRow(10_000);
+    await pay();
+    harness.emulator.setAccountBalance(district.stripeAccountId, 0);
+    const seen = harness.emulator.events().length;
+    await harness.stripe.refunds.create({ charge: row.sourceCharges?.[0]?.chargeId ?? '' });
+    const event = harness.emulator
+      .events()
+      .slice(seen)
+      .find((e) => e.type === 'charge.refunded');
+    if (!event) throw new Error('no charge.refunded');
+    await harness.auditLog.claim({
+      stripeEventId: event.id,
+      eventType: event.type,
+      rawEvent: JSON.stringify(event),
+      now: new Date(),
+      leaseSeconds: 60,
+    });
+    await harness.auditLog.markEnqueued(event.id, new Date());
+    await harness
+      .queue('revenueShare')
+      .send({ stripeEventId: event.id, eventType: event.type }, { groupId: event.id, deduplicationId: event.id });
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    const owing = await harness.ledger.get(row.revenueShareId);
+    expect(owing).toMatchObject({ owedCents: 1_500, payoutStatus: 'REVERSED' });
+    return owing as RevenueShare;
+  }
+
+  const amountsTo = () => harness.transfersTo(district.stripeAccountId).map((t) => t.amount);
+  const get = async (id: string) => (await harness.ledger.get(id)) as RevenueShare;
+
+  it('nets the debt from the next payouts, oldest first, on both rows, and shows it in the API', async () => {
+    // Prepare: the district owes 15.00
+    const owing = await owingRow();
+
+    // Act: a payout of 9.00 (all of it settles the debt), then one of 15.00 (6.00 settles the rest)
+    const small = await writtenRow(6_000);
+    await pay();
+    const next = await writtenRow(10_000);
+    await pay();
+    await harness.queue('transfer').send(
+      { revenueShareId: next.revenueShareId, transferAttempt: 1 },
+      {
+        groupId: next.revenueShareId,
+        deduplicationId: `${next.revenueShareId}#again`,
+      },
+    );
+    await pay(); // a redelivery changes nothing
+
+    // Assess: no transfer for the 9.00 payout, 9.00 instead of 15.00 for the next; both PAID
+    expect(amountsTo()).toEqual([1_500, 900]);
+    const smallNow = await get(small.revenueShareId);
+    expect(smallNow).toMatchObject({ payoutStatus: 'PAID' });
+    expect(smallNow.stripeTransferId).toBeUndefined();
+    expect(smallNow.transferParts?.[0]).toMatchObject({ amountCents: 0, plannedCents: 900 });
+    expect(smallNow.moneyHistory).toEqual([
+      expect.objectContaining({ kind: 'NETTED', amountCents: 900, counterpartRowId: owing.revenueShareId }),
+    ]);
+    const nextNow = await get(next.revenueShareId);
+    expect(nextNow).toMatchObject({ payoutStatus: 'PAID' });
+    expect(nextNow.transferParts?.[0]).toMatchObject({ amountCents: 900, plannedCents: 1_500 });
+    expect(nextNow.moneyHistory?.map((m) => [m.kind, m.amountCents, m.counterpartRowId])).toEqual([
+      ['NETTED', 600, owing.revenueShareId],
+    ]);
+    const owingNow = await get(owing.revenueShareId);
+    expect(owingNow.owedCents).toBe(0);
+    expect(owingNow.moneyHistory?.map((m) => [m.kind, m.amountCents, m.counterpartRowId])).toEqual([
+      ['OWED', 1_500, undefined],
+      ['OWED_RECOVERED', 900, small.revenueShareId],
+      ['OWED_RECOVERED', 600, next.revenueShareId],
+    ]);
+    // The district view shows what it owes (nothing now); the row view shows the netting
+    const api = harness.platformApiHandler();
+    const districts = await api(platformRequest('GET', '/platform/districts'), lambdaContext('platform-api', 20));
+    const items = JSON.parse(String(districts.body)).items as Array<{ districtId: string; owedCents: number }>;
+    expect(items.find((d) => d.districtId === district.districtId)?.owedCents).toBe(0);
+    const rowView = await api(
+      platformRequest('GET', '/platform/revenue-shares/{revenueShareId}', {
+        params: { revenueShareId: next.revenueShareId },
+      }),
+      lambdaContext('platform-api', 20),
+    );
+    expect(JSON.parse(String(rowView.body))).toMatchObject({
+      nettedCents: 600,
+      moneyHistory: [expect.objectContaining({ kind: 'NETTED', counterpartRowId: owing.revenueShareId })],
+    });
+  });
+
+  it('shows what a district owes until it is netted', async () => {
+    // Prepare
+    await owingRow();
+
+    // Act
+    const response = await harness.platformApiHandler()(
+      platformRequest('GET', '/platform/districts'),
+      lambdaContext('platform-api', 20),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    const items = JSON.parse(String(response.body)).items as Array<{ districtId: string; owedCents: number }>;
+    expect(items.find((d) => d.districtId === district.districtId)).toMatchObject({ owedCents: 1_500 });
+  });
+
+  it('nets once when the worker dies between the paying row and the owing row', async () => {
+    // Prepare: the district owes 15.00; the first worker dies writing the owing row's recovery
+    const owing = await owingRow();
+    const next = await writtenRow(20_000);
+    let died = false;
+    const dying = new Proxy(harness.ledger, {
+      get(target, name, receiver) {
+        if (name !== 'update') return Reflect.get(target, name, receiver);
+        return async (update: LedgerUpdate) => {
+          const recovering = update.changes.moneyHistory?.some((m) => m.kind === 'OWED_RECOVERED');
+          if (recovering && !died) {
+            died = true;
+            throw new Error('worker died');
+          }
+          return await target.update(update);
+        };
+      },
+    });
+
+    // Act: the dying delivery, then the redelivery
+    await harness.runQueue('transfer', harness.transferHandler({ ledger: dying }));
+    await pay();
+
+    // Assess: 30.00 share, 15.00 netted once, 15.00 transferred once
+    expect(died).toBe(true);
+    expect(amountsTo()).toEqual([1_500, 1_500]);
+    expect((await get(next.revenueShareId)).moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([
+      ['NETTED', 1_500],
+    ]);
+    const owingNow = await get(owing.revenueShareId);
+    expect(owingNow.owedCents).toBe(0);
+    expect(owingNow.moneyHistory?.filter((m) => m.kind === 'OWED_RECOVERED')).toHaveLength(1);
+    expect((await get(next.revenueShareId)).payoutStatus).toBe('PAID');
+  });
+});
