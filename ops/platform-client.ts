@@ -1,4 +1,5 @@
 /** A client of the platform API (/platform/*), as the operator CLI uses it. */
+import type { DisputePolicy } from '../domain/clawback/dispute-policy.js';
 import type {
   AuditRecord,
   AuditStatus,
@@ -19,6 +20,8 @@ export interface DistrictInput {
   stripeCustomerIds: string[];
   /** Opt-in: pay out-of-band shares automatically (omitted: false). */
   autoPayOutOfBand?: boolean;
+  /** What a dispute does to the share (omitted: REVERSE_ON_DISPUTE). */
+  disputePolicy?: DisputePolicy;
 }
 
 export interface MarkPaidResult {

@@ -3,6 +3,7 @@
  * has a handful of districts, so a Scan costs a page or two; a customer index would be the next step if that grows.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { isDisputePolicy } from '../../domain/clawback/dispute-policy.js';
 import type { District } from '../../domain/model.js';
 import type { DistrictStore } from '../../domain/ports.js';
 
@@ -63,6 +64,9 @@ export function toDistrict(item: Record<string, unknown>): District {
   if (item.autoPayOutOfBand !== undefined && typeof item.autoPayOutOfBand !== 'boolean') {
     throw new Error(`district item ${String(item.districtId)} has a malformed autoPayOutOfBand`);
   }
+  if (item.disputePolicy !== undefined && !isDisputePolicy(item.disputePolicy)) {
+    throw new Error(`district item ${String(item.districtId)} has a malformed disputePolicy`);
+  }
   return {
     districtId: text('districtId'),
     stripeAccountId: text('stripeAccountId'),
@@ -70,6 +74,7 @@ export function toDistrict(item: Record<string, unknown>): District {
     currency: text('currency'),
     autoTransfer: item.autoTransfer,
     ...(typeof item.autoPayOutOfBand === 'boolean' ? { autoPayOutOfBand: item.autoPayOutOfBand } : {}),
+    ...(isDisputePolicy(item.disputePolicy) ? { disputePolicy: item.disputePolicy } : {}),
     stripeCustomerIds: customerIds,
     createdAt: text('createdAt'),
     updatedAt: text('updatedAt'),

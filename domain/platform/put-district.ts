@@ -7,6 +7,7 @@
  * Currency must already be lower-case ("usd"): it is compared verbatim with Stripe's invoice currency, and this
  * API does not coerce money fields, so "USD" is refused with a message saying so.
  */
+import { DEFAULT_DISPUTE_POLICY, DISPUTE_POLICIES, type DisputePolicy } from '../clawback/dispute-policy.js';
 import type { District } from '../model.js';
 import type { Clock, DistrictStore } from '../ports.js';
 import { ConflictError, InvalidRequestError } from './errors.js';
@@ -28,10 +29,16 @@ export const CURRENCY_PATTERN = /^[a-z]{3}$/;
 export const MAX_CUSTOMER_IDS = 100;
 
 const FIELDS = ['stripeAccountId', 'shareBps', 'currency', 'autoTransfer', 'stripeCustomerIds'] as const;
-/** Optional: omitted means false, the safe value (money paid out of band waits for a person). */
-const OPTIONAL_FIELDS = ['autoPayOutOfBand'] as const;
+/**
+ * Optional: autoPayOutOfBand omitted means false, the safe value (money paid out of band waits for a person);
+ * disputePolicy omitted means REVERSE_ON_DISPUTE (domain/clawback/dispute-policy.ts).
+ */
+const OPTIONAL_FIELDS = ['autoPayOutOfBand', 'disputePolicy'] as const;
 
-export type DistrictInput = Pick<District, (typeof FIELDS)[number]> & { autoPayOutOfBand: boolean };
+export type DistrictInput = Pick<District, (typeof FIELDS)[number]> & {
+  autoPayOutOfBand: boolean;
+  disputePolicy: DisputePolicy;
+};
 
 export const parseDistrictId = (value: unknown): string =>
   requiredString(value, 'districtId', DISTRICT_ID_PATTERN, 'lower-case letters, digits, - and _, at most 64');
@@ -50,6 +57,7 @@ export function parseDistrictInput(body: unknown): DistrictInput {
     currency,
     autoTransfer: requiredBoolean(input.autoTransfer, 'autoTransfer'),
     autoPayOutOfBand: optionalBoolean(input.autoPayOutOfBand, 'autoPayOutOfBand') ?? false,
+    disputePolicy: parseDisputePolicy(input.disputePolicy),
     stripeCustomerIds: uniqueStrings(
       input.stripeCustomerIds,
       'stripeCustomerIds',
@@ -58,6 +66,14 @@ export function parseDistrictInput(body: unknown): DistrictInput {
       MAX_CUSTOMER_IDS,
     ),
   };
+}
+
+function parseDisputePolicy(value: unknown): DisputePolicy {
+  if (value === undefined) return DEFAULT_DISPUTE_POLICY;
+  const policy = DISPUTE_POLICIES.find((p) => p === value);
+  if (!policy)
+    throw new InvalidRequestError('disputePolicy', `disputePolicy must be one of ${DISPUTE_POLICIES.join(', ')}`);
+  return policy;
 }
 
 export interface PutDistrictDeps {

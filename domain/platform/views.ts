@@ -2,6 +2,7 @@
  * What the platform API shows of each record. Fields are copied one by one, so a storage attribute (a key, a TTL,
  * a raw Stripe payload) can never leak into a response. Optional fields are left out when they are not set.
  */
+import { DEFAULT_DISPUTE_POLICY } from '../clawback/dispute-policy.js';
 import type { MoneyMovement } from '../clawback/money-movements.js';
 import type { AuditRecord, District, RevenueShare, ReviewDecision, SourceCharge, TransferPart } from '../model.js';
 
@@ -150,6 +151,7 @@ export const districtView = (district: District): District => ({
   autoTransfer: district.autoTransfer,
   autoPayOutOfBand: district.autoPayOutOfBand ?? false,
   stripeCustomerIds: [...district.stripeCustomerIds],
+  disputePolicy: district.disputePolicy ?? DEFAULT_DISPUTE_POLICY,
   createdAt: district.createdAt,
   updatedAt: district.updatedAt,
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_DISPUTE_POLICY } from '../../domain/clawback/dispute-policy.js';
+import { DEFAULT_DISPUTE_POLICY, DISPUTE_POLICIES, isDisputePolicy } from '../../domain/clawback/dispute-policy.js';
 import type { District } from '../../domain/model.js';
 import { type Command, EXIT_OK, type OptionValues, requiredString, stringList, UsageError } from '../command.js';
 import { formatBps, formatMoney, printJson, renderFields, renderTable } from '../output.js';
@@ -39,9 +39,9 @@ export const districtsPut: Command = {
   words: ['districts', 'put'],
   args: ['ID'],
   synopsis:
-    '--account acct_... --share-bps N --currency usd [--auto-transfer|--no-auto-transfer] [--auto-pay-out-of-band|--no-auto-pay-out-of-band] [--customer cus_... ...]',
+    '--account acct_... --share-bps N --currency usd [--auto-transfer|--no-auto-transfer] [--auto-pay-out-of-band|--no-auto-pay-out-of-band] [--dispute-policy REVERSE_ON_DISPUTE|REVERSE_ON_LOSS] [--customer cus_... ...]',
   summary:
-    'Create or replace a district. Without --[no-]auto-transfer / --[no-]auto-pay-out-of-band / --customer an existing district keeps its values (new: auto transfer on, out-of-band shares wait for review, no customers).',
+    'Create or replace a district. Without --[no-]auto-transfer / --[no-]auto-pay-out-of-band / --customer an existing district keeps its values (new: auto transfer on, out-of-band shares wait for review, no customers); so does one without --dispute-policy (new: REVERSE_ON_DISPUTE).',
   options: {
     account: { type: 'string' },
     'share-bps': { type: 'string' },
@@ -49,6 +49,7 @@ export const districtsPut: Command = {
     'auto-transfer': { type: 'boolean' },
     'auto-pay-out-of-band': { type: 'boolean' },
     customer: { type: 'string', multiple: true },
+    'dispute-policy': { type: 'string' },
   },
   async run({ client, io, json }, { args: [districtId = ''], values }) {
     const input = await districtInput(values, () => existingDistrict(client.listDistricts(), districtId));
@@ -74,7 +75,12 @@ async function districtInput(
   const autoTransfer = values['auto-transfer'];
   const customers = stringList(values, 'customer');
   const autoPayOutOfBand = values['auto-pay-out-of-band'];
-  const keeps = autoTransfer === undefined || customers === undefined || autoPayOutOfBand === undefined;
+  const policyText = values['dispute-policy'];
+  if (policyText !== undefined && !isDisputePolicy(policyText)) {
+    throw new UsageError(`--dispute-policy must be one of ${DISPUTE_POLICIES.join(', ')}`);
+  }
+  const keeps =
+    autoTransfer === undefined || customers === undefined || autoPayOutOfBand === undefined || policyText === undefined;
   const current = keeps ? await existing() : undefined;
   return {
     stripeAccountId,
@@ -87,6 +93,11 @@ async function districtInput(
       ? { autoPayOutOfBand }
       : current?.autoPayOutOfBand
         ? { autoPayOutOfBand: true }
+        : {}),
+    ...(isDisputePolicy(policyText)
+      ? { disputePolicy: policyText }
+      : current?.disputePolicy
+        ? { disputePolicy: current.disputePolicy }
         : {}),
   };
 }
@@ -102,6 +113,7 @@ function describeDistrict(district: District): string {
     ['currency', district.currency.toUpperCase()],
     ['autoTransfer', district.autoTransfer ? 'yes' : 'no'],
     ['autoPayOutOfBand', district.autoPayOutOfBand ? 'yes' : 'no'],
+    ['disputePolicy', district.disputePolicy ?? DEFAULT_DISPUTE_POLICY],
     ['stripeCustomerIds', district.stripeCustomerIds.join(', ') || '-'],
     ['updatedAt', district.updatedAt],
   ]);

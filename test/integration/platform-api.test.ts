@@ -163,6 +163,8 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       expect(updated.status).toBe(200);
       expect(updated.body).toMatchObject({ districtId, shareBps: 2000, autoTransfer: false });
       expect(updated.body.createdAt).toBe(created.body.createdAt);
+      // No disputePolicy given: the documented default
+      expect(created.body.disputePolicy).toBe('REVERSE_ON_DISPUTE');
       expect(await districts.get(districtId)).toEqual(updated.body);
       expect(listed.status).toBe(200);
       // The listing adds what the district owes (nothing here).
@@ -183,6 +185,8 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       ['stripeCustomerIds[0]', { stripeCustomerIds: ['customer_1'] }],
       ['stripeCustomerIds[1]', { stripeCustomerIds: ['cus_1', 'cus_1'] }],
       ['sharebps', { sharebps: 1500 }],
+      ['disputePolicy', { disputePolicy: 'reverse_on_loss' }],
+      ['disputePolicy', { disputePolicy: 'NEVER' }],
     ])('refuses an invalid %s with 400 naming it', async (field, change) => {
       // Prepare
       const districtId = `bad-${randomUUID().slice(0, 6)}`;

@@ -468,6 +468,30 @@ describe('districts', () => {
     });
   });
 
+  it('sets the dispute policy with --dispute-policy, keeps an existing one without it, refuses another value', async () => {
+    // Prepare
+    api.districts = [district('shahdol', { disputePolicy: 'REVERSE_ON_LOSS' })];
+    const base = ['--account', 'acct_x', '--share-bps', '1000', '--currency', 'usd'];
+
+    // Act
+    const set = await ops(['districts', 'put', 'rewa', ...base, '--dispute-policy', 'REVERSE_ON_LOSS']);
+    const kept = await ops(['districts', 'put', 'shahdol', ...base]);
+    const bad = await ops(['districts', 'put', 'umaria', ...base, '--dispute-policy', 'reverse_on_loss']);
+
+    // Assess
+    expect(set.code).toBe(0);
+    expect(api.requestsTo('PUT', '/platform/districts/rewa')[0]?.body).toMatchObject({
+      disputePolicy: 'REVERSE_ON_LOSS',
+    });
+    expect(api.requestsTo('PUT', '/platform/districts/shahdol')[0]?.body).toMatchObject({
+      disputePolicy: 'REVERSE_ON_LOSS',
+    });
+    expect(kept.code).toBe(0);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--dispute-policy must be one of REVERSE_ON_DISPUTE, REVERSE_ON_LOSS');
+    expect(api.requestsTo('PUT', '/platform/districts/umaria')).toEqual([]);
+  });
+
   it('exits 2 without a required flag or with a share that is not a whole number', async () => {
     // Act
     const results = await Promise.all([
