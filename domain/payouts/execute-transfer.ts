@@ -186,7 +186,6 @@ function createPart(row: RevenueShare, part: TransferPart, partCount: number, de
   );
 }
 
-/** Transfers in the row's group that name this row, oldest first. */
 /**
  * Stripe keeps an idempotency key for at least 24 hours. A create of attempt 1 can only have been made after the
  * row was written, so while the row is younger than that a retry's create (same key, same parameters) gets that
@@ -200,7 +199,10 @@ async function transfersAlreadyMade(
   always = false,
 ): Promise<ProviderTransfer[]> {
   const age = deps.clock.now().getTime() - Date.parse(row.createdAt);
-  if (!always && row.transferAttempt === 1 && age >= 0 && age < IDEMPOTENCY_KEY_SURELY_KEPT_MS) return [];
+  // A part whose amount changed since it was planned (a refund or a netting came first) may have been created with
+  // the old amount: the same key with other parameters is refused, so only unchanged parts can trust their key.
+  const unchanged = partsOf(row).every((part) => part.plannedCents === undefined);
+  if (!always && unchanged && row.transferAttempt === 1 && age >= 0 && age < IDEMPOTENCY_KEY_SURELY_KEPT_MS) return [];
   const found = await deps.payments.findTransfersByGroup(transferGroupOf(row.revenueShareId));
   return found.filter((transfer) => transfer.metadata.revenueShareId === row.revenueShareId);
 }

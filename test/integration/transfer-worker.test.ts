@@ -119,6 +119,42 @@ describe('transfer worker on DynamoDB Local, the SQS server and the Stripe emula
     expect(await harness.ledger.get(row.revenueShareId)).toMatchObject({ stripeTransferId: transfers[0]?.id });
   });
 
+  it('finds the transfer a young row already made when a refund has since made its part smaller (no key replay)', async () => {
+    // Prepare: attempt 1 made the full transfer and died before recording it; then a refund came first and made the
+    // part smaller. The same key with the smaller amount would be refused, so the worker must list and adopt it.
+    const planned = await harness.pendingRow(district);
+    const [part] = planned.transferParts ?? [];
+    if (!part) throw new Error('the test row has no transfer part');
+    const earlier = await harness.stripe.transfers.create(
+      {
+        amount: part.amountCents,
+        currency: 'usd',
+        destination: district.stripeAccountId,
+        transfer_group: planned.revenueShareId,
+        ...(part.sourceChargeId ? { source_transaction: part.sourceChargeId } : {}),
+        metadata: { revenueShareId: planned.revenueShareId, transferAttempt: '1', transferPart: '0' },
+      },
+      { idempotencyKey: `transfer:${planned.revenueShareId}:1` },
+    );
+    const row = await harness.ledger.get(planned.revenueShareId);
+    if (!row) throw new Error('row vanished');
+    const smaller = { ...part, amountCents: part.amountCents - 100, plannedCents: part.amountCents };
+    const updated = await harness.ledger.update({
+      revenueShareId: row.revenueShareId,
+      expectedVersion: row.version,
+      changes: { transferParts: [smaller], updatedAt: new Date().toISOString() },
+    });
+    if (!updated.updated) throw new Error('could not shrink the part');
+
+    // Act
+    const response = await runTransfer(updated.row);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(harness.transfersTo(district.stripeAccountId).map((t) => t.id)).toEqual([earlier.id]);
+    expect(await harness.ledger.get(row.revenueShareId)).toMatchObject({ stripeTransferId: earlier.id });
+  });
+
   it('finds a transfer made under a pruned idempotency key by its transfer group instead of paying again', async () => {
     // Prepare: attempt 1 created a transfer and died over a day ago; the key is gone at Stripe (simulated: it was
     // made under another key), so only the transfer group and metadata tie it to the row
