@@ -28,6 +28,11 @@ export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
       }
       return invoices;
     },
+    async retrieveTransfers(ids: readonly string[]) {
+      const found: StripeTransfer[] = [];
+      for (const id of ids) found.push(toStripeTransfer(await stripe.transfers.retrieve(id)));
+      return found;
+    },
     async transfers(created: CreatedRange) {
       const transfers: StripeTransfer[] = [];
       for await (const transfer of stripe.transfers.list({ created, limit: PAGE_SIZE })) {

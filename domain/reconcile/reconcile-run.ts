@@ -7,7 +7,14 @@
 import { gatherLedgerRows } from './ledger-rows.js';
 import type { ReconcileDay } from './reconcile-day.js';
 import type { ReconcileLedger, ReconcileStripeSource } from './sources.js';
-import { type Mismatch, type OutOfBandAmount, outOfBandAmounts, threeWayMatch } from './three-way-match.js';
+import {
+  hasClawback,
+  ledgerTransferIds,
+  type Mismatch,
+  type OutOfBandAmount,
+  outOfBandAmounts,
+  threeWayMatch,
+} from './three-way-match.js';
 
 /** A share is usually transferred minutes after its invoice is paid; look this far past the day for it. */
 export const TRANSFER_LOOKAHEAD_SECONDS = 7 * 86_400;
@@ -47,6 +54,14 @@ export async function reconcileOneDay(
   ]);
   const since = new Date((day.gte - LEDGER_LISTING_MARGIN_SECONDS) * 1000);
   const ledgerRows = await gatherLedgerRows(sources.ledger, invoices, transfers, since);
+  // A clawed-back row's net is compared over all its transfers: fetch those the listing does not hold.
+  const listed = new Set(transfers.map((t) => t.id));
+  const missing = [...new Set(ledgerRows.filter(hasClawback).flatMap(ledgerTransferIds))].filter(
+    (id) => !listed.has(id),
+  );
+  if (missing.length > 0 && sources.stripe.retrieveTransfers) {
+    transfers.push(...(await sources.stripe.retrieveTransfers(missing)));
+  }
   const dayRange = { gte: day.gte, lt: day.lt };
   const invoiceIds = new Set(invoices.map((invoice) => invoice.id));
   return {

@@ -21,6 +21,12 @@ export interface ReconcileStripeSource {
   /** The invoices whose `status_transitions.paid_at` falls in the range. */
   paidInvoices(paid: CreatedRange): Promise<SourcedInvoice[]>;
   transfers(created: CreatedRange): Promise<StripeTransfer[]>;
+  /**
+   * These transfers by id (each with its amount_reversed: Stripe's sum of its reversals): the transfers a clawed-back
+   * row records (its parts, its re-payments) that the day's listing does not hold. A source without it leaves such a
+   * row's net unchecked.
+   */
+  retrieveTransfers?(ids: readonly string[]): Promise<StripeTransfer[]>;
 }
 
 /** The ledger as reconcile reads it. A listing may stop at a bound: the rows it misses are looked up by id. */

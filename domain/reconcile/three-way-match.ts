@@ -39,7 +39,7 @@ export type LedgerRow = Pick<
   | 'destinationAccountId'
   | 'stripeTransferId'
 > &
-  Partial<Pick<RevenueShare, 'collectedCents' | 'transferParts' | 'reviewReason'>>;
+  Partial<Pick<RevenueShare, 'collectedCents' | 'transferParts' | 'reviewReason' | 'moneyHistory'>>;
 
 export const MISMATCH_KINDS = [
   'MISSING_LEDGER_ROW',
@@ -52,6 +52,8 @@ export const MISMATCH_KINDS = [
   'DUPLICATE_TRANSFER',
   'DUPLICATE_LEDGER_ROW',
   'AWAITING_REVIEW',
+  /** A clawed-back row: transfers minus reversals at Stripe differ from the ledger's (its history's) net. */
+  'NET_PAID_MISMATCH',
 ] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
@@ -139,9 +141,67 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
   }
 
   for (const row of rowsToCheck.values()) {
-    mismatches.push(...compareRowWithTransfers(row, transfersByRow.get(row.revenueShareId) ?? []));
+    const named = transfersByRow.get(row.revenueShareId) ?? [];
+    // Re-payments (a dispute won, a refund failed) are the row's own transfers too, compared through its net.
+    const repaid = new Set(repaymentIds(row));
+    mismatches.push(
+      ...compareRowWithTransfers(
+        row,
+        named.filter((t) => !repaid.has(t.id)),
+      ),
+    );
+    mismatches.push(...compareNetPaid(row, input.transfers));
   }
   return mismatches;
+}
+
+const movementsOf = (row: LedgerRow) => row.moneyHistory ?? [];
+const repaymentIds = (row: LedgerRow): string[] =>
+  movementsOf(row).flatMap((m) => (m.kind === 'REPAYMENT' && m.stripeId ? [m.stripeId] : []));
+
+/** The row's money came back (a reversal or a re-payment is recorded): its net is checked, not each reversal. */
+export const hasClawback = (row: LedgerRow): boolean =>
+  movementsOf(row).some((m) => m.kind === 'REVERSAL' || m.kind === 'REPAYMENT');
+
+/** Every transfer the ledger records for the row: its parts' (or its single transfer) and its re-payments. */
+export function ledgerTransferIds(row: LedgerRow): string[] {
+  const parts = (row.transferParts ?? []).flatMap((p) => (p.stripeTransferId ? [p.stripeTransferId] : []));
+  const own = parts.length > 0 ? parts : row.stripeTransferId ? [row.stripeTransferId] : [];
+  return [...own, ...repaymentIds(row)];
+}
+
+/**
+ * Per clawed-back row: net paid at Stripe (Σ amount − amount_reversed over the transfers the ledger records) equals
+ * the ledger's net (transfers + re-payments − reversals in its history). A transfer missing from `transfers` leaves
+ * the net unchecked (MISSING_TRANSFER says so for the row's own).
+ */
+function compareNetPaid(row: LedgerRow, transfers: readonly StripeTransfer[]): Mismatch[] {
+  if (!hasClawback(row)) return [];
+  const ids = ledgerTransferIds(row);
+  const found = ids.map((id) => transfers.find((t) => t.id === id));
+  if (found.some((t) => t === undefined)) return [];
+  const stripeNet = found.reduce((sum, t) => sum + ((t?.amount ?? 0) - (t?.amount_reversed ?? 0)), 0);
+  const parts = row.transferParts ?? [];
+  const transferred =
+    parts.length > 0
+      ? parts.reduce((sum, p) => sum + (p.stripeTransferId ? p.amountCents : 0), 0)
+      : row.stripeTransferId
+        ? row.shareCents
+        : 0;
+  const sum = (kind: string) =>
+    movementsOf(row).reduce((total, m) => (m.kind === kind ? total + m.amountCents : total), 0);
+  const ledgerNet = transferred + sum('REPAYMENT') - sum('REVERSAL');
+  if (stripeNet === ledgerNet) return [];
+  return [
+    {
+      kind: 'NET_PAID_MISMATCH',
+      invoiceId: row.invoiceId,
+      revenueShareId: row.revenueShareId,
+      detail:
+        `net paid at Stripe ${stripeNet} ${row.currency} (transfers ${ids.join(', ')} minus their reversals), ` +
+        `ledger net ${ledgerNet} (${sum('REVERSAL')} reversed, ${sum('REPAYMENT')} re-paid)`,
+    },
+  ];
 }
 
 function compareInvoiceWithRow(invoice: PaidInvoice, row: LedgerRow): Mismatch[] {
@@ -272,7 +332,9 @@ function compareTransferWithRow(row: LedgerRow, transfer: StripeTransfer, partCe
       detail: `transfer destination ${transfer.destination ?? 'none'}, ledger destination ${row.destinationAccountId}`,
     });
   }
-  if (transfer.reversed || transfer.amount_reversed > 0) {
+  // A reversal the ledger records (the clawback's) is checked through the row's net instead (NET_PAID_MISMATCH).
+  const recordedReversal = movementsOf(row).some((m) => m.kind === 'REVERSAL' && m.transferId === transfer.id);
+  if ((transfer.reversed || transfer.amount_reversed > 0) && !recordedReversal) {
     found.push({
       kind: 'REVERSED',
       ...ids,

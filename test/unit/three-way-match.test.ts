@@ -320,6 +320,64 @@ describe('threeWayMatch', () => {
   });
 });
 
+describe('net paid of a clawed-back row', () => {
+  const reversal = (amountCents: number) => ({
+    kind: 'REVERSAL' as const,
+    amountCents,
+    partIndex: 0,
+    at: '2026-12-01T02:00:00.000Z',
+    transferId: 'tr_rs_1',
+    stripeId: `trr_${amountCents}`,
+  });
+  const repayment = (amountCents: number) => ({
+    kind: 'REPAYMENT' as const,
+    amountCents,
+    partIndex: 0,
+    at: '2026-12-01T03:00:00.000Z',
+    stripeId: 'tr_repaid',
+  });
+
+  it('accepts reversals and re-payments the ledger records, and reports a net that differs as NET_PAID_MISMATCH', () => {
+    // Prepare: 600 reversed, then 600 re-paid with a new transfer naming the row
+    const agreeing = cleanDay();
+    agreeing.ledgerRows[0] = row('rs_1', 'in_1', { moneyHistory: [reversal(600), repayment(600)] });
+    agreeing.transfers = [
+      transfer('rs_1', { amount_reversed: 600 }),
+      transfer('rs_1', { id: 'tr_repaid', amount: 600, created: DURING_DAY + 60 }),
+    ];
+    const differing = structuredClone(agreeing);
+    differing.transfers[0] = transfer('rs_1', { amount_reversed: 900 }); // 300 more reversed at Stripe
+
+    // Act
+    const clean = threeWayMatch(agreeing);
+    const found = threeWayMatch(differing);
+
+    // Assess
+    expect(clean).toEqual([]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        kind: 'NET_PAID_MISMATCH',
+        revenueShareId: 'rs_1',
+        detail: expect.stringContaining('net paid at Stripe 1200 usd'),
+      }),
+    ]);
+    expect(found[0]?.detail).toContain('ledger net 1500');
+  });
+
+  it('leaves the net unchecked when a recorded transfer is not in the listing', () => {
+    // Prepare
+    const input = cleanDay();
+    input.ledgerRows[0] = row('rs_1', 'in_1', { moneyHistory: [reversal(600), repayment(600)] });
+    input.transfers = [transfer('rs_1', { amount_reversed: 600 })];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches.map((m) => m.kind)).not.toContain('NET_PAID_MISMATCH');
+  });
+});
+
 describe('reconcile day', () => {
   it('is a whole UTC day in unix seconds', () => {
     expect(parseReconcileDay('2026-12-01')).toEqual({ date: '2026-12-01', ...DAY });
