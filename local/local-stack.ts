@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type ApiRoute, apiRoutes, type FunctionName, queueConsumers, WEBHOOK_PATH } from '#contracts/api-routes.js';
+import { catchUpDefaults, RECONCILE_DEFAULT_TIME_UTC } from '#contracts/operations.js';
 import { type QueueKey, queues } from '#contracts/resources.js';
 import { functionRuntime } from '../functions/commons/runtime.js';
 import { stripeClients } from '../functions/commons/stripe-client.js';
@@ -11,6 +12,7 @@ import { localFunctionEnvironment } from './function-environment.js';
 import { composeFunctions, type FunctionOverrides } from './functions.js';
 import { createOnCallTopic, createQueues, createTables, type QueueUrls, type TableNames } from './provision.js';
 import { type QueuePoller, type SqsHandler, startQueuePoller } from './queue-poller.js';
+import { type ScheduledHandler, startLocalSchedules } from './schedules.js';
 import { type SqsServer, startSqsServer } from './sqs-server.js';
 import { type StripeEmulator, type StripeEmulatorOptions, startStripeEmulator } from './stripe-emulator/index.js';
 import { type RegisteredWebhookEndpoint, registerWebhookEndpoint } from './webhook-endpoint.js';
@@ -47,6 +49,11 @@ export interface LocalStackOptions {
   instrumentClient?: (client: DynamoDBClient | SQSClient, service: 'dynamodb' | 'sqs') => void;
   /** What a test replaces in a function's wiring (e.g. a queue that refuses sends, so the webhook answers 503). */
   overrides?: FunctionOverrides;
+  /**
+   * Runs the scheduled functions as EventBridge would (local/schedules.ts): the catch-up every `catchUpIntervalMs`
+   * (default 15 minutes), the reconcile daily at its default time. Unset: they run only when invoked.
+   */
+  schedules?: { catchUpIntervalMs?: number };
 }
 
 export interface LocalStack {
@@ -156,6 +163,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const composed = wrapHandlers(composeFunctions(runtimeFor, environment, options.overrides), options.wrapHandler);
     handlers = composed;
+
+    if (options.schedules) {
+      const schedules = startLocalSchedules({
+        catchUp: composed['catch-up'] as ScheduledHandler,
+        reconcile: composed.reconcile as ScheduledHandler,
+        catchUpIntervalMs: options.schedules.catchUpIntervalMs ?? catchUpDefaults.intervalMinutes * 60_000,
+        reconcileTimeUtc: RECONCILE_DEFAULT_TIME_UTC,
+        ...(options.log ? { log: options.log } : {}),
+      });
+      stoppers.push(async () => schedules.stop());
+    }
 
     for (const [queueKey, functionName] of Object.entries(queueConsumers) as [QueueKey, FunctionName][]) {
       const queue = queues[queueKey];

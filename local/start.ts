@@ -38,6 +38,8 @@ const stack = await startLocalStack({
   stripeEmulator: { rateLimits: settings.rateLimits },
   registerWebhookEndpoint,
   webhookSecrets: settings.webhookSecrets,
+  // The catch-up and the daily reconcile run on their own, as EventBridge runs them when deployed.
+  schedules: {},
   log: (line) => console.error(line),
 }).catch((error: unknown) => {
   console.error(`The local stack did not start: ${error instanceof Error ? error.message : String(error)}`);
