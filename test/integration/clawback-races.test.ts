@@ -1,0 +1,89 @@
+/**
+ * Money events that meet a transfer not yet made, or made and not yet verified, on the real local services and the
+ * Stripe emulator: the result converges to the clawback rule and nothing is dead-lettered for it.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { District, RevenueShare } from '../../domain/model.js';
+import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
+import { PayoutHarness } from '../support/payout-harness.js';
+
+describe('money events racing a transfer', () => {
+  let harness: PayoutHarness;
+  let district: District;
+
+  beforeAll(async () => {
+    harness = await PayoutHarness.start('clawback-races');
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  beforeEach(async () => {
+    district = await harness.addDistrict({ shareBps: 1_500 });
+    await Promise.all([
+      harness.alerts(),
+      harness.drain('transfer'),
+      harness.drain('markPaid'),
+      harness.drain('revenueShare'),
+    ]);
+  });
+
+  async function writtenRow(payments: { paymentMethod: string; amount: number }[]): Promise<RevenueShare> {
+    const amount = payments.reduce((sum, p) => sum + p.amount, 0);
+    const message = await harness.invoicePaid(
+      { amount_paid: amount, currency: 'usd', metadata: { districtId: district.districtId } },
+      payments,
+    );
+    await harness
+      .queue('revenueShare')
+      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    const row = await harness.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
+    if (!row) throw new Error('no row');
+    return row;
+  }
+
+  /** Refunds (all of) a charge and queues its charge.refunded as the webhook would. */
+  async function refund(chargeId: string, amount?: number): Promise<void> {
+    const seen = harness.emulator.events().length;
+    await harness.stripe.refunds.create({ charge: chargeId, ...(amount ? { amount } : {}) });
+    const event = harness.emulator
+      .events()
+      .slice(seen)
+      .find((e) => e.type === 'charge.refunded');
+    if (!event) throw new Error('no charge.refunded');
+    const message = await harness.receivedEvent(event.type, event.data.object as Record<string, unknown>);
+    await harness
+      .queue('revenueShare')
+      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
+  }
+
+  it('skips a part whose charge was fully refunded before the transfer and pays the other: PAID', async () => {
+    // Prepare: 100.00 paid by two charges (60.00 + 40.00): parts of 9.00 and 6.00; the first charge refunded
+    const row = await writtenRow([
+      { paymentMethod: 'pm_card_bypassPending', amount: 6_000 },
+      { paymentMethod: 'pm_card_bypassPending', amount: 4_000 },
+    ]);
+    const first = row.sourceCharges?.find((c) => c.amountCents === 6_000)?.chargeId ?? '';
+    await refund(first);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+
+    // Act
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: one transfer, of the second part; nothing of 0 sent; PAID
+    const transfers = harness.transfersTo(district.stripeAccountId);
+    expect(transfers.map((t) => t.amount)).toEqual([600]);
+    const now = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
+    expect(now.payoutStatus).toBe('PAID');
+    const zero = now.transferParts?.find((p) => p.sourceChargeId === first);
+    const paid = now.transferParts?.find((p) => p.sourceChargeId !== first);
+    expect(zero).toMatchObject({ amountCents: 0, plannedCents: 900 });
+    expect(zero?.stripeTransferId).toBeUndefined();
+    expect(paid?.stripeTransferId).toBe(transfers[0]?.id);
+    expect(now.stripeTransferId).toBe(transfers[0]?.id);
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+  });
+});
