@@ -57,14 +57,6 @@ export interface MoneyEventResult {
   owedCents?: number;
 }
 
-/** A row whose transfer is made but not yet verified: mark-paid checks amount_reversed, so wait for it (retry). */
-export class ClawbackWaitsForVerificationError extends Error {
-  constructor(revenueShareId: string) {
-    super(`ledger row ${revenueShareId} has a transfer awaiting verification; the clawback waits for mark-paid`);
-    this.name = 'ClawbackWaitsForVerificationError';
-  }
-}
-
 const MAX_STEPS = 20;
 
 export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps): Promise<MoneyEventResult> {
@@ -178,9 +170,8 @@ function nextStep(
       if (plan.transferCents === part.amountCents) continue;
       return (current, deps) => reduceTransfer(current, part.index, shareCents, plan.transferCents, deps);
     }
-    if (row.payoutStatus === 'PENDING') {
-      return () => Promise.reject(new ClawbackWaitsForVerificationError(row.revenueShareId));
-    }
+    // A transfer made but not yet verified is reversed now, against its recorded id: mark-paid accepts the
+    // reversals the row records (domain/payouts/transfer-verification.ts), so nothing waits or dead-letters.
     const context = { partIndex: part.index, chargeId: charge.chargeId, causeEventId, ...(dispute ? { dispute } : {}) };
     if (plan.action === 'reverse' || plan.action === 'repay') {
       const intent: ClawbackIntent = {

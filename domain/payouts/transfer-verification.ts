@@ -44,8 +44,19 @@ export function transferMismatches(
         `${part.sourceChargeId ?? '(none: platform balance)'}`,
     );
   }
-  if (transfer.reversed) reasons.push('transfer is reversed');
-  if (transfer.amountReversedCents !== 0) reasons.push(`amount_reversed is ${transfer.amountReversedCents}`);
+  // The clawback may reverse a transfer before it is verified (a refund came first): what the row records as
+  // reversed from this transfer is expected; anything else is not.
+  const recordedReversed = (row.moneyHistory ?? [])
+    .filter((m) => m.kind === 'REVERSAL' && m.transferId === transfer.id)
+    .reduce((sum, m) => sum + m.amountCents, 0);
+  if (transfer.amountReversedCents !== recordedReversed) {
+    reasons.push(
+      recordedReversed === 0
+        ? `amount_reversed is ${transfer.amountReversedCents}`
+        : `amount_reversed is ${transfer.amountReversedCents}, the row records ${recordedReversed} reversed`,
+    );
+  }
+  if (transfer.reversed && recordedReversed < transfer.amountCents) reasons.push('transfer is reversed');
   if (transfer.metadata.revenueShareId !== row.revenueShareId) {
     reasons.push(`metadata.revenueShareId ${transfer.metadata.revenueShareId ?? '(missing)'} is not this row`);
   }

@@ -5,6 +5,7 @@
  * version read, so concurrent runs make one change and the others see a lost condition (no error). A mismatch
  * leaves the status alone, records why in lastError and raises TRANSFER_MISMATCH.
  */
+import { clawbackStatus } from '../clawback/money-movements.js';
 import type { MarkPaidMessage, RevenueShare } from '../model.js';
 import {
   type AlertSink,
@@ -75,13 +76,15 @@ export async function verifyAndMarkPaid(
     return { outcome: 'mismatch', reasons };
   }
 
-  assertTransition(row.payoutStatus, 'PAID');
+  // Money that came back before the verification (domain/clawback) decides the status: PAID, or partly/fully reversed.
+  const status = clawbackStatus(row.shareCents, row.reversedCents ?? 0) ?? 'PAID';
+  assertTransition(row.payoutStatus, status);
   const now = deps.clock.now().toISOString();
   const result = await deps.ledger.update({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
     expectedStatus: 'PENDING',
-    changes: { payoutStatus: 'PAID', paidAt: now, lastError: null, updatedAt: now },
+    changes: { payoutStatus: status, paidAt: now, lastError: null, updatedAt: now },
   });
   return result.updated ? { outcome: 'paid', row: result.row } : { outcome: 'conflict' };
 }

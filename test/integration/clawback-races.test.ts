@@ -86,4 +86,28 @@ describe('money events racing a transfer', () => {
     expect(now.stripeTransferId).toBe(transfers[0]?.id);
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
   });
+
+  it('reverses a transfer made but not yet verified at once, and mark-paid then accepts it: nothing retried', async () => {
+    // Prepare: transferred, not yet verified; 40.00 of 100.00 refunded
+    const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
+    await harness.runQueue('transfer', harness.transferHandler());
+    const pending = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
+    expect(pending).toMatchObject({ payoutStatus: 'PENDING' });
+    await refund(row.sourceCharges?.[0]?.chargeId ?? '', 4_000);
+
+    // Act: the money event, then the verification
+    const moneyRun = await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    const verification = await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: 6.00 reversed once, first try; verified against the recorded reversal; partly reversed, no alert
+    expect(moneyRun.failedMessageIds).toEqual([]);
+    expect(verification.failedMessageIds).toEqual([]);
+    const transfer = harness.emulator.transfers().find((t) => t.id === pending.stripeTransferId);
+    expect(transfer?.amount_reversed).toBe(600);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 600, netPaidCents: 900 });
+    expect(now?.paidAt).toBeDefined();
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+    expect(await harness.depth('revenueShare', true)).toBe(0);
+  });
 });
