@@ -137,6 +137,11 @@ export interface RecordTransferRequest {
    * earlier parts are 0 (nothing to pay, e.g. refunded before the transfer).
    */
   namesRow?: boolean;
+  /**
+   * Also sets the part's amountCents: the transfer found at Stripe was made for the part's plan before a refund made
+   * it smaller (its amount, at most the part's share, is what was sent; the clawback then reverses the rest).
+   */
+  amountCents?: number;
   now: Date;
 }
 

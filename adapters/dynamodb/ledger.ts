@@ -224,6 +224,7 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
     stripeTransferId,
     partIndex,
     namesRow,
+    amountCents,
     now,
   }: RecordTransferRequest): Promise<RecordTransferOutcome> {
     const recordedAt = now.toISOString();
@@ -241,6 +242,7 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
                 Key: { pk: revenueShareId },
                 UpdateExpression:
                   `SET ${part}.stripeTransferId = :transferId, ${first ? 'stripeTransferId = :transferId, ' : ''}` +
+                  `${amountCents === undefined ? '' : `${part}.amountCents = :amount, `}` +
                   'payoutStatus = :pending, version = :next, updatedAt = :now REMOVE lastError',
                 ConditionExpression:
                   `attribute_exists(pk) AND version = :expected AND attribute_exists(${part}) AND ` +
@@ -252,6 +254,7 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
                   ':expected': expectedVersion,
                   ':next': expectedVersion + 1,
                   ':now': recordedAt,
+                  ...(amountCents === undefined ? {} : { ':amount': amountCents }),
                 },
               },
             },

@@ -22,7 +22,7 @@ import { type StoredEvent, stringField } from '../revenue-share/stripe-event.js'
 import { type ChargeSnapshot, partTargetCents } from './charge-state.js';
 import type { ClawbackIntent } from './clawback-intent.js';
 import { type DisputeCause, repaymentTransferGroupOf } from './clawback-keys.js';
-import { DEFAULT_DISPUTE_POLICY } from './dispute-policy.js';
+import { DEFAULT_DISPUTE_POLICY, type DisputePolicy } from './dispute-policy.js';
 import { clawbackStatus, type MoneyMovement, movementsOfPart, rowMoneyTotals } from './money-movements.js';
 import { movementOf, planClawback, refusedReversal } from './plan-clawback.js';
 
@@ -66,24 +66,7 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
   const found = await deps.chargeLedger.findByChargeId(chargeId);
   if (!found) throw new PermanentEventError(`no ledger row was paid by charge ${chargeId} (${event.type} ${event.id})`);
   const context = { districtId: found.districtId, invoiceId: found.invoiceId };
-  const district = await deps.districts.get(found.districtId);
-  const policy = district?.disputePolicy ?? DEFAULT_DISPUTE_POLICY;
-  const charge = await deps.provider.chargeSnapshot(chargeId);
-
-  let row = found;
-  for (let step = 0; step < MAX_STEPS; step++) {
-    if (row.clawbackIntent) {
-      row = await completeIntent(row, row.clawbackIntent, deps);
-      continue;
-    }
-    const next = nextStep(row, charge, policy, event.id, dispute);
-    if (!next) break;
-    row = await next(row, deps);
-  }
-  if (row.clawbackIntent || nextStep(row, charge, policy, event.id, dispute)) {
-    throw new Error(`ledger row ${row.revenueShareId} did not reach its clawback target in ${MAX_STEPS} steps`);
-  }
-  row = await settleStatus(row, deps);
+  const { row, policy } = await bringChargeToTarget(found, chargeId, deps, event.id, dispute);
   if (dispute?.step === 'created') {
     await raiseAlert(deps.alerts, deps.clock, {
       kind: 'DISPUTE_OPENED',
@@ -106,6 +89,40 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
     netPaidCents: row.netPaidCents ?? row.shareCents,
     owedCents: row.owedCents ?? 0,
   };
+}
+
+export type ClawbackDeps = Pick<MoneyEventDeps, 'ledger' | 'districts' | 'provider' | 'alerts' | 'clock'>;
+
+/**
+ * Brings the parts of `found` paid by `chargeId` to the clawback target of the charge as Stripe has it now, one
+ * movement at a time, then sets the status from what was taken back. Also run by the transfer worker after it
+ * records a transfer made for a plan a refund has since made smaller (the money event that came meanwhile saw no
+ * transfer to reverse): the result converges whichever came first.
+ */
+export async function bringChargeToTarget(
+  found: RevenueShare,
+  chargeId: string,
+  deps: ClawbackDeps,
+  causeEventId?: string,
+  dispute?: DisputeCause,
+): Promise<{ row: RevenueShare; policy: DisputePolicy }> {
+  const district = await deps.districts.get(found.districtId);
+  const policy = district?.disputePolicy ?? DEFAULT_DISPUTE_POLICY;
+  const charge = await deps.provider.chargeSnapshot(chargeId);
+  let row = found;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    if (row.clawbackIntent) {
+      row = await completeIntent(row, row.clawbackIntent, deps);
+      continue;
+    }
+    const next = nextStep(row, charge, policy, causeEventId, dispute);
+    if (!next) break;
+    row = await next(row, deps);
+  }
+  if (row.clawbackIntent || nextStep(row, charge, policy, causeEventId, dispute)) {
+    throw new Error(`ledger row ${row.revenueShareId} did not reach its clawback target in ${MAX_STEPS} steps`);
+  }
+  return { row: await settleStatus(row, deps), policy };
 }
 
 function chargeIdOf(event: StoredEvent): string {
@@ -144,13 +161,13 @@ export function partMovements(
 
 const partsOf = (row: RevenueShare): TransferPart[] => row.transferParts ?? [];
 
-type Step = (row: RevenueShare, deps: MoneyEventDeps) => Promise<RevenueShare>;
+type Step = (row: RevenueShare, deps: ClawbackDeps) => Promise<RevenueShare>;
 
 function nextStep(
   row: RevenueShare,
   charge: ChargeSnapshot,
   policy: Parameters<typeof partTargetCents>[3],
-  causeEventId: string,
+  causeEventId: string | undefined,
   dispute: DisputeCause | undefined,
 ): Step | undefined {
   for (const part of partsOf(row).filter((p) => p.sourceChargeId === charge.chargeId)) {
@@ -172,7 +189,12 @@ function nextStep(
     }
     // A transfer made but not yet verified is reversed now, against its recorded id: mark-paid accepts the
     // reversals the row records (domain/payouts/transfer-verification.ts), so nothing waits or dead-letters.
-    const context = { partIndex: part.index, chargeId: charge.chargeId, causeEventId, ...(dispute ? { dispute } : {}) };
+    const context = {
+      partIndex: part.index,
+      chargeId: charge.chargeId,
+      ...(causeEventId ? { causeEventId } : {}),
+      ...(dispute ? { dispute } : {}),
+    };
     if (plan.action === 'reverse' || plan.action === 'repay') {
       const intent: ClawbackIntent = {
         action: plan.action,
@@ -181,7 +203,7 @@ function nextStep(
         idempotencyKey: plan.idempotencyKey,
         ...(plan.action === 'reverse' ? { transferId: plan.transferId } : {}),
         chargeId: charge.chargeId,
-        causeEventId,
+        ...(causeEventId ? { causeEventId } : {}),
         ...(dispute ? { disputeId: dispute.disputeId, disputeStep: dispute.step } : {}),
         at: at(),
       };
@@ -193,7 +215,7 @@ function nextStep(
   return undefined;
 }
 
-async function writeIntent(row: RevenueShare, intent: ClawbackIntent, deps: MoneyEventDeps): Promise<RevenueShare> {
+async function writeIntent(row: RevenueShare, intent: ClawbackIntent, deps: ClawbackDeps): Promise<RevenueShare> {
   const result = await deps.ledger.update({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
@@ -206,7 +228,7 @@ async function writeIntent(row: RevenueShare, intent: ClawbackIntent, deps: Mone
 }
 
 /** Sends the intent (same key, same amount on every retry) and records what Stripe answered. */
-async function completeIntent(row: RevenueShare, intent: ClawbackIntent, deps: MoneyEventDeps): Promise<RevenueShare> {
+async function completeIntent(row: RevenueShare, intent: ClawbackIntent, deps: ClawbackDeps): Promise<RevenueShare> {
   if (!row.clawbackIntent || row.clawbackIntent.idempotencyKey !== intent.idempotencyKey) {
     throw new Error(`ledger row ${row.revenueShareId} holds another clawback intent; retrying`);
   }
@@ -274,7 +296,7 @@ async function reduceTransfer(
   partIndex: number,
   plannedCents: number,
   transferCents: number,
-  deps: MoneyEventDeps,
+  deps: ClawbackDeps,
 ): Promise<RevenueShare> {
   const parts = partsOf(row).map((p) =>
     p.index === partIndex ? { ...p, amountCents: transferCents, plannedCents } : p,
@@ -299,7 +321,7 @@ async function reduceTransfer(
 async function record(
   row: RevenueShare,
   movements: MoneyMovement[],
-  deps: MoneyEventDeps,
+  deps: ClawbackDeps,
   clearIntent = false,
 ): Promise<RevenueShare> {
   const moneyHistory = [...(row.moneyHistory ?? []), ...movements];
@@ -330,7 +352,7 @@ export function totalsOf(row: RevenueShare) {
 }
 
 /** PAID / PARTIALLY_REVERSED / REVERSED from what was taken back, once the row was paid. */
-async function settleStatus(row: RevenueShare, deps: MoneyEventDeps): Promise<RevenueShare> {
+async function settleStatus(row: RevenueShare, deps: ClawbackDeps): Promise<RevenueShare> {
   const paidStatuses = ['PAID', 'PARTIALLY_REVERSED', 'REVERSED'];
   if (!paidStatuses.includes(row.payoutStatus) || !row.paidAt) return row;
   const totals = totalsOf(row);

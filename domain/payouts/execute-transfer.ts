@@ -12,9 +12,11 @@
  * A payable row without a plan (no charge to pay from) is refused: TRANSFER_FAILED `no_transfer_plan`, an alert.
  */
 import { netDebts } from '../clawback/net-debts.js';
+import { bringChargeToTarget } from '../clawback/process-money-event.js';
 import type { MarkPaidMessage, RevenueShare, TransferMessage, TransferPart } from '../model.js';
 import {
   type AlertSink,
+  type ClawbackProvider,
   type Clock,
   type DebtLedger,
   type DistrictStore,
@@ -40,6 +42,11 @@ export interface ExecuteTransferDeps {
   ledger: LedgerStore;
   /** The district's rows that owe (refused reversals): netted from this payout before its transfers are made. */
   debts: DebtLedger;
+  /**
+   * Re-applies the clawback after recording a transfer made for a plan a refund has since made smaller (the money
+   * event saw no transfer to reverse). Unset: such a row is left to mark-paid, which reports the amount mismatch.
+   */
+  clawback?: ClawbackProvider;
   districts: DistrictStore;
   payments: PaymentProvider;
   markPaidQueue: MessageQueue<MarkPaidMessage>;
@@ -89,7 +96,13 @@ export async function executeTransfer(
     return await markFailed(row, `no_transfer_plan: ${why}`, deps);
   }
 
-  let existing = await transfersAlreadyMade(row, deps);
+  // A plan changed after the row was written (a refund, a netting) may have a transfer made for the earlier plan
+  // whose record was lost to that change: list the group so it is found, never made again under another amount.
+  let existing = await transfersAlreadyMade(
+    row,
+    deps,
+    parts.some((p) => p.plannedCents !== undefined),
+  );
   // What the district owes on other rows is netted from the parts not yet transferred (domain/clawback/net-debts.ts).
   // A part whose transfer may already exist at Stripe keeps its amount: the group is listed whenever there are debts.
   const owing = (await deps.debts.listOwing(row.districtId)).filter((o) => o.revenueShareId !== row.revenueShareId);
@@ -101,12 +114,14 @@ export async function executeTransfer(
   let districtChecked = false;
   let reusedExisting = false;
   let newlyRecorded = 0;
+  const reapply = new Set<string>();
   for (const planPart of parts) {
     const part = partsOf(row)[planPart.index] ?? planPart;
     if (part.stripeTransferId) continue;
-    // Nothing to pay on this part (its charge was refunded before the transfer, or its share settled a debt).
-    if (part.amountCents === 0) continue;
     const made = existing.filter((transfer) => transferPartOf(transfer.metadata) === part.index);
+    // Nothing to pay on this part (its charge was refunded before the transfer, or its share settled a debt),
+    // unless a transfer was already made for it under its earlier plan: that one is recorded below.
+    if (part.amountCents === 0 && made.length === 0) continue;
     let transfer: ProviderTransfer;
     if (made.length > 0) {
       const live = made.filter((t) => !t.reversed);
@@ -148,13 +163,23 @@ export async function executeTransfer(
         throw error;
       }
     }
-    const step = await record(row, part, transfer, deps);
+    // Made for the plan before a refund made the part smaller: record what was sent, then claw the rest back.
+    const planned = part.plannedCents ?? part.amountCents;
+    const madeForEarlierPlan =
+      transfer.amountCents !== part.amountCents && transfer.amountCents <= planned && part.sourceChargeId !== undefined;
+    if (madeForEarlierPlan && part.sourceChargeId) reapply.add(part.sourceChargeId);
+    const step = await record(row, part, transfer, deps, madeForEarlierPlan ? transfer.amountCents : undefined);
     if ('stop' in step) return step.stop;
     row = step.row;
     if (step.newlyRecorded) newlyRecorded++;
   }
 
   if (partsOf(row).every((p) => !p.stripeTransferId)) return await settleWithoutTransfer(row, deps);
+  if (deps.clawback) {
+    for (const chargeId of reapply) {
+      row = (await bringChargeToTarget(row, chargeId, { ...deps, provider: deps.clawback })).row;
+    }
+  }
   const stripeTransferId = row.stripeTransferId ?? partsOf(row).find((p) => p.stripeTransferId)?.stripeTransferId ?? '';
   if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, stripeTransferId, deps);
   if (newlyRecorded === 0) return { outcome: 'already_transferred', stripeTransferId };
@@ -212,6 +237,7 @@ async function record(
   part: TransferPart,
   transfer: ProviderTransfer,
   deps: ExecuteTransferDeps,
+  amountCents?: number,
 ): Promise<PartStep> {
   if (row.payoutStatus !== 'PENDING') assertTransition(row.payoutStatus, 'PENDING');
   const outcome = await deps.ledger.recordTransfer({
@@ -220,6 +246,7 @@ async function record(
     stripeTransferId: transfer.id,
     partIndex: part.index,
     namesRow: partsOf(row).find((p) => p.amountCents > 0)?.index === part.index,
+    ...(amountCents === undefined ? {} : { amountCents }),
     now: deps.clock.now(),
   });
   if (outcome.recorded) return { row: outcome.row, newlyRecorded: true };

@@ -66,7 +66,8 @@ export function createTransferHandler({
     .use(observabilityMiddlewares(observability))
     .use(stripeApiKeyMiddleware(stripeApiKey))
     .handler((event: SQSEvent, context: Context) => {
-      const useCaseDeps = { ...deps, payments: payments(context) };
+      const provider = payments(context);
+      const useCaseDeps = { ...deps, payments: provider, clawback: provider };
       return processFifoBatch(
         event,
         context,

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { District, RevenueShare } from '../../domain/model.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
+import { type PaymentsForContext, stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 
 describe('money events racing a transfer', () => {
@@ -109,5 +110,45 @@ describe('money events racing a transfer', () => {
     expect(now?.paidAt).toBeDefined();
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
     expect(await harness.depth('revenueShare', true)).toBe(0);
+  });
+
+  it('converges when a refund lands while the transfer is being made: the full transfer is recorded and clawed back', async () => {
+    // Prepare: the transfer worker's Stripe client processes a 50.00 refund just before its create reaches Stripe
+    const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
+    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
+    let raced = false;
+    const racing: PaymentsForContext = (context) => {
+      const provider = real(context);
+      return new Proxy(provider, {
+        get(target, name) {
+          const value = Reflect.get(target, name, target);
+          if (name !== 'createTransfer' || typeof value !== 'function') {
+            return typeof value === 'function' ? value.bind(target) : value;
+          }
+          return async (...args: Parameters<typeof provider.createTransfer>) => {
+            if (!raced) {
+              raced = true;
+              await refund(row.sourceCharges?.[0]?.chargeId ?? '', 5_000);
+              await harness.runQueue('revenueShare', harness.revenueShareHandler());
+            }
+            return await provider.createTransfer(...args);
+          };
+        },
+      });
+    };
+
+    // Act
+    await harness.runQueue('transfer', harness.transferHandler({ payments: racing }));
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: one transfer of 15.00 (made for the plan before the refund), 7.50 of it reversed; the rule's result
+    expect(raced).toBe(true);
+    const transfers = harness.transfersTo(district.stripeAccountId);
+    expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[1_500, 750]]);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 750, netPaidCents: 750 });
+    expect(now?.stripeTransferId).toBe(transfers[0]?.id);
+    expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([['REVERSAL', 750]]);
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
   });
 });

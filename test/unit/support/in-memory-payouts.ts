@@ -76,6 +76,7 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
       return { recorded: false, reason: 'row_changed', ...(row ? { current: structuredClone(row) } : {}) };
     }
     part.stripeTransferId = request.stripeTransferId;
+    if (request.amountCents !== undefined) part.amountCents = request.amountCents;
     if (request.partIndex === 0) row.stripeTransferId = request.stripeTransferId;
     Object.assign(row, {
       payoutStatus: 'PENDING',
