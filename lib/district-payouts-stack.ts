@@ -131,7 +131,8 @@ export class DistrictPayoutsStack extends Stack {
     queues.alerts.consumeWith(functions.financialAlert);
 
     const platformApi = functions.platformApi;
-    ledger.grant(platformApi, ['GetItem', 'UpdateItem', 'Query', 'Scan']);
+    // Its listings query an index for the keys and read the rows by key.
+    ledger.grant(platformApi, ['GetItem', 'BatchGetItem', 'UpdateItem', 'Query', 'Scan']);
     districts.grant(platformApi, ['GetItem', 'PutItem', 'Scan']);
     auditLog.grant(platformApi, ['Query']);
     queues.transfer.grantSend(platformApi);
@@ -153,7 +154,7 @@ export class DistrictPayoutsStack extends Stack {
     // Reads the day's ledger rows (status index since the day before, then by key), the districts (only for an
     // invoice no listed row covers) and Stripe; writes nothing but alerts.
     const reconcile = functions.reconcile;
-    ledger.grant(reconcile, ['GetItem', 'Query']);
+    ledger.grant(reconcile, ['GetItem', 'BatchGetItem', 'Query']);
     districts.grant(reconcile, ['Scan']);
     queues.alerts.grantSend(reconcile);
     secrets.grantApiKeyRead(reconcile);

@@ -64,9 +64,12 @@ function createTableInput(tableName: string, table: TableDefinition) {
             { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
             ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
           ],
-          Projection: index.nonKeyAttributes
-            ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] }
-            : { ProjectionType: 'ALL' as const },
+          Projection:
+            index.nonKeyAttributes === undefined
+              ? { ProjectionType: 'ALL' as const }
+              : index.nonKeyAttributes.length === 0
+                ? { ProjectionType: 'KEYS_ONLY' as const }
+                : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] },
         }))
       : undefined,
   };

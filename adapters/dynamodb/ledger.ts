@@ -13,6 +13,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
@@ -335,6 +336,26 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
     return typeof owner === 'string' ? await this.get(owner) : undefined;
   }
 
+  /** The rows of `keys`, read consistently 100 at a time, in the order of `keys` (a key with no row is left out). */
+  private async rowsByKey(keys: readonly string[]): Promise<RevenueShare[]> {
+    const byKey = new Map<string, RevenueShare>();
+    for (let start = 0; start < keys.length; start += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100).map((pk) => ({ pk }));
+      for (let round = 0; pending && pending.length > 0; round++) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** round)));
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) byKey.set(String(item.pk), toRevenueShare(item));
+        pending = UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return keys.flatMap((pk) => {
+      const row = byKey.get(pk);
+      return row ? [row] : [];
+    });
+  }
+
   /**
    * Newest first. districtId -> the byDistrictCreatedAt index (status, if given too, filters); status alone ->
    * byPayoutStatusCreatedAt; neither -> a Scan of the ledger rows (unordered by DynamoDB, sorted here).
@@ -359,7 +380,7 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
           ScanIndexForward: false,
         },
       );
-      return await collect(pages, limit);
+      return await this.rowsByKey(await collectKeys(pages, limit));
     }
     names['#status'] = 'payoutStatus';
     const pages = paginateScan(
@@ -374,6 +395,21 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
     const rows = await collect(pages, Number.POSITIVE_INFINITY);
     return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
   }
+}
+
+/** The row keys of an index query (the indexes copy keys, not rows), in the order the index gave them. */
+async function collectKeys(
+  pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>,
+  limit: number,
+): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      keys.push(String(item.pk));
+      if (keys.length >= limit) return keys;
+    }
+  }
+  return keys;
 }
 
 async function collect(

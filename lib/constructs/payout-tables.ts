@@ -10,7 +10,14 @@ import { type TableDefinition, type TableKey, tables } from '#contracts/resource
  * The DynamoDB actions a function may be granted, without the `dynamodb:` prefix. Each function is granted exactly
  * the ones its adapters call (a TransactWriteItems needs the action of each item it writes); nothing deletes.
  */
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem' | 'Query' | 'Scan';
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'ConditionCheckItem'
+  | 'Query'
+  | 'Scan';
 
 const tableEnv: Record<TableKey, EnvName> = {
   webhookAuditLog: env.auditTable,
@@ -43,9 +50,11 @@ export class PayoutTable extends Construct {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         ...(index.sortKey ? { sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
-        ...(index.nonKeyAttributes
-          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.nonKeyAttributes] }
-          : { projectionType: dynamodb.ProjectionType.ALL }),
+        ...(index.nonKeyAttributes === undefined
+          ? { projectionType: dynamodb.ProjectionType.ALL }
+          : index.nonKeyAttributes.length === 0
+            ? { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
+            : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.nonKeyAttributes] }),
       });
     }
   }

@@ -94,7 +94,7 @@ const intendedAccess: Record<FunctionName, string[]> = {
     'queue:markPaid:send',
     'queue:transfer:send',
     'table:districts:GetItem,PutItem,Scan',
-    'table:revenueShares:GetItem,Query,Scan,UpdateItem',
+    'table:revenueShares:BatchGetItem,GetItem,Query,Scan,UpdateItem',
     'table:webhookAuditLog:Query',
   ],
   resync: [
@@ -111,7 +111,12 @@ const intendedAccess: Record<FunctionName, string[]> = {
     'table:webhookAuditLog:GetItem,PutItem,Query,UpdateItem',
   ],
   // Reads the day's rows (status index, then by key), the districts and Stripe; writes nothing but alerts.
-  reconcile: ['queue:alerts:send', 'secret:apiKey:read', 'table:districts:Scan', 'table:revenueShares:GetItem,Query'],
+  reconcile: [
+    'queue:alerts:send',
+    'secret:apiKey:read',
+    'table:districts:Scan',
+    'table:revenueShares:BatchGetItem,GetItem,Query',
+  ],
 };
 
 describe('every function', () => {

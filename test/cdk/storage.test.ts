@@ -61,10 +61,11 @@ describe('tables', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           ...('sortKey' in index ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' }] : []),
         ],
-        Projection:
-          'nonKeyAttributes' in index
-            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: index.nonKeyAttributes }
-            : { ProjectionType: 'ALL' },
+        Projection: !('nonKeyAttributes' in index)
+          ? { ProjectionType: 'ALL' }
+          : index.nonKeyAttributes.length === 0
+            ? { ProjectionType: 'KEYS_ONLY' }
+            : { ProjectionType: 'INCLUDE', NonKeyAttributes: index.nonKeyAttributes },
       })),
     );
   });

@@ -49,7 +49,13 @@ async function rowsOf(stack: LocalStack, districtId: string) {
       ExpressionAttributeValues: { ':d': districtId },
     }),
   );
-  return Items;
+  // The index copies keys: the rows themselves are read by key.
+  return await Promise.all(
+    Items.map(
+      async ({ pk }) =>
+        (await documents.send(new GetCommand({ TableName: stack.tables.revenueShares, Key: { pk } }))).Item ?? {},
+    ),
+  );
 }
 
 async function waitUntilPaid(stack: LocalStack, districtId: string) {
