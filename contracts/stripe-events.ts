@@ -3,10 +3,8 @@
  * type is recorded as IGNORED) and the revenue-share worker handles each; a webhook endpoint registered for the
  * stack (at Stripe, or at the local emulator by `npm start`) subscribes to exactly these.
  */
-export const ROUTED_EVENT_TYPES = [
-  'invoice.paid',
-  'transfer.reversed',
-  // Money that comes back (refunds, disputes) claws the district's share back; credit notes only attribute.
+/** Money that comes back (refunds, disputes) claws the district's share back; credit notes only attribute. */
+export const MONEY_EVENT_TYPES = [
   'charge.refunded',
   'refund.updated',
   'refund.failed',
@@ -16,5 +14,7 @@ export const ROUTED_EVENT_TYPES = [
   'charge.dispute.closed',
   'credit_note.created',
 ] as const;
+
+export const ROUTED_EVENT_TYPES = ['invoice.paid', 'transfer.reversed', ...MONEY_EVENT_TYPES] as const;
 
 export type RoutedEventType = (typeof ROUTED_EVENT_TYPES)[number];

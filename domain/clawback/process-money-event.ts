@@ -26,17 +26,6 @@ import { DEFAULT_DISPUTE_POLICY, type DisputePolicy } from './dispute-policy.js'
 import { clawbackStatus, type MoneyMovement, movementsOfPart, rowMoneyTotals } from './money-movements.js';
 import { movementOf, planClawback, refusedReversal } from './plan-clawback.js';
 
-export const MONEY_EVENT_TYPES = [
-  'charge.refunded',
-  'refund.updated',
-  'refund.failed',
-  'charge.dispute.created',
-  'charge.dispute.funds_withdrawn',
-  'charge.dispute.funds_reinstated',
-  'charge.dispute.closed',
-  'credit_note.created',
-] as const;
-
 export interface MoneyEventDeps {
   auditLog: AuditLog;
   ledger: LedgerStore;

@@ -4,8 +4,7 @@
  * message is acknowledged; re-sync replays the event once the cause is fixed). Anything else is thrown so the
  * queue retries the message and finally dead-letters it.
  */
-import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
-import { MONEY_EVENT_TYPES, type MoneyEventResult, processMoneyEvent } from '../clawback/process-money-event.js';
+import { type MoneyEventResult, processMoneyEvent } from '../clawback/process-money-event.js';
 import type { AuditRecord, ProcessEventMessage, TransferMessage } from '../model.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
 import type {
@@ -44,9 +43,6 @@ export type ProcessEventResult =
   | MoneyEventResult
   | { outcome: 'failed'; errorMessage: string; districtId?: string; invoiceId?: string }
   | { outcome: 'skipped'; reason: string };
-
-/** What this worker handles: every type the webhook routes to it (contracts/stripe-events.ts). */
-export const HANDLED_EVENT_TYPES = ROUTED_EVENT_TYPES;
 
 export async function processEvent(message: ProcessEventMessage, deps: ProcessEventDeps): Promise<ProcessEventResult> {
   const audit = await deps.auditLog.get(message.stripeEventId);
@@ -108,6 +104,3 @@ function moneyDeps(deps: ProcessEventDeps) {
   }
   return { ...deps, chargeLedger: deps.chargeLedger, provider: deps.clawbackProvider };
 }
-
-/** The money event types (each has its case above). */
-export const MONEY_EVENTS_HANDLED: readonly string[] = MONEY_EVENT_TYPES;
