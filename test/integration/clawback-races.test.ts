@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { District, RevenueShare } from '../../domain/model.js';
-import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import { type PaymentsForContext, stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 
@@ -22,28 +21,15 @@ describe('money events racing a transfer', () => {
 
   beforeEach(async () => {
     district = await harness.addDistrict({ shareBps: 1_500 });
-    await Promise.all([
-      harness.alerts(),
-      harness.drain('transfer'),
-      harness.drain('markPaid'),
-      harness.drain('revenueShare'),
-    ]);
+    await harness.drainAll();
   });
 
-  async function writtenRow(payments: { paymentMethod: string; amount: number }[]): Promise<RevenueShare> {
-    const amount = payments.reduce((sum, p) => sum + p.amount, 0);
-    const message = await harness.invoicePaid(
-      { amount_paid: amount, currency: 'usd', metadata: { districtId: district.districtId } },
+  const writtenRow = (payments: { paymentMethod: string; amount: number }[]) =>
+    harness.writtenRow(
+      district,
+      payments.reduce((sum, p) => sum + p.amount, 0),
       payments,
     );
-    await harness
-      .queue('revenueShare')
-      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
-    await harness.runQueue('revenueShare', harness.revenueShareHandler());
-    const row = await harness.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
-    if (!row) throw new Error('no row');
-    return row;
-  }
 
   /** Refunds (all of) a charge and queues its charge.refunded as the webhook would. */
   async function refund(chargeId: string, amount?: number): Promise<void> {
@@ -55,9 +41,7 @@ describe('money events racing a transfer', () => {
       .find((e) => e.type === 'charge.refunded');
     if (!event) throw new Error('no charge.refunded');
     const message = await harness.receivedEvent(event.type, event.data.object as Record<string, unknown>);
-    await harness
-      .queue('revenueShare')
-      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
+    await harness.queueForRevenueShare(message);
   }
 
   it('skips a part whose charge was fully refunded before the transfer and pays the other: PAID', async () => {

@@ -4,8 +4,7 @@
  * smaller; a failed refund or a won dispute pays it again; a reversal Stripe refuses is owed by the district.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { District, ProcessEventMessage, RevenueShare } from '../../domain/model.js';
-import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
+import type { District, RevenueShare } from '../../domain/model.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import type { StripeEventLike } from '../../local/stripe-emulator/index.js';
 import { PayoutHarness } from '../support/payout-harness.js';
@@ -25,32 +24,10 @@ describe('money that comes back', () => {
 
   beforeEach(async () => {
     district = await harness.addDistrict({ shareBps: 1_500 });
-    await Promise.all([
-      harness.alerts(),
-      harness.drain('transfer'),
-      harness.drain('markPaid'),
-      harness.drain('revenueShare'),
-    ]);
+    await harness.drainAll();
   });
 
-  /** Where the webhook leaves one of the emulator's own events: claimed, on the revenue-share queue. */
-  async function deliver(event: StripeEventLike, delivery = 0): Promise<ProcessEventMessage> {
-    const claim = await harness.auditLog.claim({
-      stripeEventId: event.id,
-      eventType: event.type,
-      rawEvent: JSON.stringify(event),
-      now: new Date(),
-      leaseSeconds: 60,
-    });
-    const message = { stripeEventId: event.id, eventType: event.type };
-    if (!claim.claimed) return message; // a duplicate delivery: the webhook answers duplicate and queues nothing
-    await harness.auditLog.markEnqueued(event.id, new Date());
-    await harness.queue('revenueShare').send(message, {
-      groupId: event.id,
-      deduplicationId: `${event.id}#${delivery}`,
-    });
-    return message;
-  }
+  const deliver = (event: StripeEventLike, delivery = 0) => harness.deliverToRevenueShare(event, delivery);
 
   /** The emulator's events of `type` about `objectOf` since `after` (events already seen). */
   const eventsSince = (after: number, type: string) =>
@@ -60,17 +37,10 @@ describe('money that comes back', () => {
       .filter((e) => e.type === type);
 
   async function paidRow(amountCents: number, paymentMethod = 'pm_card_bypassPending'): Promise<RevenueShare> {
-    const message = await harness.invoicePaid(
-      { amount_paid: amountCents, currency: 'usd', metadata: { districtId: district.districtId } },
-      [{ paymentMethod }],
-    );
-    await harness
-      .queue('revenueShare')
-      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
-    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    const written = await harness.writtenRow(district, amountCents, [{ paymentMethod }]);
     await harness.runQueue('transfer', harness.transferHandler());
     await harness.runQueue('markPaid', harness.markPaidHandler());
-    const row = await harness.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
+    const row = await harness.ledger.get(written.revenueShareId);
     if (!row) throw new Error('no row');
     return row;
   }
@@ -175,16 +145,7 @@ describe('money that comes back', () => {
 
   it('makes the transfer smaller when the refund comes before it', async () => {
     // Prepare: the row is written and its transfer queued, not yet made
-    const message = await harness.invoicePaid(
-      { amount_paid: 10_000, currency: 'usd', metadata: { districtId: district.districtId } },
-      [{ paymentMethod: 'pm_card_bypassPending' }],
-    );
-    await harness
-      .queue('revenueShare')
-      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
-    await harness.runQueue('revenueShare', harness.revenueShareHandler());
-    const row = await harness.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
-    if (!row) throw new Error('no row');
+    const row = await harness.writtenRow(district, 10_000);
 
     // Act: half refunded, then the transfer and its verification run
     await deliver(await refund(row, 5_000));

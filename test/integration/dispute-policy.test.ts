@@ -22,18 +22,7 @@ describe('dispute policy per district', () => {
   });
 
   async function deliver(event: StripeEventLike): Promise<void> {
-    const claim = await harness.auditLog.claim({
-      stripeEventId: event.id,
-      eventType: event.type,
-      rawEvent: JSON.stringify(event),
-      now: new Date(),
-      leaseSeconds: 60,
-    });
-    if (!claim.claimed) return;
-    await harness.auditLog.markEnqueued(event.id, new Date());
-    await harness
-      .queue('revenueShare')
-      .send({ stripeEventId: event.id, eventType: event.type }, { groupId: event.id, deduplicationId: event.id });
+    await harness.deliverToRevenueShare(event);
   }
 
   it.each([

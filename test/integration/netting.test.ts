@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { District, RevenueShare } from '../../domain/model.js';
 import type { LedgerUpdate } from '../../domain/ports.js';
-import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 import { platformRequest } from '../support/platform-requests.js';
@@ -25,28 +24,11 @@ describe('netting what a district owes from its next payouts', () => {
 
   beforeEach(async () => {
     district = await harness.addDistrict({ shareBps: 1_500 });
-    await Promise.all([
-      harness.alerts(),
-      harness.drain('transfer'),
-      harness.drain('markPaid'),
-      harness.drain('revenueShare'),
-    ]);
+    await harness.drainAll();
   });
 
   /** An invoice paid and its row written, its transfer queued (not yet made). */
-  async function writtenRow(amountCents: number): Promise<RevenueShare> {
-    const message = await harness.invoicePaid(
-      { amount_paid: amountCents, currency: 'usd', metadata: { districtId: district.districtId } },
-      [{ paymentMethod: 'pm_card_bypassPending' }],
-    );
-    await harness
-      .queue('revenueShare')
-      .send(message, { groupId: message.stripeEventId, deduplicationId: message.stripeEventId });
-    await harness.runQueue('revenueShare', harness.revenueShareHandler());
-    const row = await harness.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
-    if (!row) throw new Error('no row');
-    return row;
-  }
+  const writtenRow = (amountCents: number) => harness.writtenRow(district, amountCents);
 
   async function pay(transferHandler = harness.transferHandler()) {
     await harness.runQueue('transfer', transferHandler);
@@ -65,17 +47,7 @@ describe('netting what a district owes from its next payouts', () => {
       .slice(seen)
       .find((e) => e.type === 'charge.refunded');
     if (!event) throw new Error('no charge.refunded');
-    await harness.auditLog.claim({
-      stripeEventId: event.id,
-      eventType: event.type,
-      rawEvent: JSON.stringify(event),
-      now: new Date(),
-      leaseSeconds: 60,
-    });
-    await harness.auditLog.markEnqueued(event.id, new Date());
-    await harness
-      .queue('revenueShare')
-      .send({ stripeEventId: event.id, eventType: event.type }, { groupId: event.id, deduplicationId: event.id });
+    await harness.deliverToRevenueShare(event);
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
     const owing = await harness.ledger.get(row.revenueShareId);
     expect(owing).toMatchObject({ owedCents: 1_500, payoutStatus: 'REVERSED' });

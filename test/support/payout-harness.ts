@@ -19,6 +19,7 @@ import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
 import { StripePaymentProvider } from '../../adapters/stripe/payments.js';
 import type { District, FinancialAlert, ProcessEventMessage, RevenueShare } from '../../domain/model.js';
 import { planTransferParts } from '../../domain/payouts/transfer-plan.js';
+import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import { processEventDeduplicationId } from '../../domain/webhook/receive-event.js';
 import { composeCatchUp } from '../../functions/catch-up/compose.js';
 import { type CatchUpConfig, catchUpConfig } from '../../functions/catch-up/config.js';
@@ -48,6 +49,7 @@ import { deliverBatch, type SqsHandler } from '../../local/sqs-event-source.js';
 import {
   type InvoicePaymentSpec,
   type StripeEmulator,
+  type StripeEventLike,
   startStripeEmulator,
 } from '../../local/stripe-emulator/index.js';
 import { provisionTestResources, type TestResources } from './local-stack.js';
@@ -221,6 +223,51 @@ export class PayoutHarness {
     const invoice = this.emulator.buildInvoice(overrides, { payments });
     const message = await this.receivedEvent('invoice.paid', invoice);
     return { ...message, invoiceId: String(invoice.id) };
+  }
+
+  /**
+   * Where the webhook leaves one of the emulator's own events: claimed, marked enqueued and on the revenue-share
+   * queue. A delivery that loses the claim queues nothing (the webhook answers duplicate); `delivery` tells
+   * deliveries of one event apart for the queue's deduplication.
+   */
+  async deliverToRevenueShare(event: StripeEventLike, delivery = 0): Promise<ProcessEventMessage> {
+    const claim = await this.auditLog.claim({
+      stripeEventId: event.id,
+      eventType: event.type,
+      rawEvent: JSON.stringify(event),
+      now: new Date(),
+      leaseSeconds: 60,
+    });
+    const message = { stripeEventId: event.id, eventType: event.type };
+    if (!claim.claimed) return message;
+    await this.auditLog.markEnqueued(event.id, new Date());
+    await this.queue<ProcessEventMessage>('revenueShare').send(message, {
+      groupId: event.id,
+      deduplicationId: `${event.id}#${delivery}`,
+    });
+    return message;
+  }
+
+  /** A paid invoice's ledger row as the revenue-share worker writes it (its transfer queued, not yet made). */
+  async writtenRow(
+    district: District,
+    amountCents: number,
+    payments: readonly InvoicePaymentSpec[] = [{ paymentMethod: 'pm_card_bypassPending' }],
+  ): Promise<RevenueShare> {
+    const message = await this.invoicePaid(
+      { amount_paid: amountCents, currency: 'usd', metadata: { districtId: district.districtId } },
+      payments,
+    );
+    await this.queueForRevenueShare(message);
+    await this.runQueue('revenueShare', this.revenueShareHandler());
+    const row = await this.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
+    if (!row) throw new Error(`no ledger row for invoice ${message.invoiceId}`);
+    return row;
+  }
+
+  /** Empties every queue (alerts included), so a test starts from nothing in flight. */
+  async drainAll(): Promise<void> {
+    await Promise.all([this.alerts(), this.drain('transfer'), this.drain('markPaid'), this.drain('revenueShare')]);
   }
 
   /** Puts an event's message on the revenue-share queue, as the webhook does after its first claim. */
