@@ -8,6 +8,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { metricNames } from '#contracts/observability.js';
+import { withInvocationDeadline } from './invocation-deadline.js';
 import type { Observability } from './observability.js';
 import { isRateLimited, type Requeuer, requeueCount } from './requeue.js';
 
@@ -34,12 +35,15 @@ export const processFifoBatch = (
         }
       }
     : handleRecord;
-  return processPartialResponse(event, handle, new SqsFifoPartialProcessorAsync(), {
-    context,
-    skipGroupOnError: true,
-    // A batch whose every record failed is still a partial response, not an invocation error.
-    throwOnFullBatchFailure: false,
-  });
+  // Stripe 429 waits stop in time for the rest of the batch and its requeues to finish inside the Lambda timeout.
+  return withInvocationDeadline(context.getRemainingTimeInMillis(), () =>
+    processPartialResponse(event, handle, new SqsFifoPartialProcessorAsync(), {
+      context,
+      skipGroupOnError: true,
+      // A batch whose every record failed is still a partial response, not an invocation error.
+      throwOnFullBatchFailure: false,
+    }),
+  );
 };
 
 /** A worker's requeue of rate-limited records: counted in StripeRateLimitedRequeues and logged as a warning. */

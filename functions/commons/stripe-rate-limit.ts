@@ -2,10 +2,12 @@
  * Stripe answers 429 (`rate_limit`, or `lock_timeout` for concurrent writes to one object) when a burst goes over
  * its limits, and stripe-node does not retry a plain `rate_limit` (by design). This HTTP client wraps the SDK's own
  * and retries a 429 with exponential backoff and full jitter, with the same request (so the same idempotency
- * key), for at most `maxWaitMs` per request; past that the 429 reaches the SDK, which throws StripeRateLimitError,
+ * key), for at most `maxWaitMs` per request and never past the invocation's deadline (invocation-deadline.ts: the
+ * function's time left, less a reserve); past that the 429 reaches the SDK, which throws StripeRateLimitError,
  * and the worker puts its message back on the queue (functions/commons/fifo-batch.ts) instead of failing it.
  */
 import Stripe from 'stripe';
+import { invocationDeadline } from './invocation-deadline.js';
 
 type HttpClient = NonNullable<ConstructorParameters<typeof Stripe>[1]>['httpClient'] & object;
 type MakeRequest = HttpClient['makeRequest'];
@@ -41,7 +43,8 @@ export function rateLimitRetryingHttpClient(
       const response = await inner.makeRequest(...args);
       if (response.getStatusCode() !== 429) return response;
       const delay = Math.ceil(random() * Math.min(capMs, baseMs * 2 ** retry));
-      if (waited + delay > maxWaitMs) return response;
+      const deadline = invocationDeadline();
+      if (waited + delay > maxWaitMs || (deadline !== undefined && Date.now() + delay > deadline)) return response;
       await response.toJSON().catch(() => undefined);
       policy.onRateLimited?.();
       await sleep(delay);
