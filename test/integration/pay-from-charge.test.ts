@@ -4,10 +4,9 @@
  * invoice pays at most one district.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { apiRoutes } from '#contracts/api-routes.js';
 import type { District, ProcessEventMessage, RevenueShare } from '../../domain/model.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
-import { type LocalApiGateway, startLocalApiGateway } from '../../local/api-gateway.js';
+import type { LocalApiGateway } from '../../local/api-gateway.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import type { Io } from '../../ops/output.js';
 import { runOps } from '../../ops/run.js';
@@ -21,13 +20,7 @@ describe('paying from the charge that collected the money', () => {
 
   beforeAll(async () => {
     harness = await PayoutHarness.start('pay-from-charge');
-    const handler = harness.platformApiHandler();
-    gateway = await startLocalApiGateway({
-      port: 0,
-      targets: apiRoutes
-        .filter((route) => route.functionName === 'platform-api')
-        .map((route) => ({ route, handler, timeoutSeconds: 20 })),
-    });
+    gateway = await harness.startPlatformGateway();
   });
 
   afterAll(async () => {

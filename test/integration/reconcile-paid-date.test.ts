@@ -5,10 +5,9 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '#contracts/api-routes.js';
 import type { ProcessEventMessage } from '../../domain/model.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
-import { type LocalApiGateway, startLocalApiGateway } from '../../local/api-gateway.js';
+import type { LocalApiGateway } from '../../local/api-gateway.js';
 import type { Io } from '../../ops/output.js';
 import { runOps } from '../../ops/run.js';
 import { PayoutHarness } from '../support/payout-harness.js';
@@ -22,13 +21,7 @@ describe('reconcile by paid date, across a day boundary', () => {
 
   beforeAll(async () => {
     harness = await PayoutHarness.start('reconcile-paid-date');
-    const handler = harness.platformApiHandler();
-    gateway = await startLocalApiGateway({
-      port: 0,
-      targets: apiRoutes
-        .filter((route) => route.functionName === 'platform-api')
-        .map((route) => ({ route, handler, timeoutSeconds: 20 })),
-    });
+    gateway = await harness.startPlatformGateway();
   });
 
   afterAll(async () => {

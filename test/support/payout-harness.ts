@@ -9,7 +9,7 @@ import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCom
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type Stripe from 'stripe';
-import { type FunctionName, queueConsumers } from '#contracts/api-routes.js';
+import { apiRoutes, type FunctionName, queueConsumers } from '#contracts/api-routes.js';
 import { type QueueKey, queues } from '#contracts/resources.js';
 import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
 import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
@@ -43,6 +43,7 @@ import { resyncConfig } from '../../functions/resync/config.js';
 import { composeRevenueShare } from '../../functions/revenue-share/compose.js';
 import { composeWebhook } from '../../functions/stripe-webhook/compose.js';
 import { composeTransfer } from '../../functions/transfer/compose.js';
+import { type LocalApiGateway, startLocalApiGateway } from '../../local/api-gateway.js';
 import { localFunctionEnvironment } from '../../local/function-environment.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { deliverBatch, type SqsHandler } from '../../local/sqs-event-source.js';
@@ -263,6 +264,17 @@ export class PayoutHarness {
     const row = await this.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
     if (!row) throw new Error(`no ledger row for invoice ${message.invoiceId}`);
     return row;
+  }
+
+  /** The platform API behind a local API Gateway on a free port, for the operator CLI to call over HTTP. */
+  startPlatformGateway(): Promise<LocalApiGateway> {
+    const handler = this.platformApiHandler();
+    return startLocalApiGateway({
+      port: 0,
+      targets: apiRoutes
+        .filter((route) => route.functionName === 'platform-api')
+        .map((route) => ({ route, handler, timeoutSeconds: 20 })),
+    });
   }
 
   /** Empties every queue (alerts included), so a test starts from nothing in flight. */
