@@ -43,7 +43,6 @@ export const tables = {
           'attempts',
           'updatedAt',
           'leaseExpiresAt',
-          'enqueuedAt',
           'metadata',
         ],
       },

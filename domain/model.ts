@@ -20,10 +20,11 @@ export interface AuditRecord {
   createdAt: string;
   updatedAt: string;
   attempts: number;
-  /** While RECEIVED: after this instant another delivery may take the claim over. */
+  /**
+   * While RECEIVED: after this instant another delivery (Stripe's retry, re-sync) may take the claim over and enqueue
+   * the event again; if the first message is still queued, the worker skips whichever comes second.
+   */
   leaseExpiresAt?: string;
-  /** Set once the event is on its queue; an enqueued RECEIVED row is not re-claimed on lease expiry. */
-  enqueuedAt?: string;
 }
 
 export const PAYOUT_STATUSES = [

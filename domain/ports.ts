@@ -38,11 +38,10 @@ export type ClaimOutcome = { claimed: true; attempts: number } | { claimed: fals
 
 export interface AuditLog {
   /**
-   * Conditional put: succeeds when no row exists, the row is FAILED, or it is an un-enqueued RECEIVED row
-   * whose lease has expired. Anything else is a duplicate.
+   * Conditional put: succeeds when no row exists, the row is FAILED, or it is a RECEIVED row whose lease has
+   * expired. Anything else is a duplicate.
    */
   claim(request: ClaimRequest): Promise<ClaimOutcome>;
-  markEnqueued(stripeEventId: string, now: Date): Promise<void>;
   markIgnored(stripeEventId: string, now: Date): Promise<void>;
   markProcessed(
     stripeEventId: string,
@@ -88,8 +87,8 @@ export type { AlertKind };
 // Ledger, districts and the payment provider (added with the payout workers).
 
 /**
- * `existing`: the row of this (district, invoice) already exists (a redelivery). `invoiceTakenBy`: another row (of
- * another district) already owns the invoice through its guard item `invoice#<id>`: one invoice pays one district.
+ * `existing`: the invoice's row already exists, of this district (a redelivery). `invoiceTakenBy`: the invoice's row
+ * already exists, of another district: one invoice pays one district.
  */
 export type CreateLedgerRowOutcome =
   | { created: true; row: RevenueShare }
@@ -165,8 +164,8 @@ export interface LedgerQuery {
 
 export interface LedgerStore {
   /**
-   * One transaction: the row (one per revenueShareId, derived from (districtId, invoiceId)) and the guard item
-   * `invoice#<invoiceId>` (one row per invoice, whichever district), each put only if absent.
+   * The row, put only if absent (one per revenueShareId, derived from the invoice: one row per invoice, whichever
+   * district), with the guard items that find it by charge.
    */
   create(row: RevenueShare): Promise<CreateLedgerRowOutcome>;
   /** Strongly consistent read. */

@@ -3,7 +3,7 @@
  *
  * The claim is one conditional PutItem. A new event needs only `attribute_not_exists(stripeEventId)`. When
  * the row exists, the failed condition returns the old row (ReturnValuesOnConditionCheckFailure ALL_OLD);
- * if that row may be re-claimed (FAILED, or RECEIVED with an expired lease and never enqueued) the put is
+ * if that row may be re-claimed (FAILED, or RECEIVED with an expired lease) the put is
  * repeated with the re-claim condition AND `attempts = <the attempts just read>`, writing attempts + 1.
  * So every successful claim increments attempts exactly once, and of any number of concurrent deliveries
  * exactly one wins: the others fail the condition and see the winner's fresh RECEIVED lease.
@@ -42,7 +42,6 @@ interface ExistingRow {
   attempts?: number;
   createdAt?: string;
   leaseExpiresAt?: string;
-  enqueued: boolean;
 }
 
 export class DynamoDbAuditLog implements AuditLog {
@@ -82,10 +81,6 @@ export class DynamoDbAuditLog implements AuditLog {
       }
     }
     return { claimed: false, existingStatus: auditStatus(existing?.status) };
-  }
-
-  async markEnqueued(stripeEventId: string, now: Date): Promise<void> {
-    await this.update(stripeEventId, 'SET enqueuedAt = :now, updatedAt = :now', { ':now': now.toISOString() });
   }
 
   async markIgnored(stripeEventId: string, now: Date): Promise<void> {
@@ -200,7 +195,7 @@ function claimCondition(existing: ExistingRow | undefined, now: string) {
   return {
     ConditionExpression:
       '(attribute_not_exists(stripeEventId) OR #status = :failed OR ' +
-      `(#status = :received AND leaseExpiresAt < :now AND attribute_not_exists(enqueuedAt))) AND ${sameAttempts}`,
+      `(#status = :received AND leaseExpiresAt < :now)) AND ${sameAttempts}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':failed': 'FAILED',
@@ -214,7 +209,7 @@ function claimCondition(existing: ExistingRow | undefined, now: string) {
 /** The same rule as the condition, evaluated on the row the failed put returned. */
 function isReclaimable(row: ExistingRow, now: string): boolean {
   if (row.status === 'FAILED') return true;
-  return row.status === 'RECEIVED' && !row.enqueued && row.leaseExpiresAt !== undefined && row.leaseExpiresAt < now;
+  return row.status === 'RECEIVED' && row.leaseExpiresAt !== undefined && row.leaseExpiresAt < now;
 }
 
 /** The old row of a failed condition arrives as raw attribute values (lib-dynamodb does not unmarshall it). */
@@ -225,7 +220,6 @@ function readExistingRow(item: Record<string, AttributeValue> | undefined): Exis
     attempts: attempts === undefined ? undefined : Number(attempts),
     createdAt: item?.createdAt?.S,
     leaseExpiresAt: item?.leaseExpiresAt?.S,
-    enqueued: item?.enqueuedAt !== undefined,
   };
 }
 
@@ -279,7 +273,6 @@ function toAuditRecord(item: Record<string, unknown>, { withRawEvent = true } = 
     districtId: text('districtId'),
     invoiceId: text('invoiceId'),
     leaseExpiresAt: text('leaseExpiresAt'),
-    enqueuedAt: text('enqueuedAt'),
     rawEvent,
     metadata: isStringMap(item.metadata) ? item.metadata : undefined,
   };

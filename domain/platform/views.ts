@@ -123,7 +123,6 @@ export interface WebhookEventView {
   metadata?: Record<string, string>;
   attempts: number;
   leaseExpiresAt?: string;
-  enqueuedAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -138,7 +137,6 @@ export const webhookEventView = (record: AuditRecord): WebhookEventView => ({
   ...optional('metadata', record.metadata),
   attempts: record.attempts,
   ...optional('leaseExpiresAt', record.leaseExpiresAt),
-  ...optional('enqueuedAt', record.enqueuedAt),
   createdAt: record.createdAt,
   updatedAt: record.updatedAt,
 });

@@ -5,11 +5,8 @@
  * attempts + 1) -> route -> enqueue. The workers then do the rest with every money rule intact: an invoice that
  * already has its ledger row gets no second one, and a row gets at most one transfer.
  *
- * Two kinds of RECEIVED row are stuck too (stuck-event.ts says which), and re-sync takes them as well:
- *   - an abandoned claim is replayed like a FAILED event (the claim condition lets a lease-expired, never-enqueued
- *     row be re-claimed).
- *   - a lost message is sent again (the worker reads the event from the audit row) and enqueuedAt is refreshed, so
- *     the next re-sync waits as long again before sending another.
+ * A RECEIVED row is stuck once its lease ended over an hour ago (stuck-event.ts says why), and re-sync replays it
+ * like a FAILED event: the claim condition lets a lease-expired RECEIVED row be re-claimed.
  *
  * A replay is asynchronous: `replayed` means the event is back on the revenue-share queue. If its cause is not
  * fixed, the worker marks it FAILED again (and alerts), and the next re-sync shows it again.
@@ -18,7 +15,7 @@
 import type { AuditRecord, ProcessEventMessage } from '../model.js';
 import type { AlertSink, AuditLog, Clock, MessageQueue } from '../ports.js';
 import { buildAlert } from '../webhook/alert.js';
-import { type DiagnosticLog, processEventDeduplicationId, receiveWebhookEvent } from '../webhook/receive-event.js';
+import { type DiagnosticLog, receiveWebhookEvent } from '../webhook/receive-event.js';
 import { InvalidStripeEventError, parseStripeEvent, type WebhookEvent } from '../webhook/stripe-event.js';
 import { type EventSource, EventSourceError } from './event-source.js';
 import type { ResyncRequest, ResyncSelection } from './resync-request.js';
@@ -65,20 +62,26 @@ export interface ResyncDeps {
   log: DiagnosticLog;
   /** No replay starts after this instant (the caller's own timeout); the rest are reported as not attempted. */
   deadline?: Date;
+  /** How long after its lease a RECEIVED row counts as stuck (default STUCK_AFTER_MS; tests shorten it). */
+  stuckAfterMs?: number;
 }
+
+/** The stuck rule of one run: stuckReason at the run's instant and threshold. */
+type StuckRule = (record: AuditRecord) => StuckReason | undefined;
 
 export const NOT_ATTEMPTED = 'not attempted: this request ran out of time; run resync again';
 
 export async function resyncFailedEvents(request: ResyncRequest, deps: ResyncDeps): Promise<ResyncResult> {
   const now = deps.clock.now();
-  const { candidates, skipped, more } = await selectEvents(request.selection, deps.auditLog, now);
+  const stuck: StuckRule = (record) => stuckReason(record, now, deps.stuckAfterMs);
+  const { candidates, skipped, more } = await selectEvents(request.selection, deps.auditLog, stuck);
   const replays = request.dryRun
-    ? candidates.map((record): ResyncItem => ({ ...identify(record, now), outcome: 'would_replay' }))
+    ? candidates.map((record): ResyncItem => ({ ...identify(record, stuck), outcome: 'would_replay' }))
     : await mapConcurrently(candidates, RESYNC_CONCURRENCY, (record) => {
         if (deps.deadline && deps.clock.now() >= deps.deadline) {
-          return Promise.resolve<ResyncItem>({ ...identify(record, now), outcome: 'skipped', error: NOT_ATTEMPTED });
+          return Promise.resolve<ResyncItem>({ ...identify(record, stuck), outcome: 'skipped', error: NOT_ATTEMPTED });
         }
-        return stuckReason(record, now) === 'message_lost' ? sendAgain(record, deps) : replay(record, deps);
+        return replay(record, deps, stuck);
       });
   const items = [...replays, ...skipped];
   const count = (outcome: ResyncOutcome) => items.filter((item) => item.outcome === outcome).length;
@@ -99,10 +102,10 @@ interface Selection {
   more: boolean;
 }
 
-const isCandidate = (record: AuditRecord, now: Date): boolean =>
-  record.status === 'FAILED' || stuckReason(record, now) !== undefined;
+const isCandidate = (record: AuditRecord, stuck: StuckRule): boolean =>
+  record.status === 'FAILED' || stuck(record) !== undefined;
 
-async function selectEvents(selection: ResyncSelection, auditLog: AuditLog, now: Date): Promise<Selection> {
+async function selectEvents(selection: ResyncSelection, auditLog: AuditLog, stuck: StuckRule): Promise<Selection> {
   if (selection.kind === 'since') {
     const [failed, received] = await Promise.all([
       auditLog.listByStatus('FAILED', selection.since, selection.limit + 1),
@@ -110,7 +113,7 @@ async function selectEvents(selection: ResyncSelection, auditLog: AuditLog, now:
     ]);
     // The index is eventually consistent: trust only rows that are still FAILED (or stuck) as read.
     const candidates = [...failed, ...received]
-      .filter((record) => isCandidate(record, now))
+      .filter((record) => isCandidate(record, stuck))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     return {
       candidates: candidates.slice(0, selection.limit),
@@ -126,43 +129,16 @@ async function selectEvents(selection: ResyncSelection, auditLog: AuditLog, now:
   for (const stripeEventId of selection.stripeEventIds) {
     const record = await auditLog.get(stripeEventId);
     if (!record) skipped.push({ stripeEventId, outcome: 'skipped', error: 'no such event in the audit log' });
-    else if (!isCandidate(record, now)) {
+    else if (!isCandidate(record, stuck)) {
       const why = record.status === 'RECEIVED' ? 'RECEIVED and still in flight' : `${record.status}, not FAILED`;
-      skipped.push({ ...identify(record, now), outcome: 'skipped', error: `event is ${why}` });
+      skipped.push({ ...identify(record, stuck), outcome: 'skipped', error: `event is ${why}` });
     } else candidates.push(record);
   }
   return { candidates, skipped, more: false };
 }
 
-/**
- * A lost message: send the event's message again with a deduplication id of its own (the first one may still be
- * inside FIFO's five-minute window), then refresh enqueuedAt. The worker reads the event from the audit row.
- */
-async function sendAgain(record: AuditRecord, deps: ResyncDeps): Promise<ResyncItem> {
-  const now = deps.clock.now();
-  const item = identify(record, now);
-  try {
-    await deps.processEventQueue.send(
-      { stripeEventId: record.stripeEventId, eventType: record.eventType },
-      {
-        deduplicationId: `${processEventDeduplicationId(record.stripeEventId, record.attempts)}#resync-${now.getTime()}`,
-        groupId: record.stripeEventId,
-      },
-    );
-  } catch (error) {
-    return await stillFailing(item, `could not enqueue the event again: ${describe(error)}`, false, deps);
-  }
-  try {
-    await deps.auditLog.markEnqueued(record.stripeEventId, now);
-  } catch (error) {
-    // The message is on its queue: the worker will process it. The next re-sync may send another (harmless).
-    deps.log.warn('Event enqueued again, but enqueuedAt could not be refreshed', { ...item, error: describe(error) });
-  }
-  return { ...item, outcome: 'replayed', source: 'audit_log' };
-}
-
-async function replay(record: AuditRecord, deps: ResyncDeps): Promise<ResyncItem> {
-  const item = identify(record, deps.clock.now());
+async function replay(record: AuditRecord, deps: ResyncDeps, stuck: StuckRule): Promise<ResyncItem> {
+  const item = identify(record, stuck);
   let fetched: { event: WebhookEvent; source: EventOrigin };
   try {
     fetched = await fetchAgain(record, deps.events, deps.auditLog);
@@ -240,8 +216,8 @@ async function stillFailing(
 
 type ItemIdentity = Pick<ResyncItem, 'stripeEventId' | 'eventType' | 'stuck'>;
 
-function identify(record: AuditRecord, now: Date): ItemIdentity {
-  const stuck = stuckReason(record, now);
+function identify(record: AuditRecord, stuckRule: StuckRule): ItemIdentity {
+  const stuck = stuckRule(record);
   return { stripeEventId: record.stripeEventId, eventType: record.eventType, ...(stuck ? { stuck } : {}) };
 }
 

@@ -92,14 +92,8 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
   } catch (error) {
     await failEnqueue(event, error, deps);
   }
-
-  try {
-    await auditLog.markEnqueued(event.id, clock.now());
-  } catch (error) {
-    // The event is safely on its queue, so it is acknowledged. Without `enqueuedAt` a redelivery after the
-    // lease may enqueue it again: the queue's deduplication and the worker's conditional writes absorb that.
-    log.warn('Event enqueued, but enqueuedAt could not be recorded', { ...correlation, error: describe(error) });
-  }
+  // Nothing is written after the send: a redelivery after the lease re-claims and enqueues the event again, and the
+  // worker skips whichever of the two messages comes second (it reads the row, which the first marked PROCESSED).
   return 'enqueued';
 }
 
@@ -113,7 +107,7 @@ async function failEnqueue(event: WebhookEvent, error: unknown, deps: WebhookRec
     await auditLog.markFailed(event.id, reason, clock.now(), { eventType: event.type });
     markedFailed = true;
   } catch (markError) {
-    // The row stays RECEIVED without enqueuedAt: Stripe's retry re-claims it once the lease expires.
+    // The row stays RECEIVED: Stripe's retry re-claims it once the lease expires.
     log.error('Could not mark the event FAILED', { ...correlation, error: describe(markError) });
   }
   await alerts.raise(

@@ -36,6 +36,8 @@ export interface ResyncHandlerDeps {
   processEventQueue: MessageQueue<ProcessEventMessage>;
   alerts: AlertSink;
   clock: Clock;
+  /** How long after its lease a RECEIVED row counts as stuck (default: the domain's STUCK_AFTER_MS). */
+  stuckAfterMs?: number;
 }
 
 type ResyncEvent = APIGatewayProxyEvent | Record<string, unknown>;

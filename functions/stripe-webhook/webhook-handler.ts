@@ -1,7 +1,7 @@
 /**
  * POST /stripe/webhook (API Gateway REST proxy). Thin: read the request, verify the signature, parse the
  * event envelope, hand it to the domain, map the outcome or the typed error to a JSON response.
- * The ack path is: verify (an HMAC) + one conditional write + one enqueue + the enqueuedAt update.
+ * The ack path is: verify (an HMAC) + one conditional write + one enqueue.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';

@@ -22,7 +22,7 @@ export const resync: Command = {
   words: ['resync'],
   args: [],
   synopsis: '[--since ISO-8601] [--dry-run] [--wait SECONDS]',
-  summary: `Replay FAILED webhook events and stuck RECEIVED ones (a claim abandoned before enqueueing, or a message lost: enqueued over an hour ago) since --since (API default: the last 30 days) in chunks of ${RESYNC_CHUNK_SIZE}, wait up to --wait (default ${DEFAULT_WAIT_SECONDS}, 0 = no wait) for the workers, and summarise; exit 1 while any still fails. --dry-run only lists them, stuck ones with their reason.`,
+  summary: `Replay FAILED webhook events and stuck RECEIVED ones (claimed over an hour ago and never processed: a claim abandoned before enqueueing, or a lost message) since --since (API default: the last 30 days) in chunks of ${RESYNC_CHUNK_SIZE}, wait up to --wait (default ${DEFAULT_WAIT_SECONDS}, 0 = no wait) for the workers, and summarise; exit 1 while any still fails. --dry-run only lists them, stuck ones with their reason.`,
   options: { since: { type: 'string' }, 'dry-run': { type: 'boolean' }, wait: { type: 'string' } },
   async run({ client, io, json, now }, { values }) {
     const since = isoInstant('since', stringOption(values, 'since'));
@@ -130,7 +130,7 @@ function stuckTable(stuck: readonly StuckEvent[]): string {
     { header: 'STUCK', value: ({ reason }) => reason },
     { header: 'ATTEMPTS', value: ({ event }) => String(event.attempts), align: 'right' },
     { header: 'CREATED', value: ({ event }) => event.createdAt },
-    { header: 'ENQUEUED', value: ({ event }) => event.enqueuedAt ?? '-' },
+    { header: 'LEASE ENDED', value: ({ event }) => event.leaseExpiresAt ?? '-' },
   ]);
 }
 

@@ -81,7 +81,7 @@ describe('tables', () => {
     expect(index?.IndexName).toBe('byStatusCreatedAt');
     expect(index?.Projection.ProjectionType).toBe('INCLUDE');
     expect(index?.Projection.NonKeyAttributes).toEqual(
-      expect.arrayContaining(['eventType', 'errorMessage', 'attempts', 'updatedAt', 'leaseExpiresAt', 'enqueuedAt']),
+      expect.arrayContaining(['eventType', 'errorMessage', 'attempts', 'updatedAt', 'leaseExpiresAt']),
     );
     expect(index?.Projection.NonKeyAttributes).not.toContain('rawEvent');
     expect(index?.Projection.NonKeyAttributes).not.toContain('rawEventGzip');

@@ -139,7 +139,7 @@ describe('DynamoDB Local killed (SIGKILL) in the middle of a burst and restarted
     expect(resynced, context).toContainEqual({
       stripeEventId: crashedClaim,
       eventType: 'invoice.paid',
-      stuck: 'abandoned_claim',
+      stuck: 'not_processed',
       outcome: 'replayed',
       source: 'stripe',
     });

@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProcessEventMessage } from '../../domain/model.js';
 import type { ResyncResult } from '../../domain/resync/resync-failed-events.js';
+import { processEventDeduplicationId } from '../../domain/webhook/receive-event.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import type { StripeEventLike } from '../../local/stripe-emulator/index.js';
-import { HARNESS_WEBHOOK_SECRET, PayoutHarness } from '../support/payout-harness.js';
-import { signedWebhookEvent } from '../support/webhook-requests.js';
+import { PayoutHarness } from '../support/payout-harness.js';
 
-const WEBHOOK_SECRET = HARNESS_WEBHOOK_SECRET;
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
- * RECEIVED rows that nothing moves on any more, and that re-sync therefore takes as it takes FAILED ones:
- * an abandoned claim (the delivery that claimed the event died before enqueueing it, and Stripe, told "duplicate",
- * stopped retrying) and a lost message (enqueued an hour ago and never processed: SQS dead-lettered it).
+ * RECEIVED rows that nothing moves on any more, and that re-sync therefore takes as it takes FAILED ones: a row
+ * whose lease ended over an hour ago, either an abandoned claim (the delivery that claimed the event died before
+ * enqueueing it, and Stripe, told "duplicate", stopped retrying) or a lost message (SQS dead-lettered it). The row
+ * cannot tell which, so both are replayed; a message that was in fact still queued is skipped by the worker.
  */
 describe('resync of stuck RECEIVED events', () => {
   let harness: PayoutHarness;
@@ -28,8 +29,6 @@ describe('resync of stuck RECEIVED events', () => {
     await harness.drain('revenueShare');
     await harness.alerts();
   });
-
-  const webhook = () => harness.webhookHandler();
 
   /** Direct invoke, as on-call runs it: `aws lambda invoke --payload '{"since": ...}'`. */
   async function resync(body: Record<string, unknown>): Promise<ResyncResult> {
@@ -62,22 +61,13 @@ describe('resync of stuck RECEIVED events', () => {
   const rowsOf = async (districtId: string) =>
     (await harness.ledgerItems()).filter((item) => item.districtId === districtId);
 
-  it('replays an abandoned claim that a concurrent delivery was told was a duplicate', async () => {
-    // Prepare: delivery 1 claims and dies; delivery 2 arrives within the lease and gets 200 duplicate, so Stripe
-    // stops retrying; then the lease expires with nothing enqueued
-    const since = new Date(Date.now() - 1_000).toISOString();
+  it('replays a claim abandoned over an hour ago before it was enqueued', async () => {
+    // Prepare: a delivery claimed the event two hours ago and died before enqueueing it (a concurrent delivery was
+    // told "duplicate", so Stripe stopped retrying)
+    const twoHoursAgo = new Date(Date.now() - 2 * HOUR_MS);
+    const since = new Date(twoHoursAgo.getTime() - 1_000).toISOString();
     const { event, districtId } = await invoicePaid();
-    await claimAndDie(event, new Date(), 1);
-    const second = await webhook()(
-      signedWebhookEvent(JSON.stringify(event), { secret: WEBHOOK_SECRET }),
-      lambdaContext('stripe-webhook', 10),
-    );
-    expect({ status: second.statusCode, body: JSON.parse(second.body) }).toEqual({
-      status: 200,
-      body: { duplicate: true },
-    });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(await harness.auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 1 });
+    await claimAndDie(event, twoHoursAgo, 60);
     expect(await harness.depth('revenueShare')).toBe(0);
 
     // Act
@@ -89,7 +79,7 @@ describe('resync of stuck RECEIVED events', () => {
       {
         stripeEventId: event.id,
         eventType: 'invoice.paid',
-        stuck: 'abandoned_claim',
+        stuck: 'not_processed',
         outcome: 'replayed',
         source: 'stripe',
       },
@@ -99,51 +89,49 @@ describe('resync of stuck RECEIVED events', () => {
     expect(await rowsOf(districtId)).toEqual([expect.objectContaining({ amountCents: 12_000, shareCents: 1_800 })]);
   });
 
-  it('sends the message of an event enqueued an hour ago and never processed again, once', async () => {
-    // Prepare: claimed and enqueued two hours ago; the message went to the DLQ and the row stayed RECEIVED
+  it('replays an event whose first message is in fact still queued, and the worker makes one row of the two', async () => {
+    // Prepare: claimed and enqueued two hours ago, its message still waiting behind a long backlog
     const twoHoursAgo = new Date(Date.now() - 2 * HOUR_MS);
+    const since = new Date(twoHoursAgo.getTime() - 1_000).toISOString();
     const { event, districtId } = await invoicePaid();
     await claimAndDie(event, twoHoursAgo, 60);
-    await harness.auditLog.markEnqueued(event.id, twoHoursAgo);
-    const since = new Date(twoHoursAgo.getTime() - 1_000).toISOString();
+    await harness
+      .queue<ProcessEventMessage>('revenueShare')
+      .send(
+        { stripeEventId: event.id, eventType: event.type },
+        { groupId: event.id, deduplicationId: processEventDeduplicationId(event.id, 1) },
+      );
 
     // Act
     const result = await resync({ since });
     const again = await resync({ since });
 
-    // Assess: one message, read by the worker from the audit row; enqueuedAt refreshed, so the second re-sync
-    // leaves it alone
+    // Assess: sent again under a new deduplication id; the re-claim's fresh lease keeps the second re-sync off it;
+    // both messages are processed and the second is skipped
     expect(result.items).toEqual([
-      {
-        stripeEventId: event.id,
-        eventType: 'invoice.paid',
-        stuck: 'message_lost',
-        outcome: 'replayed',
-        source: 'audit_log',
-      },
+      expect.objectContaining({ stripeEventId: event.id, stuck: 'not_processed', outcome: 'replayed' }),
     ]);
     expect(again.items).toEqual([]);
-    const refreshed = await harness.auditLog.get(event.id);
-    expect(Date.parse(refreshed?.enqueuedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
-    expect(await harness.depth('revenueShare')).toBe(1);
+    expect(await harness.depth('revenueShare')).toBe(2);
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
-    expect(await harness.auditLog.get(event.id)).toMatchObject({ status: 'PROCESSED', attempts: 1, districtId });
+    expect(await harness.depth('revenueShare')).toBe(0);
+    expect(await harness.auditLog.get(event.id)).toMatchObject({ status: 'PROCESSED', attempts: 2, districtId });
     expect(await rowsOf(districtId)).toHaveLength(1);
   });
 
   it('leaves RECEIVED events that are still in flight alone', async () => {
-    // Prepare: one claimed a moment ago (within its lease), one enqueued a moment ago
-    const since = new Date(Date.now() - 1_000).toISOString();
+    // Prepare: one claimed a moment ago (within its lease), one whose lease ended half an hour ago (its message may
+    // still be queued or retried by SQS)
+    const since = new Date(Date.now() - HOUR_MS).toISOString();
     const claimed = (await invoicePaid()).event;
-    const enqueued = (await invoicePaid()).event;
+    const queued = (await invoicePaid()).event;
     await claimAndDie(claimed, new Date(), 60);
-    await claimAndDie(enqueued, new Date(), 60);
-    await harness.auditLog.markEnqueued(enqueued.id, new Date());
+    await claimAndDie(queued, new Date(Date.now() - HOUR_MS / 2), 60);
 
     // Act
     const bySince = await resync({ since });
     const dryRun = await resync({ since, dryRun: true });
-    const byIds = await resync({ stripeEventIds: [claimed.id, enqueued.id] });
+    const byIds = await resync({ stripeEventIds: [claimed.id, queued.id] });
 
     // Assess
     expect(bySince.items).toEqual([]);
@@ -156,7 +144,7 @@ describe('resync of stuck RECEIVED events', () => {
         error: 'event is RECEIVED and still in flight',
       },
       {
-        stripeEventId: enqueued.id,
+        stripeEventId: queued.id,
         eventType: 'invoice.paid',
         outcome: 'skipped',
         error: 'event is RECEIVED and still in flight',
@@ -167,10 +155,10 @@ describe('resync of stuck RECEIVED events', () => {
   });
 
   it('a dry run names the stuck events and changes nothing', async () => {
-    // Prepare: claimed 61 s ago with a 60 s lease
-    const since = new Date(Date.now() - 120_000).toISOString();
+    // Prepare: claimed an hour and a minute ago with a 60 s lease
+    const since = new Date(Date.now() - 2 * HOUR_MS).toISOString();
     const { event } = await invoicePaid();
-    await claimAndDie(event, new Date(Date.now() - 61_000), 60);
+    await claimAndDie(event, new Date(Date.now() - HOUR_MS - 61_000), 60);
     const before = await harness.auditLog.get(event.id);
 
     // Act
@@ -179,7 +167,7 @@ describe('resync of stuck RECEIVED events', () => {
     // Assess
     expect(result).toMatchObject({ dryRun: true, wouldReplay: 1, replayed: 0 });
     expect(result.items).toEqual([
-      { stripeEventId: event.id, eventType: 'invoice.paid', stuck: 'abandoned_claim', outcome: 'would_replay' },
+      { stripeEventId: event.id, eventType: 'invoice.paid', stuck: 'not_processed', outcome: 'would_replay' },
     ]);
     expect(await harness.auditLog.get(event.id)).toEqual(before);
     expect(await harness.depth('revenueShare')).toBe(0);

@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,8 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
   let emulator: StripeEmulator;
   let auditLog: DynamoDbAuditLog;
   let sends: number;
+  /** The audit-log calls the handler made, in order. */
+  let auditCalls: string[];
   let handler: ReturnType<PayoutHarness['webhookHandler']>;
 
   beforeAll(async () => {
@@ -34,9 +36,20 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
         await queue.send(message, options);
       },
     };
+    const recordingAuditLog = new Proxy(auditLog, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          auditCalls.push(String(name));
+          return value.apply(target, args);
+        };
+      },
+    });
     handler = harness.webhookHandler({
       webhookSecrets: { kind: 'static', values: [CURRENT_SECRET, NEXT_SECRET] },
       processEventQueue: countingQueue,
+      auditLog: recordingAuditLog,
       leaseSeconds: LEASE_SECONDS,
     });
   });
@@ -47,6 +60,7 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
 
   beforeEach(async () => {
     sends = 0;
+    auditCalls = [];
     await drainProcessEventQueue();
   });
 
@@ -123,7 +137,6 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
         status: 'RECEIVED',
         attempts: 1,
       });
-      expect(row?.enqueuedAt).toBeDefined();
       expect(row?.rawEvent).toBe(payload);
       expect(sends).toBe(1);
       expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
@@ -196,23 +209,41 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       expect(sends).toBe(0);
     });
 
-    it('does not re-claim an expired lease whose event is already on the queue', async () => {
-      // Prepare
+    it('answers a delivery with one claim and one send: no audit write after the send', async () => {
+      // Prepare: a new event
       const { event, payload } = invoicePaid();
-      await auditLog.claim({
-        stripeEventId: event.id,
-        eventType: event.type,
-        rawEvent: payload,
-        now: new Date(Date.now() - 120_000),
-        leaseSeconds: LEASE_SECONDS,
-      });
-      await auditLog.markEnqueued(event.id, new Date(Date.now() - 119_000));
       // Act
       const response = await deliver(payload);
       // Assess
-      expect(body(response)).toEqual({ duplicate: true });
-      expect(await auditLog.get(event.id)).toMatchObject({ attempts: 1 });
-      expect(sends).toBe(0);
+      expect(body(response)).toEqual({ received: true });
+      expect(auditCalls).toEqual(['claim']);
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 1 });
+      expect(sends).toBe(1);
+    });
+
+    it('re-claims an expired lease even when its event is already on the queue, under a new deduplication id', async () => {
+      // Prepare: a delivery two minutes ago claimed and enqueued the event; its message is still queued
+      const { event, payload } = invoicePaid();
+      await deliver(payload);
+      await resources.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: resources.tables.webhookAuditLog,
+          Key: { stripeEventId: { S: event.id } },
+          UpdateExpression: 'SET leaseExpiresAt = :past',
+          ExpressionAttributeValues: { ':past': { S: new Date(Date.now() - 60_000).toISOString() } },
+        }),
+      );
+      sends = 0;
+      // Act: Stripe delivers it again (its own duplicate)
+      const response = await deliver(payload);
+      // Assess: taken over and sent again; the worker skips whichever message comes second (its row PROCESSED)
+      expect(body(response)).toEqual({ received: true });
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2 });
+      expect(sends).toBe(1);
+      expect(await drainProcessEventQueue()).toEqual([
+        { stripeEventId: event.id, eventType: 'invoice.paid' },
+        { stripeEventId: event.id, eventType: 'invoice.paid' },
+      ]);
     });
   });
 
@@ -457,10 +488,7 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       const claim = (stripeEventId: string, eventType = 'invoice.paid') =>
         auditLog.claim({ stripeEventId, eventType, rawEvent: `{"id":"${stripeEventId}"}`, now: at, leaseSeconds: 60 });
       await claim(id('claimed'));
-      await claim(id('enqueued'));
-      await auditLog.markEnqueued(id('enqueued'), at);
       await claim(id('processed'));
-      await auditLog.markEnqueued(id('processed'), at);
       await auditLog.markProcessed(id('processed'), at, {
         districtId: 'district-shahdol',
         invoiceId: 'in_fields',
@@ -477,13 +505,13 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
         )
       ).flat();
       // Assess: each listed row is the row as read by key, less its raw event
-      const names = ['claimed', 'enqueued', 'processed', 'failed', 'ignored'];
+      const names = ['claimed', 'processed', 'failed', 'ignored'];
       for (const name of names) {
         const { rawEvent, ...stored } = (await auditLog.get(id(name))) ?? { rawEvent: undefined };
         expect(rawEvent).toBe(`{"id":"${id(name)}"}`);
         expect(listed.find((record) => record.stripeEventId === id(name))).toStrictEqual(stored);
       }
-      expect(listed.filter((record) => record.stripeEventId.startsWith(`evt_fields_${tomorrow}_`))).toHaveLength(5);
+      expect(listed.filter((record) => record.stripeEventId.startsWith(`evt_fields_${tomorrow}_`))).toHaveLength(4);
     });
   });
 });

@@ -195,7 +195,7 @@ export class PayoutHarness {
   }
 
   /**
-   * Where the webhook leaves a verified event: an audit row claimed with the raw event, marked enqueued.
+   * Where the webhook leaves a verified event: an audit row claimed with the raw event.
    * Returns the queue message the webhook sends.
    */
   async receivedEvent(type: string, object: Record<string, unknown>): Promise<ProcessEventMessage> {
@@ -207,7 +207,6 @@ export class PayoutHarness {
       now: new Date(),
       leaseSeconds: 60,
     });
-    await this.auditLog.markEnqueued(event.id, new Date());
     return { stripeEventId: event.id, eventType: type };
   }
 
@@ -227,7 +226,7 @@ export class PayoutHarness {
   }
 
   /**
-   * Where the webhook leaves one of the emulator's own events: claimed, marked enqueued and on the revenue-share
+   * Where the webhook leaves one of the emulator's own events: claimed and on the revenue-share
    * queue. A delivery that loses the claim queues nothing (the webhook answers duplicate); `delivery` tells
    * deliveries of one event apart for the queue's deduplication.
    */
@@ -241,7 +240,6 @@ export class PayoutHarness {
     });
     const message = { stripeEventId: event.id, eventType: event.type };
     if (!claim.claimed) return message;
-    await this.auditLog.markEnqueued(event.id, new Date());
     await this.queue<ProcessEventMessage>('revenueShare').send(message, {
       groupId: event.id,
       deduplicationId: `${event.id}#${delivery}`,

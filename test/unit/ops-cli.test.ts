@@ -144,7 +144,7 @@ const district = (districtId: string, overrides: Partial<District> = {}): Distri
 });
 
 const ledgerRow = (invoiceId: string, overrides: Partial<RevenueShare> = {}): RevenueShare => {
-  const revenueShareId = deriveRevenueShareId(overrides.districtId ?? 'shahdol', invoiceId);
+  const revenueShareId = deriveRevenueShareId(invoiceId);
   return {
     revenueShareId,
     districtId: 'shahdol',
@@ -177,7 +177,7 @@ const failedEvent = (n: number): WebhookEvent => ({
 });
 
 /** A RECEIVED event claimed at 10:nn on 2026-12-01; the tests run "now" at 2026-12-02T08:00Z. */
-const receivedEvent = (name: string, n: number, times: Pick<WebhookEvent, 'leaseExpiresAt' | 'enqueuedAt'>) => ({
+const receivedEvent = (name: string, n: number, times: Pick<WebhookEvent, 'leaseExpiresAt'>) => ({
   stripeEventId: `evt_${name}`,
   eventType: 'invoice.paid',
   status: 'RECEIVED' as const,
@@ -190,9 +190,9 @@ const receivedEvent = (name: string, n: number, times: Pick<WebhookEvent, 'lease
 /** Against "now" (2026-12-02T08:00Z): two stuck RECEIVED events and two still in flight. */
 const receivedEvents = (): WebhookEvent[] => [
   receivedEvent('abandoned', 3, { leaseExpiresAt: '2026-12-01T10:03:30.000Z' }),
-  receivedEvent('lost', 4, { leaseExpiresAt: '2026-12-02T06:00:30.000Z', enqueuedAt: '2026-12-02T06:00:00.000Z' }),
+  receivedEvent('lost', 4, { leaseExpiresAt: '2026-12-02T06:00:30.000Z' }),
   receivedEvent('claiming', 5, { leaseExpiresAt: '2026-12-02T08:00:20.000Z' }),
-  receivedEvent('queued', 6, { leaseExpiresAt: '2026-12-02T07:40:30.000Z', enqueuedAt: '2026-12-02T07:40:00.000Z' }),
+  receivedEvent('queued', 6, { leaseExpiresAt: '2026-12-02T07:40:30.000Z' }),
 ];
 
 function terminal(options: { errIsTty?: boolean } = {}) {
@@ -687,14 +687,14 @@ describe('events and resync', () => {
     expect(text.code).toBe(0);
     expect(api.requestsTo('POST', '/platform/resync')).toEqual([]);
     const line = (id: string) => text.stdout.split('\n').find((l) => l.includes(id)) ?? '';
-    expect(line('evt_abandoned')).toContain('abandoned_claim');
-    expect(line('evt_lost')).toContain('message_lost');
+    expect(line('evt_abandoned')).toContain('not_processed');
+    expect(line('evt_lost')).toContain('not_processed');
     expect(text.stdout).not.toContain('evt_claiming');
     expect(text.stdout).not.toContain('evt_queued');
     expect(text.stdout).toContain('Dry run: 1 FAILED, 2 stuck event(s) would be replayed; nothing was changed.');
     expect(JSON.parse(json.stdout).stuck).toEqual([
-      expect.objectContaining({ stripeEventId: 'evt_abandoned', stuck: 'abandoned_claim' }),
-      expect.objectContaining({ stripeEventId: 'evt_lost', stuck: 'message_lost' }),
+      expect.objectContaining({ stripeEventId: 'evt_abandoned', stuck: 'not_processed' }),
+      expect.objectContaining({ stripeEventId: 'evt_lost', stuck: 'not_processed' }),
     ]);
   });
 

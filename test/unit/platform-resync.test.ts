@@ -40,7 +40,6 @@ function fakes(records: AuditRecord[], options: { stripe?: Record<string, string
       row.attempts += 1;
       return { claimed: true, attempts: row.attempts };
     },
-    markEnqueued: async () => {},
     markIgnored: async () => {},
     markProcessed: async () => {},
     markFailed: async () => {},

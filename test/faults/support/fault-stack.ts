@@ -146,7 +146,8 @@ export class FaultStack {
       'revenue-share': { alerts },
       transfer: { alerts, ...(options.wrapTransferLedger ? { ledger: options.wrapTransferLedger(ledger) } : {}) },
       'mark-paid': { alerts },
-      resync: { alerts },
+      // On-call re-syncs here once the dead claims' short leases have ended, not an hour later.
+      resync: { alerts, stuckAfterMs: 0 },
     });
     this.webhook = functions['stripe-webhook'];
     this.resyncHandler = functions.resync;
@@ -219,10 +220,10 @@ export class FaultStack {
     return { statusCode: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
   }
 
-  /** Waits until every claim that was never enqueued has an expired lease (so re-sync may take it over). */
+  /** Waits until every RECEIVED claim has an expired lease (so re-sync may take it over). */
   async claimLeasesExpired(): Promise<void> {
     const leases = (await this.auditRows())
-      .filter((row) => row.status === 'RECEIVED' && row.enqueuedAt === undefined)
+      .filter((row) => row.status === 'RECEIVED')
       .map((row) => Date.parse(String(row.leaseExpiresAt)))
       .filter((expiresAt) => Number.isFinite(expiresAt));
     const wait = Math.max(0, ...leases) - Date.now();
@@ -286,10 +287,9 @@ export class FaultStack {
   async ledger(): Promise<{ rows: RevenueShare[]; guards: Array<Record<string, unknown>> }> {
     const items = await this.scan(this.tables.revenueShares);
     const isGuard = (item: Record<string, unknown>) => String(item.pk).startsWith('transfer#');
-    const isInvoiceGuard = (item: Record<string, unknown>) =>
-      String(item.pk).startsWith('invoice#') || String(item.pk).startsWith('charge#');
+    const isChargeGuard = (item: Record<string, unknown>) => String(item.pk).startsWith('charge#');
     return {
-      rows: items.filter((item) => !isGuard(item) && !isInvoiceGuard(item)) as unknown as RevenueShare[],
+      rows: items.filter((item) => !isGuard(item) && !isChargeGuard(item)) as unknown as RevenueShare[],
       guards: items.filter(isGuard),
     };
   }

@@ -14,7 +14,7 @@ export interface MoneyReport {
   /** FAILED, with the reason recorded. */
   failed: Array<{ stripeEventId: string; errorMessage: string }>;
   /** Neither PROCESSED nor FAILED-with-a-reason (or no audit row at all). */
-  lost: Array<{ stripeEventId: string; status: string; enqueued: boolean }>;
+  lost: Array<{ stripeEventId: string; status: string; leaseExpiresAt?: string }>;
   ledgerRows: number;
   transfers: number;
   guardItems: number;
@@ -59,7 +59,7 @@ export async function moneyReport(
     const errorMessage = typeof row?.errorMessage === 'string' ? row.errorMessage : '';
     if (status === 'PROCESSED') report.processed++;
     else if (status === 'FAILED' && errorMessage) report.failed.push({ stripeEventId, errorMessage });
-    else report.lost.push({ stripeEventId, status, enqueued: row?.enqueuedAt !== undefined });
+    else report.lost.push({ stripeEventId, status, leaseExpiresAt: row?.leaseExpiresAt as string | undefined });
   }
 
   const transfers = emulator.transfers();

@@ -217,7 +217,6 @@ export class MemoryAuditLog implements AuditLog {
   async claim(): Promise<never> {
     throw new Error('not used');
   }
-  async markEnqueued() {}
   async markIgnored() {}
   async markProcessed(stripeEventId: string) {
     this.processed.add(stripeEventId);
