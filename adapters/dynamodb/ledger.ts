@@ -1,9 +1,9 @@
 /**
- * The RevenueShares ledger on DynamoDB. Ledger rows: pk = revenueShareId, plus every RevenueShare attribute.
- * Transfer-id guard items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt. Invoice guard
- * items: pk = `invoice#<in_id>`, revenueShareId, ownerDistrictId, written with the row so one invoice has one row
- * whatever district it is found for. Guards carry no districtId/payoutStatus, so they stay out of both GSIs
- * (byDistrictCreatedAt, byPayoutStatusCreatedAt) and out of listings.
+ * The RevenueShares ledger on DynamoDB. Ledger rows: pk = revenueShareId (derived from the invoice alone, so one
+ * invoice has one row whatever district it is found for), plus every RevenueShare attribute. Transfer-id guard
+ * items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt. Charge guard items: pk =
+ * `charge#<ch_id>`, revenueShareId, recordedAt. Guards carry no districtId/payoutStatus, so they stay out of both
+ * GSIs (byDistrictCreatedAt, byPayoutStatusCreatedAt) and out of listings.
  * Lost conditions come back as typed outcomes, never as errors; anything else (throttling, timeouts) is thrown.
  */
 import {
@@ -45,17 +45,15 @@ import type {
 } from '../../domain/ports.js';
 
 export const TRANSFER_GUARD_PREFIX = 'transfer#';
-export const INVOICE_GUARD_PREFIX = 'invoice#';
 export const CHARGE_GUARD_PREFIX = 'charge#';
 const DEFAULT_LIST_LIMIT = 100;
 const LAST_ERROR_MAX_LENGTH = 1_000;
 const [BY_DISTRICT, BY_STATUS, BY_OWING_DISTRICT] = tables.revenueShares.globalSecondaryIndexes;
 
 export const transferGuardKey = (stripeTransferId: string): string => `${TRANSFER_GUARD_PREFIX}${stripeTransferId}`;
-export const invoiceGuardKey = (invoiceId: string): string => `${INVOICE_GUARD_PREFIX}${invoiceId}`;
 export const chargeGuardKey = (chargeId: string): string => `${CHARGE_GUARD_PREFIX}${chargeId}`;
 export const isGuardKey = (pk: string): boolean =>
-  pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith(INVOICE_GUARD_PREFIX) || pk.startsWith(CHARGE_GUARD_PREFIX);
+  pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith(CHARGE_GUARD_PREFIX);
 
 export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedger {
   constructor(
@@ -73,21 +71,8 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
               Put: {
                 TableName: this.tableName,
                 Item: { pk: row.revenueShareId, ...row },
+                // One row per invoice (its id derives from the invoice): money rules 2 and 8 in one condition.
                 ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: invoiceGuardKey(row.invoiceId),
-                  revenueShareId: row.revenueShareId,
-                  ownerDistrictId: row.districtId,
-                  recordedAt: row.createdAt,
-                },
-                // The row's own guard (a redelivery) is not a conflict: the row condition reports that case.
-                ConditionExpression: 'attribute_not_exists(pk) OR revenueShareId = :row',
-                ExpressionAttributeValues: { ':row': row.revenueShareId },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
@@ -112,25 +97,34 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
       if (!(error instanceof TransactionCanceledException)) throw error;
       reasons = error.CancellationReasons ?? [];
     }
-    const [rowReason, guardReason] = reasons;
-    if (guardReason?.Code === 'ConditionalCheckFailed') {
-      // lib-dynamodb leaves the cancellation reason's Item in raw attribute-value form.
-      const item = guardReason.Item as Record<string, AttributeValue> | undefined;
-      return {
-        created: false,
-        invoiceTakenBy: {
-          revenueShareId: item?.revenueShareId?.S ?? '(unknown)',
-          districtId: item?.ownerDistrictId?.S ?? '(unknown)',
-        },
-      };
-    }
+    const [rowReason] = reasons;
     if (rowReason?.Code === 'ConditionalCheckFailed') {
-      const existing = await this.get(row.revenueShareId);
-      if (!existing) throw new Error(`ledger row ${row.revenueShareId} exists but could not be read`);
-      return { created: false, existing };
+      // lib-dynamodb leaves the cancellation reason's Item in raw attribute-value form.
+      return await this.rowTaken(row, rowReason.Item as Record<string, AttributeValue> | undefined);
     }
     const codes = reasons.map((reason) => reason.Code ?? 'None').join(', ');
     throw new Error(`creating ledger row ${row.revenueShareId} was cancelled: ${codes}`);
+  }
+
+  /** The invoice's row exists: a redelivery when it is of the same district, else the invoice pays another one. */
+  private async rowTaken(
+    row: RevenueShare,
+    old: Record<string, AttributeValue> | undefined,
+  ): Promise<CreateLedgerRowOutcome> {
+    const ownerDistrictId = old?.districtId?.S;
+    if (ownerDistrictId !== undefined && ownerDistrictId !== row.districtId) {
+      const revenueShareId = old?.revenueShareId?.S ?? row.revenueShareId;
+      return { created: false, invoiceTakenBy: { revenueShareId, districtId: ownerDistrictId } };
+    }
+    const existing = await this.get(row.revenueShareId);
+    if (!existing) throw new Error(`ledger row ${row.revenueShareId} exists but could not be read`);
+    if (existing.districtId !== row.districtId) {
+      return {
+        created: false,
+        invoiceTakenBy: { revenueShareId: existing.revenueShareId, districtId: existing.districtId },
+      };
+    }
+    return { created: false, existing };
   }
 
   async get(revenueShareId: string): Promise<RevenueShare | undefined> {

@@ -52,7 +52,7 @@ export function createInlineHandler(deps: InlineDeps): WebhookHandler {
     const invoiceId = String(invoice.id);
     const now = new Date().toISOString();
     const row: RevenueShare = {
-      revenueShareId: deriveRevenueShareId(district.districtId, invoiceId),
+      revenueShareId: deriveRevenueShareId(invoiceId),
       districtId: district.districtId,
       invoiceId,
       stripeEventId: stripeEvent.id,

@@ -7,9 +7,9 @@ import { type LedgerRow, type StripeTransfer, TRANSFER_ROW_METADATA_KEY } from '
 const CONCURRENT_LOOKUPS = 8;
 
 /**
- * The listing (rows created since `since`) first; then, for an invoice the listing does not cover, the row of each
- * district it could belong to (ledger row ids are derived from district and invoice), and every row a transfer
- * names. So a listing that stops at a bound cannot make a row look missing.
+ * The listing (rows created since `since`) first; then, for an invoice the listing does not cover, its row (ledger
+ * row ids are derived from the invoice), and every row a transfer names. So a listing that stops at a bound cannot
+ * make a row look missing.
  */
 export async function gatherLedgerRows(
   ledger: ReconcileLedger,
@@ -21,17 +21,8 @@ export async function gatherLedgerRows(
   const coveredInvoices = new Set([...rows.values()].map((row) => row.invoiceId));
 
   const wanted = new Set<string>();
-  const uncovered = invoices.filter((invoice) => !coveredInvoices.has(invoice.id));
-  if (uncovered.length > 0) {
-    const districts = await ledger.districts();
-    for (const invoice of uncovered) {
-      const candidates = invoice.namedDistrictId
-        ? [invoice.namedDistrictId]
-        : districts
-            .filter((d) => invoice.customer && d.stripeCustomerIds.includes(invoice.customer))
-            .map((d) => d.districtId);
-      for (const districtId of candidates) wanted.add(deriveRevenueShareId(districtId, invoice.id));
-    }
+  for (const invoice of invoices) {
+    if (!coveredInvoices.has(invoice.id)) wanted.add(deriveRevenueShareId(invoice.id));
   }
   for (const transfer of transfers) {
     const named = transfer.metadata?.[TRANSFER_ROW_METADATA_KEY];

@@ -1,10 +1,10 @@
 /**
- * invoice.paid -> the money Stripe collected for it (its paid invoice payments' charges) -> one ledger row for
- * (district, invoice), guarded on the invoice too -> the transfer queued when the district transfers automatically
- * -> audit row PROCESSED. Safe to run any number of times, concurrently: the row id is derived from
- * (districtId, invoiceId), the row and the invoice guard are created in one transaction, and the transfer message is
- * deduplicated by (row, attempt). Permanent problems throw PermanentEventError; everything else (a Stripe error
- * while reading the payments included) propagates, and is retried.
+ * invoice.paid -> the money Stripe collected for it (its paid invoice payments' charges) -> one ledger row for the
+ * invoice, of the district it is found for -> the transfer queued when the district transfers automatically -> audit
+ * row PROCESSED. Safe to run any number of times, concurrently: the row id is derived from the invoice alone, the row
+ * is created with a conditional put (a row of another district is the invoice paying another district: refused), and
+ * the transfer message is deduplicated by (row, attempt). Permanent problems throw PermanentEventError; everything
+ * else (a Stripe error while reading the payments included) propagates, and is retried.
  *
  * Money that did not come through a Stripe charge (paid out of band, partly out of band, a $0 invoice) is never
  * paid automatically unless the district opted in (autoPayOutOfBand): the row is NEEDS_REVIEW with its reason, and
@@ -73,13 +73,15 @@ export async function processInvoicePaid(event: StoredEvent, deps: ProcessInvoic
     );
   }
   const shareCents = withPermanentDetails(details, () => computeShareCents(amountCents, district.shareBps));
-  const revenueShareId = deriveRevenueShareId(districtId, invoiceId);
+  const revenueShareId = deriveRevenueShareId(invoiceId);
 
-  // A redelivery finds its row and reads nothing at Stripe; a first delivery reads how the invoice was paid.
+  // A redelivery finds its row and reads nothing at Stripe; a first delivery reads how the invoice was paid. A row of
+  // another district goes on to the create, whose conditional put says whose the invoice is: money rule 8 is decided
+  // in that one place, however the deliveries interleave.
   const known = await deps.ledger.get(revenueShareId);
   let current: RevenueShare;
   let rowCreated = false;
-  if (known) {
+  if (known && known.districtId === districtId) {
     current = known;
   } else {
     const { charges } = await deps.invoicePayments.chargesOf(invoiceId, currency);

@@ -61,7 +61,7 @@ describe('dispute policy per district', () => {
       await harness.runQueue('revenueShare', harness.revenueShareHandler());
       await harness.runQueue('transfer', harness.transferHandler());
       await harness.runQueue('markPaid', harness.markPaidHandler());
-      const id = deriveRevenueShareId(template.districtId, message.invoiceId);
+      const id = deriveRevenueShareId(message.invoiceId);
       const row = (await harness.ledger.get(id)) as RevenueShare;
       expect(row.payoutStatus).toBe('PAID');
       const disputes = await harness.stripe.disputes.list({ charge: row.sourceCharges?.[0]?.chargeId ?? '' });

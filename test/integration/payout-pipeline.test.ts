@@ -36,7 +36,7 @@ describe('invoice.paid through the three payout workers over the real queues', (
     expect(runs.map((run) => run.failedMessageIds)).toEqual([[], [], []]);
     const transfers = harness.transfersTo(district.stripeAccountId);
     expect(transfers).toEqual([expect.objectContaining({ amount: 1_250, currency: 'usd' })]);
-    const revenueShareId = deriveRevenueShareId(district.districtId, message.invoiceId);
+    const revenueShareId = deriveRevenueShareId(message.invoiceId);
     expect(await harness.ledger.get(revenueShareId)).toMatchObject({
       amountCents: 10_001,
       shareCents: 1_250,

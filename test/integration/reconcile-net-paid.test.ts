@@ -51,7 +51,7 @@ describe('reconcile: net paid per row', () => {
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
     await harness.runQueue('transfer', harness.transferHandler());
     await harness.runQueue('markPaid', harness.markPaidHandler());
-    const id = deriveRevenueShareId(district.districtId, message.invoiceId);
+    const id = deriveRevenueShareId(message.invoiceId);
     const row = (await harness.ledger.get(id)) as RevenueShare;
     const seen = harness.emulator.events().length;
     await harness.stripe.refunds.create({ charge: row.sourceCharges?.[0]?.chargeId ?? '', amount: 4_000 });

@@ -32,7 +32,7 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    const revenueShareId = deriveRevenueShareId(district.districtId, message.invoiceId);
+    const revenueShareId = deriveRevenueShareId(message.invoiceId);
     expect(await harness.ledgerItems()).toEqual([
       expect.objectContaining({
         pk: revenueShareId,
@@ -103,7 +103,7 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
     const first = await harness.receivedEvent('invoice.paid', invoice);
     await processOnce(first);
     await harness.runQueue('transfer', harness.transferHandler());
-    const revenueShareId = deriveRevenueShareId(district.districtId, String(invoice.id));
+    const revenueShareId = deriveRevenueShareId(String(invoice.id));
     const before = await harness.ledger.get(revenueShareId);
     const second = await harness.receivedEvent('invoice.paid', invoice);
 
@@ -136,7 +136,7 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
     await processOnce(conflicting);
 
     // Assess
-    const revenueShareId = deriveRevenueShareId(district.districtId, String(invoice.id));
+    const revenueShareId = deriveRevenueShareId(String(invoice.id));
     expect(await harness.auditLog.get(conflicting.stripeEventId)).toMatchObject({
       status: 'FAILED',
       errorMessage: `invoice ${invoice.id} already has ledger row ${revenueShareId} for 8000 usd; this event says 9000 usd`,
@@ -340,7 +340,7 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
 
       // Assess
       expect(response.batchItemFailures).toEqual([]);
-      const revenueShareId = deriveRevenueShareId(district.districtId, message.invoiceId);
+      const revenueShareId = deriveRevenueShareId(message.invoiceId);
       expect(await harness.ledger.get(revenueShareId)).toMatchObject({
         payoutStatus: 'REVERSED',
         lastError: `transfer ${transfer?.id} reversed: 1500 of 1500 usd`,

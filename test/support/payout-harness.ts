@@ -259,7 +259,7 @@ export class PayoutHarness {
     );
     await this.queueForRevenueShare(message);
     await this.runQueue('revenueShare', this.revenueShareHandler());
-    const row = await this.ledger.get(deriveRevenueShareId(district.districtId, message.invoiceId));
+    const row = await this.ledger.get(deriveRevenueShareId(message.invoiceId));
     if (!row) throw new Error(`no ledger row for invoice ${message.invoiceId}`);
     return row;
   }
@@ -388,20 +388,7 @@ export class PayoutHarness {
     const { Items = [] } = await this.documents.send(
       new ScanCommand({ TableName: this.resources.tables.revenueShares, ConsistentRead: true }),
     );
-    return Items.filter(
-      (item) =>
-        !String(item.pk).startsWith('transfer#') &&
-        !String(item.pk).startsWith('invoice#') &&
-        !String(item.pk).startsWith('charge#'),
-    );
-  }
-
-  /** The one-invoice-one-row guard items (`invoice#<id>`). */
-  async invoiceGuardItems(): Promise<Array<Record<string, unknown>>> {
-    const { Items = [] } = await this.documents.send(
-      new ScanCommand({ TableName: this.resources.tables.revenueShares, ConsistentRead: true }),
-    );
-    return Items.filter((item) => String(item.pk).startsWith('invoice#'));
+    return Items.filter((item) => !String(item.pk).startsWith('transfer#') && !String(item.pk).startsWith('charge#'));
   }
 
   async guardItems(): Promise<Array<Record<string, unknown>>> {

@@ -76,7 +76,7 @@ interface Payouts {
   deliveries: number;
 }
 
-const rowIdOf = (p: Payouts, invoice: number) => deriveRevenueShareId(p.district.districtId, `in_${invoice}`);
+const rowIdOf = (invoice: number) => deriveRevenueShareId(`in_${invoice}`);
 const alerts = { raise: async () => {} };
 
 type Command = fc.AsyncCommand<object, Payouts>;
@@ -145,7 +145,7 @@ const payInvoice = (invoice: number) =>
 
 const runTransfer = (invoice: number, death: 'none' | 'before' | 'after', fault: ProviderFault | 'none') =>
   command(`runTransfer(${invoice}, death=${death}, fault=${fault})`, async (p) => {
-    const id = rowIdOf(p, invoice);
+    const id = rowIdOf(invoice);
     const message = p.transferQueue.take((m) => m.revenueShareId === id);
     if (!message) return;
     if (fault !== 'none') p.payments.failNextCreate(fault);
@@ -170,7 +170,7 @@ const runTransfer = (invoice: number, death: 'none' | 'before' | 'after', fault:
 
 const markPaid = (invoice: number) =>
   command(`markPaid(${invoice})`, async (p) => {
-    const id = rowIdOf(p, invoice);
+    const id = rowIdOf(invoice);
     p.markPaidQueue.take((m) => m.revenueShareId === id);
     await tolerated(() =>
       verifyAndMarkPaid(
@@ -190,7 +190,7 @@ const retry = (invoice: number) =>
   command(`retryPayout(${invoice})`, async (p) => {
     // attemptInFlightSeconds 0: the harshest setting, a new attempt may start while the last one is unrecorded.
     await tolerated(() =>
-      retryPayout(rowIdOf(p, invoice), {
+      retryPayout(rowIdOf(invoice), {
         ledger: p.ledger,
         transferQueue: p.transferQueue,
         clock: p.clock,
@@ -201,7 +201,7 @@ const retry = (invoice: number) =>
 
 const reverse = (invoice: number) =>
   command(`reverse(${invoice})`, async (p) => {
-    const transfer = p.payments.transfers.find((t) => t.metadata.revenueShareId === rowIdOf(p, invoice));
+    const transfer = p.payments.transfers.find((t) => t.metadata.revenueShareId === rowIdOf(invoice));
     if (!transfer) return;
     p.payments.reverse(transfer.id);
     const event = {

@@ -29,16 +29,17 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
   readonly rows = new Map<string, RevenueShare>();
   /** transfer id -> the row that owns it (the guard items). */
   readonly guards = new Map<string, string>();
-  /** invoice id -> the row that owns it (the invoice guard items). */
-  readonly invoiceGuards = new Map<string, { revenueShareId: string; districtId: string }>();
 
   async create(row: RevenueShare): Promise<CreateLedgerRowOutcome> {
-    const owner = this.invoiceGuards.get(row.invoiceId);
-    if (owner && owner.revenueShareId !== row.revenueShareId) return { created: false, invoiceTakenBy: { ...owner } };
     const existing = this.rows.get(row.revenueShareId);
+    if (existing && existing.districtId !== row.districtId) {
+      return {
+        created: false,
+        invoiceTakenBy: { revenueShareId: existing.revenueShareId, districtId: existing.districtId },
+      };
+    }
     if (existing) return { created: false, existing: structuredClone(existing) };
     this.rows.set(row.revenueShareId, structuredClone(row));
-    this.invoiceGuards.set(row.invoiceId, { revenueShareId: row.revenueShareId, districtId: row.districtId });
     return { created: true, row: structuredClone(row) };
   }
 
