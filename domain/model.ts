@@ -15,7 +15,10 @@ export interface AuditRecord {
   districtId?: string;
   invoiceId?: string;
   metadata?: Record<string, string>;
-  /** The verified event exactly as Stripe sent it, kept for re-sync after Stripe's retention ends. */
+  /**
+   * The verified event exactly as Stripe sent it, kept for re-sync after Stripe's retention ends: on FAILED rows,
+   * and on a claim whose event is too large to travel in its queue message.
+   */
   rawEvent?: string;
   createdAt: string;
   updatedAt: string;
@@ -178,6 +181,11 @@ export interface FinancialAlert {
 export interface ProcessEventMessage {
   stripeEventId: string;
   eventType: string;
+  /**
+   * The verified event as Stripe sent it. The webhook carries it here rather than on the audit row, so the claim
+   * stays a small item; absent (an event too large for a message), the worker reads it from the audit row.
+   */
+  rawEvent?: string;
 }
 
 export interface TransferMessage {

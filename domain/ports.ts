@@ -29,7 +29,8 @@ export interface Clock {
 export interface ClaimRequest {
   stripeEventId: string;
   eventType: string;
-  rawEvent: string;
+  /** Stored on the row only when given (an event too large for its queue message). */
+  rawEvent?: string;
   now: Date;
   leaseSeconds: number;
 }
@@ -48,11 +49,12 @@ export interface AuditLog {
     now: Date,
     details?: { districtId?: string; invoiceId?: string; metadata?: Record<string, string> },
   ): Promise<void>;
+  /** `rawEvent`: kept on the FAILED row, so re-sync can replay it after Stripe's 30-day retention. */
   markFailed(
     stripeEventId: string,
     errorMessage: string,
     now: Date,
-    details?: { districtId?: string; invoiceId?: string; eventType?: string },
+    details?: { districtId?: string; invoiceId?: string; eventType?: string; rawEvent?: string },
   ): Promise<void>;
   get(stripeEventId: string): Promise<AuditRecord | undefined>;
   listByStatus(status: AuditStatus, since: Date, limit?: number): Promise<AuditRecord[]>;

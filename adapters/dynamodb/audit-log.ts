@@ -8,9 +8,10 @@
  * So every successful claim increments attempts exactly once, and of any number of concurrent deliveries
  * exactly one wins: the others fail the condition and see the winner's fresh RECEIVED lease.
  *
- * The raw event is stored gzip-compressed (`rawEventGzip`, Binary): DynamoDB bills every write of a row, an
- * UpdateItem of one attribute included, by the whole row's size, and a Stripe event shrinks to about a third.
- * Rows written before that hold it as a plain `rawEvent` string; both forms read back as the same string.
+ * The raw event travels in the queue message, not on the claim (DynamoDB bills every write of a row, an UpdateItem
+ * of one attribute included, by the whole row's size: a claim without it is one write unit). It is stored,
+ * gzip-compressed (`rawEventGzip`, Binary), on a FAILED row (for re-sync after Stripe's retention) and on a claim
+ * whose event is too large for a message. Older rows may hold it as a plain `rawEvent` string; both read back alike.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -67,7 +68,7 @@ export class DynamoDbAuditLog implements AuditLog {
               createdAt: existing?.createdAt ?? now,
               updatedAt: now,
               leaseExpiresAt: new Date(request.now.getTime() + request.leaseSeconds * 1000).toISOString(),
-              rawEventGzip: gzipSync(Buffer.from(request.rawEvent, 'utf8')),
+              ...(request.rawEvent === undefined ? {} : { rawEventGzip: compress(request.rawEvent) }),
             },
             ...claimCondition(existing, now),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -113,9 +114,12 @@ export class DynamoDbAuditLog implements AuditLog {
     stripeEventId: string,
     errorMessage: string,
     now: Date,
-    details: { districtId?: string; invoiceId?: string; eventType?: string } = {},
+    { rawEvent, ...details }: { districtId?: string; invoiceId?: string; eventType?: string; rawEvent?: string } = {},
   ): Promise<void> {
-    const { sets, names, values } = optionalSets(details);
+    const { sets, names, values } = optionalSets({
+      ...details,
+      ...(rawEvent === undefined ? {} : { rawEventGzip: compress(rawEvent) }),
+    });
     await this.update(
       stripeEventId,
       `SET #status = :failed, errorMessage = :errorMessage, updatedAt = :now${sets} REMOVE leaseExpiresAt, expiresAt`,
@@ -281,6 +285,8 @@ function toAuditRecord(item: Record<string, unknown>, { withRawEvent = true } = 
   }
   return record;
 }
+
+const compress = (rawEvent: string): Uint8Array => gzipSync(Buffer.from(rawEvent, 'utf8'));
 
 /** The raw event in either stored form: compressed (`rawEventGzip`), or a plain `rawEvent` on older rows. */
 function storedRawEvent(item: Record<string, unknown>): string | undefined {

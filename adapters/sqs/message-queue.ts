@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { MessageQueue, Queues, SendOptions } from '../../domain/ports.js';
+import { sqsMessageBody } from './message-body.js';
 
 /** A queue carrying JSON messages. On a FIFO queue (URL ends in `.fifo`) dedup and group ids are set. */
 export class SqsMessageQueue<T> implements MessageQueue<T> {
@@ -16,7 +17,7 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(message),
+        MessageBody: sqsMessageBody(message),
         ...(this.fifo ? { MessageDeduplicationId: options.deduplicationId, MessageGroupId: options.groupId } : {}),
       }),
     );

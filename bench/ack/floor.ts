@@ -1,7 +1,7 @@
 /**
  * `floor`: the least any design can do to acknowledge an event safely. The signature check (an HMAC, microseconds:
- * no design may skip it), one conditional PutItem that records the event with its raw body, one SendMessage. No
- * framework, no logging, no metrics.
+ * no design may skip it), one conditional PutItem that records the event, one SendMessage that carries its raw body
+ * (as the deployed webhook's does). No framework, no logging, no metrics.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -39,7 +39,6 @@ export function createFloorHandler(deps: FloorDeps): WebhookHandler {
             status: 'RECEIVED',
             createdAt: now,
             updatedAt: now,
-            rawEvent: rawBody,
           },
           ConditionExpression: 'attribute_not_exists(stripeEventId)',
         }),
@@ -51,7 +50,7 @@ export function createFloorHandler(deps: FloorDeps): WebhookHandler {
     await deps.sqs.send(
       new SendMessageCommand({
         QueueUrl: deps.queueUrl,
-        MessageBody: JSON.stringify({ stripeEventId: id, eventType: type }),
+        MessageBody: JSON.stringify({ stripeEventId: id, eventType: type, rawEvent: rawBody }),
         MessageDeduplicationId: id,
         MessageGroupId: id,
       }),

@@ -38,7 +38,7 @@ export function createPowertoolsHandler(deps: PowertoolsDeps): WebhookHandler {
     await deps.sqs.send(
       new SendMessageCommand({
         QueueUrl: deps.queueUrl,
-        MessageBody: JSON.stringify({ stripeEventId: id, eventType: type }),
+        MessageBody: JSON.stringify({ stripeEventId: id, eventType: type, rawEvent: rawBody }),
         MessageDeduplicationId: id,
         MessageGroupId: id,
       }),

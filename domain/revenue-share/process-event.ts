@@ -1,6 +1,7 @@
 /**
- * The revenue-share worker's use case: one ProcessEventMessage, routed by the type of the event stored on its
- * audit row. A permanent failure marks the audit row FAILED with the reason and raises an alert, and returns (the
+ * The revenue-share worker's use case: one ProcessEventMessage, routed by the type of the event it carries (or, for
+ * an event too large for a message, the one stored on its audit row). A permanent failure marks the audit row
+ * FAILED with the reason (and the raw event, for re-sync) and raises an alert, and returns (the
  * message is acknowledged; re-sync replays the event once the cause is fixed). Anything else is thrown so the
  * queue retries the message and finally dead-letters it.
  */
@@ -52,7 +53,7 @@ export async function processEvent(message: ProcessEventMessage, deps: ProcessEv
     return { outcome: 'skipped', reason: `event ${audit.stripeEventId} is already ${audit.status}` };
   }
   try {
-    const event = parseStoredEvent(audit.stripeEventId, audit.rawEvent);
+    const event = parseStoredEvent(audit.stripeEventId, message.rawEvent ?? audit.rawEvent);
     switch (event.type) {
       case 'invoice.paid':
         return await processInvoicePaid(event, deps);
@@ -72,13 +73,18 @@ export async function processEvent(message: ProcessEventMessage, deps: ProcessEv
     }
   } catch (error) {
     if (!(error instanceof PermanentEventError)) throw error;
-    await recordPermanentFailure(audit, error, deps);
+    await recordPermanentFailure(audit, message.rawEvent ?? audit.rawEvent, error, deps);
     return { outcome: 'failed', errorMessage: error.message, ...error.details };
   }
 }
 
 /** Audit row FAILED with the reason, then an alert. If the audit write fails, alert that and throw (retry). */
-async function recordPermanentFailure(audit: AuditRecord, error: PermanentEventError, deps: ProcessEventDeps) {
+async function recordPermanentFailure(
+  audit: AuditRecord,
+  rawEvent: string | undefined,
+  error: PermanentEventError,
+  deps: ProcessEventDeps,
+) {
   const { districtId, invoiceId } = error.details;
   const context = { stripeEventId: audit.stripeEventId, districtId, invoiceId };
   try {
@@ -86,6 +92,7 @@ async function recordPermanentFailure(audit: AuditRecord, error: PermanentEventE
       districtId,
       invoiceId,
       eventType: audit.eventType,
+      rawEvent,
     });
   } catch (writeError) {
     await raiseAlert(deps.alerts, deps.clock, {

@@ -22,6 +22,14 @@ export const CLAIM_LEASE_SECONDS = 60;
 export type WebhookOutcome = 'enqueued' | 'ignored' | 'duplicate';
 
 /**
+ * An event up to this size travels in its queue message (SQS takes 256 KiB) and the claim stays a small item, billed
+ * one write unit; a larger one is kept on the claim itself and the worker reads it there.
+ */
+export const MAX_RAW_EVENT_IN_MESSAGE_BYTES = 192 * 1024;
+
+const utf8Bytes = (text: string): number => new TextEncoder().encode(text).byteLength;
+
+/**
  * One deduplication id per claim of an event. Sends within one claim (an SDK retry of a send that in fact
  * arrived) collapse into one message; a re-claim (the event FAILED, Stripe redelivered) gets a new id, so
  * FIFO deduplication's five-minute window cannot swallow the re-drive and leave the row stuck.
@@ -48,12 +56,13 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
   const { auditLog, alerts, clock, log } = deps;
   const correlation = { stripeEventId: event.id, eventType: event.type };
 
+  const inMessage = utf8Bytes(event.rawBody) <= MAX_RAW_EVENT_IN_MESSAGE_BYTES;
   let claim: ClaimOutcome;
   try {
     claim = await auditLog.claim({
       stripeEventId: event.id,
       eventType: event.type,
-      rawEvent: event.rawBody,
+      ...(inMessage ? {} : { rawEvent: event.rawBody }),
       now: clock.now(),
       leaseSeconds: deps.leaseSeconds ?? CLAIM_LEASE_SECONDS,
     });
@@ -86,7 +95,7 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
 
   try {
     await deps.processEventQueue.send(
-      { stripeEventId: event.id, eventType: event.type },
+      { stripeEventId: event.id, eventType: event.type, ...(inMessage ? { rawEvent: event.rawBody } : {}) },
       { deduplicationId: processEventDeduplicationId(event.id, claim.attempts), groupId: event.id },
     );
   } catch (error) {
@@ -104,7 +113,7 @@ async function failEnqueue(event: WebhookEvent, error: unknown, deps: WebhookRec
   log.error('Enqueue failed: the event is marked FAILED', { ...correlation, error: describe(error) });
   let markedFailed = false;
   try {
-    await auditLog.markFailed(event.id, reason, clock.now(), { eventType: event.type });
+    await auditLog.markFailed(event.id, reason, clock.now(), { eventType: event.type, rawEvent: event.rawBody });
     markedFailed = true;
   } catch (markError) {
     // The row stays RECEIVED: Stripe's retry re-claims it once the lease expires.

@@ -30,10 +30,12 @@ function nonEmptyString(object: Record<string, unknown>, field: string, what: st
 export function parseProcessEventMessage(body: string): ProcessEventMessage {
   const what = 'ProcessEventMessage';
   const object = parseObject(body, what);
-  return {
+  const message: ProcessEventMessage = {
     stripeEventId: nonEmptyString(object, 'stripeEventId', what),
     eventType: nonEmptyString(object, 'eventType', what),
   };
+  if (object.rawEvent !== undefined) message.rawEvent = nonEmptyString(object, 'rawEvent', what);
+  return message;
 }
 
 export function parseTransferMessage(body: string): TransferMessage {

@@ -4,8 +4,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_BODY_BYTES } from '#contracts/api-routes.js';
 import type { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
+import { itemSizeBytes } from '../../bench/item-size.js';
 import type { ProcessEventMessage } from '../../domain/model.js';
 import type { MessageQueue } from '../../domain/ports.js';
+import { MAX_RAW_EVENT_IN_MESSAGE_BYTES } from '../../domain/webhook/receive-event.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import type { StripeEmulator, StripeEventLike } from '../../local/stripe-emulator/index.js';
 import type { TestResources } from '../support/local-stack.js';
@@ -137,9 +139,11 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
         status: 'RECEIVED',
         attempts: 1,
       });
-      expect(row?.rawEvent).toBe(payload);
+      expect(row?.rawEvent).toBeUndefined();
       expect(sends).toBe(1);
-      expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
+      expect(await drainProcessEventQueue()).toEqual([
+        { stripeEventId: event.id, eventType: 'invoice.paid', rawEvent: payload },
+      ]);
     });
 
     it('re-claims a FAILED row on redelivery, incrementing attempts and enqueuing again', async () => {
@@ -153,7 +157,9 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       // Assess
       expect(body(response)).toEqual({ received: true });
       expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2 });
-      expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
+      expect(await drainProcessEventQueue()).toEqual([
+        { stripeEventId: event.id, eventType: 'invoice.paid', rawEvent: payload },
+      ]);
     });
 
     it('does not re-claim a PROCESSED row', async () => {
@@ -188,7 +194,9 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       expect(crashed).toEqual({ claimed: true, attempts: 1 });
       expect(body(response)).toEqual({ received: true });
       expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2 });
-      expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
+      expect(await drainProcessEventQueue()).toEqual([
+        { stripeEventId: event.id, eventType: 'invoice.paid', rawEvent: payload },
+      ]);
     });
 
     it('leaves an unexpired RECEIVED lease to the delivery holding it', async () => {
@@ -241,8 +249,8 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2 });
       expect(sends).toBe(1);
       expect(await drainProcessEventQueue()).toEqual([
-        { stripeEventId: event.id, eventType: 'invoice.paid' },
-        { stripeEventId: event.id, eventType: 'invoice.paid' },
+        { stripeEventId: event.id, eventType: 'invoice.paid', rawEvent: payload },
+        { stripeEventId: event.id, eventType: 'invoice.paid', rawEvent: payload },
       ]);
     });
   });
@@ -296,7 +304,8 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       const { event, payload } = invoicePaid();
       const response = await deliver(payload, { base64: true });
       expect(body(response)).toEqual({ received: true });
-      expect((await auditLog.get(event.id))?.rawEvent).toBe(payload);
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED' });
+      expect((await drainProcessEventQueue()).map((message) => message.rawEvent)).toEqual([payload]);
     });
 
     it.each(['stripe-signature', 'STRIPE-SIGNATURE', 'Stripe-Signature'])(
@@ -368,9 +377,12 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
     it('routes transfer.reversed to the revenue-share queue', async () => {
       const transfer = { id: 'tr_1Pgc7BB7WZ01zgkWVJfE40RX', object: 'transfer', amount: 1000, reversed: true };
       const event = emulator.createEvent('transfer.reversed', transfer);
-      const response = await deliver(JSON.stringify(event));
+      const payload = JSON.stringify(event);
+      const response = await deliver(payload);
       expect(body(response)).toEqual({ received: true });
-      expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'transfer.reversed' }]);
+      expect(await drainProcessEventQueue()).toEqual([
+        { stripeEventId: event.id, eventType: 'transfer.reversed', rawEvent: payload },
+      ]);
     });
 
     it('never puts a TTL on a money event', async () => {
@@ -380,7 +392,7 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       expect((await rawRow(event.id))?.expiresAt).toBeUndefined();
     });
 
-    it('stores an event of the usual size compressed and reads it back identical', async () => {
+    it('carries an event of the usual size in its queue message byte for byte, and keeps no copy on the claim', async () => {
       // Prepare: a ~6 KB event, with characters outside ASCII
       const invoice = emulator.buildInvoice({
         description: 'Cuota escolar — 2º trimestre, Shahdol 🏫',
@@ -391,16 +403,39 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       expect(Buffer.byteLength(payload)).toBeGreaterThan(4 * 1024);
       // Act
       const response = await deliver(payload);
-      // Assess: one compressed copy, well under half the size, no plain copy; read back as the very same string
+      // Assess: the claim is a small item (one write unit), the message holds the very same string
       expect(response.statusCode).toBe(200);
+      const row = await rawRow(event.id);
+      expect(row?.rawEventGzip).toBeUndefined();
+      expect(row?.rawEvent).toBeUndefined();
+      expect(itemSizeBytes(row ?? {})).toBeLessThan(1024);
+      expect(await drainProcessEventQueue()).toEqual([
+        { stripeEventId: event.id, eventType: 'invoice.paid', rawEvent: payload },
+      ]);
+    });
+
+    it('keeps the raw event, compressed, on a row that FAILED, for re-sync after Stripe forgets it', async () => {
+      // Prepare: a webhook whose enqueue fails
+      const { event, payload } = invoicePaid();
+      const failing = harness.webhookHandler({
+        webhookSecrets: { kind: 'static', values: [CURRENT_SECRET] },
+        processEventQueue: {
+          send: async () => {
+            throw new Error('SQS is unavailable');
+          },
+        },
+      });
+      // Act
+      const response = await failing(signedWebhookEvent(payload, { secret: CURRENT_SECRET }), lambdaContext('w', 10));
+      // Assess
+      expect(response.statusCode).toBe(503);
       const row = await rawRow(event.id);
       expect(row?.rawEventGzip?.B).toBeInstanceOf(Uint8Array);
       expect(row?.rawEventGzip?.B?.length).toBeLessThan(Buffer.byteLength(payload) / 2);
-      expect(row?.rawEvent).toBeUndefined();
-      expect((await auditLog.get(event.id))?.rawEvent).toBe(payload);
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'FAILED', rawEvent: payload });
     });
 
-    it('reads the plain raw event of a row written before compression, and compresses it on re-claim', async () => {
+    it('reads the plain raw event of a row written in the old form; its re-claim carries the event in the message', async () => {
       // Prepare: a FAILED row in the old form, its raw event a plain string attribute
       const { event, payload } = invoicePaid();
       const at = new Date(Date.now() - 60_000).toISOString();
@@ -422,38 +457,40 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       const before = await auditLog.get(event.id);
       // Act: Stripe retries the event
       const response = await deliver(payload);
-      // Assess: read back identical before and after; the re-claim's put wrote the compressed form
+      // Assess: read back identical before; the re-claim's put replaced the row with a small claim
       expect(before?.rawEvent).toBe(payload);
       expect(body(response)).toEqual({ received: true });
       const row = await rawRow(event.id);
       expect(row?.rawEvent).toBeUndefined();
-      expect(row?.rawEventGzip?.B).toBeInstanceOf(Uint8Array);
-      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2, rawEvent: payload });
+      expect(row?.rawEventGzip).toBeUndefined();
+      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2 });
+      expect((await drainProcessEventQueue()).map((message) => message.rawEvent)).toEqual([payload]);
     });
 
-    it('stores a large event compressed and reads it back byte for byte', async () => {
-      // Prepare: an invoice with enough lines to make a ~100 KB event
+    it('keeps an event too large for a queue message on the claim, compressed, and the message names it only', async () => {
+      // Prepare: an invoice with enough lines to make a ~220 KB event
       const invoice = emulator.buildInvoice({ metadata: { districtId: 'district-shahdol' } });
       const lines = invoice.lines as { data: Record<string, unknown>[] };
       const line = lines.data[0] ?? {};
-      lines.data = Array.from({ length: 50 }, (_, index) => ({
+      lines.data = Array.from({ length: 110 }, (_, index) => ({
         ...line,
         id: `il_${index}`,
         description: 'é'.repeat(400),
       }));
       const event = emulator.createEvent('invoice.paid', invoice);
       const payload = JSON.stringify(event, null, 2);
-      expect(Buffer.byteLength(payload)).toBeGreaterThan(64 * 1024);
+      expect(Buffer.byteLength(payload)).toBeGreaterThan(MAX_RAW_EVENT_IN_MESSAGE_BYTES);
       expect(Buffer.byteLength(payload)).toBeLessThan(MAX_WEBHOOK_BODY_BYTES);
       // Act
       const response = await deliver(payload);
-      // Assess
+      // Assess: stored compressed and read back byte for byte; the worker reads it from the row
       expect(response.statusCode).toBe(200);
       const row = await rawRow(event.id);
       expect(row?.rawEventGzip?.B).toBeInstanceOf(Uint8Array);
       expect(row?.rawEventGzip?.B?.length).toBeLessThan(Buffer.byteLength(payload) / 4);
       expect(row?.rawEvent).toBeUndefined();
       expect((await auditLog.get(event.id))?.rawEvent).toBe(payload);
+      expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
     });
 
     it('lists FAILED events since an instant, oldest first, across pages', async () => {
