@@ -5,6 +5,15 @@
  * `charge#<ch_id>`, revenueShareId, recordedAt. Guards carry no districtId/payoutStatus, so they stay out of both
  * GSIs (byDistrictCreatedAt, byPayoutStatusCreatedAt) and out of listings.
  * Lost conditions come back as typed outcomes, never as errors; anything else (throttling, timeouts) is thrown.
+ *
+ * No write here is a transaction (DynamoDB bills a transaction's items twice); each is one conditional write, in an
+ * order that makes every crash between two of them harmless:
+ *   create: the charge guards (each put if absent or already naming this row), then the row (put if absent). A crash
+ *   in between leaves guards that name the row id the retry writes (the id depends only on the invoice), so the retry
+ *   passes them. A refund or dispute arriving in between finds a guard whose row does not exist yet: findByChargeId
+ *   returns undefined, exactly as when it arrives before invoice.paid (the money event is FAILED with an alert, and
+ *   re-sync, scheduled or by on-call, replays it once the row exists). The row's put alone decides one row per
+ *   invoice and one district per invoice.
  */
 import {
   type AttributeValue,
@@ -16,6 +25,7 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   paginateQuery,
   paginateScan,
   TransactWriteCommand,
@@ -62,48 +72,48 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
   ) {}
 
   async create(row: RevenueShare): Promise<CreateLedgerRowOutcome> {
-    let reasons: CancellationReason[];
+    await Promise.all((row.sourceCharges ?? []).map((charge) => this.putChargeGuard(row, charge.chargeId)));
     try {
       await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: row.revenueShareId, ...row },
-                // One row per invoice (its id derives from the invoice): money rules 2 and 8 in one condition.
-                ConditionExpression: 'attribute_not_exists(pk)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            // Refunds and disputes name the charge: its guard finds the row (one write per charge, in this put).
-            ...(row.sourceCharges ?? []).map((charge) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: chargeGuardKey(charge.chargeId),
-                  revenueShareId: row.revenueShareId,
-                  recordedAt: row.createdAt,
-                },
-                ConditionExpression: 'attribute_not_exists(pk) OR revenueShareId = :row',
-                ExpressionAttributeValues: { ':row': row.revenueShareId },
-              },
-            })),
-          ],
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: row.revenueShareId, ...row },
+          // One row per invoice (its id derives from the invoice): money rules 2 and 8 in one condition.
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { created: true, row };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      reasons = error.CancellationReasons ?? [];
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // lib-dynamodb leaves a failed condition's Item in raw attribute-value form.
+      return await this.rowTaken(row, error.Item as Record<string, AttributeValue> | undefined);
     }
-    const [rowReason] = reasons;
-    if (rowReason?.Code === 'ConditionalCheckFailed') {
-      // lib-dynamodb leaves the cancellation reason's Item in raw attribute-value form.
-      return await this.rowTaken(row, rowReason.Item as Record<string, AttributeValue> | undefined);
+  }
+
+  /**
+   * Refunds and disputes name the charge: its guard finds the row. Put before the row, naming the row's id; a guard
+   * of this row (an earlier attempt's) is written again. A guard of another row is a conflict nobody can settle
+   * here: thrown (the event is retried, then dead-lettered: an alarm), and the row is not written.
+   */
+  private async putChargeGuard(row: RevenueShare, chargeId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: chargeGuardKey(chargeId), revenueShareId: row.revenueShareId, recordedAt: row.createdAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR revenueShareId = :row',
+          ExpressionAttributeValues: { ':row': row.revenueShareId },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const owner = (error.Item as Record<string, AttributeValue> | undefined)?.revenueShareId?.S ?? '(unknown)';
+      throw new Error(
+        `charge ${chargeId} already pays ledger row ${owner}: ledger row ${row.revenueShareId} is not created`,
+      );
     }
-    const codes = reasons.map((reason) => reason.Code ?? 'None').join(', ');
-    throw new Error(`creating ledger row ${row.revenueShareId} was cancelled: ${codes}`);
   }
 
   /** The invoice's row exists: a redelivery when it is of the same district, else the invoice pays another one. */

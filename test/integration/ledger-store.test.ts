@@ -1,3 +1,4 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { District } from '../../domain/model.js';
 import { PayoutHarness } from '../support/payout-harness.js';
@@ -15,6 +16,8 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
     await harness?.stop();
   });
 
+  const table = () => harness.resources.tables.revenueShares;
+
   it('creates a row once and returns the existing row to a second create', async () => {
     // Prepare
     const row = await harness.pendingRow(district);
@@ -24,6 +27,37 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
 
     // Assess
     expect(again).toEqual({ created: false, existing: row });
+  });
+
+  it('creates a row whose charge guards an earlier attempt left (a crash before the row): found by charge after', async () => {
+    // Prepare: the guards of a first attempt that died before its row put
+    const row = await harness.pendingRow(district);
+    await harness.documents.send(new DeleteCommand({ TableName: table(), Key: { pk: row.revenueShareId } }));
+    const [charge] = row.sourceCharges ?? [];
+    const chargeId = String(charge?.chargeId);
+    const beforeRow = await harness.ledger.findByChargeId(chargeId);
+
+    // Act: the retry
+    const created = await harness.ledger.create(row);
+
+    // Assess
+    expect(beforeRow).toBeUndefined();
+    expect(created).toEqual({ created: true, row });
+    expect(await harness.ledger.findByChargeId(chargeId)).toEqual(row);
+  });
+
+  it('refuses a row whose charge already pays another row: thrown, the row not written', async () => {
+    // Prepare
+    const first = await harness.pendingRow(district);
+    const second = { ...first, revenueShareId: `${first.revenueShareId}x`, invoiceId: `${first.invoiceId}x` };
+
+    // Act
+    const creating = harness.ledger.create(second);
+
+    // Assess
+    await expect(creating).rejects.toThrow(`already pays ledger row ${first.revenueShareId}`);
+    expect(await harness.ledger.get(second.revenueShareId)).toBeUndefined();
+    expect(await harness.ledger.findByChargeId(String(first.sourceCharges?.[0]?.chargeId))).toEqual(first);
   });
 
   it('updates only from the version read, and reports the current row otherwise', async () => {
