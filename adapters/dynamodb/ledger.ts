@@ -14,13 +14,13 @@
  *   returns undefined, exactly as when it arrives before invoice.paid (the money event is FAILED with an alert, and
  *   re-sync, scheduled or by on-call, replays it once the row exists). The row's put alone decides one row per
  *   invoice and one district per invoice.
+ *   recordTransfer: the guard `transfer#<id>` (put if absent or already naming this row; another row's ->
+ *   transfer_id_taken), then the row's conditional update (same version, the part without a transfer -> else
+ *   row_changed). A crash in between leaves a guard naming this row's own transfer (its idempotency key derives from
+ *   the row), which the retry passes. findByTransferId only answers a row that records the transfer, so a guard whose
+ *   row update has not happened yet finds nothing, as before the transfer was made.
  */
-import {
-  type AttributeValue,
-  type CancellationReason,
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -28,7 +28,6 @@ import {
   PutCommand,
   paginateQuery,
   paginateScan,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#contracts/resources.js';
@@ -237,68 +236,60 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
     const part = `transferParts[${partIndex}]`;
     // Part 0 also names the row's transfer (stripeTransferId), so a row is "transferred" the moment it has one.
     const first = namesRow ?? partIndex === 0;
+    const owner = await this.putTransferGuard(revenueShareId, stripeTransferId, recordedAt);
+    if (owner !== revenueShareId) return { recorded: false, reason: 'transfer_id_taken', ownerRevenueShareId: owner };
     try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: revenueShareId },
-                UpdateExpression:
-                  `SET ${part}.stripeTransferId = :transferId, ${first ? 'stripeTransferId = :transferId, ' : ''}` +
-                  `${amountCents === undefined ? '' : `${part}.amountCents = :amount, `}` +
-                  'payoutStatus = :pending, version = :next, updatedAt = :now REMOVE lastError',
-                ConditionExpression:
-                  `attribute_exists(pk) AND version = :expected AND attribute_exists(${part}) AND ` +
-                  `attribute_not_exists(${part}.stripeTransferId)` +
-                  (first ? ' AND attribute_not_exists(stripeTransferId)' : ''),
-                ExpressionAttributeValues: {
-                  ':transferId': stripeTransferId,
-                  ':pending': 'PENDING' satisfies PayoutStatus,
-                  ':expected': expectedVersion,
-                  ':next': expectedVersion + 1,
-                  ':now': recordedAt,
-                  ...(amountCents === undefined ? {} : { ':amount': amountCents }),
-                },
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: transferGuardKey(stripeTransferId), revenueShareId, stripeTransferId, recordedAt },
-                ConditionExpression: 'attribute_not_exists(pk)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-          ],
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: revenueShareId },
+          UpdateExpression:
+            `SET ${part}.stripeTransferId = :transferId, ${first ? 'stripeTransferId = :transferId, ' : ''}` +
+            `${amountCents === undefined ? '' : `${part}.amountCents = :amount, `}` +
+            'payoutStatus = :pending, version = :next, updatedAt = :now REMOVE lastError',
+          ConditionExpression:
+            `attribute_exists(pk) AND version = :expected AND attribute_exists(${part}) AND ` +
+            `attribute_not_exists(${part}.stripeTransferId)` +
+            (first ? ' AND attribute_not_exists(stripeTransferId)' : ''),
+          ExpressionAttributeValues: {
+            ':transferId': stripeTransferId,
+            ':pending': 'PENDING' satisfies PayoutStatus,
+            ':expected': expectedVersion,
+            ':next': expectedVersion + 1,
+            ':now': recordedAt,
+            ...(amountCents === undefined ? {} : { ':amount': amountCents }),
+          },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      if (!Attributes) throw new Error(`recording the transfer of ledger row ${revenueShareId} returned no row`);
+      return { recorded: true, row: toRevenueShare(Attributes) };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      return await this.cancelledRecordTransfer(revenueShareId, error.CancellationReasons ?? []);
-    }
-    const row = await this.get(revenueShareId);
-    if (!row) throw new Error(`ledger row ${revenueShareId} vanished after its transfer was recorded`);
-    return { recorded: true, row };
-  }
-
-  /** Which condition failed. A transaction conflict or throttle (no failed condition) is transient: rethrown. */
-  private async cancelledRecordTransfer(
-    revenueShareId: string,
-    reasons: CancellationReason[],
-  ): Promise<RecordTransferOutcome> {
-    const [rowReason, guardReason] = reasons;
-    if (guardReason?.Code === 'ConditionalCheckFailed') {
-      // lib-dynamodb leaves the cancellation reason's Item in raw attribute-value form.
-      const owner = (guardReason.Item as Record<string, AttributeValue> | undefined)?.revenueShareId?.S ?? '(unknown)';
-      if (owner !== revenueShareId) return { recorded: false, reason: 'transfer_id_taken', ownerRevenueShareId: owner };
-    }
-    if (rowReason?.Code === 'ConditionalCheckFailed' || guardReason?.Code === 'ConditionalCheckFailed') {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return { recorded: false, reason: 'row_changed', current: await this.get(revenueShareId) };
     }
-    const codes = reasons.map((reason) => reason.Code ?? 'None').join(', ');
-    throw new Error(`recording the transfer of ledger row ${revenueShareId} was cancelled: ${codes}`);
+  }
+
+  /**
+   * The guard `transfer#<id>`, put unless another row owns it; returns its owner. A guard of this row (an attempt
+   * that died before its row update) is written again: the transfer it names is this row's own.
+   */
+  private async putTransferGuard(revenueShareId: string, stripeTransferId: string, recordedAt: string) {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: transferGuardKey(stripeTransferId), revenueShareId, stripeTransferId, recordedAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR revenueShareId = :row',
+          ExpressionAttributeValues: { ':row': revenueShareId },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return revenueShareId;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (error.Item as Record<string, AttributeValue> | undefined)?.revenueShareId?.S ?? '(unknown)';
+    }
   }
 
   /** Rows of the district that owe, through the sparse byOwingDistrict index, each read again consistently. */
@@ -337,7 +328,10 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
       }),
     );
     const owner = Item?.revenueShareId;
-    return typeof owner === 'string' ? await this.get(owner) : undefined;
+    const row = typeof owner === 'string' ? await this.get(owner) : undefined;
+    // A guard is put before its row records the transfer: until the row does, no row owns the transfer yet.
+    const records = row?.stripeTransferId === stripeTransferId || partsRecord(row, stripeTransferId);
+    return records ? row : undefined;
   }
 
   /** The rows of `keys`, read consistently 100 at a time, in the order of `keys` (a key with no row is left out). */
@@ -400,6 +394,9 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
     return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
   }
 }
+
+const partsRecord = (row: RevenueShare | undefined, stripeTransferId: string): boolean =>
+  (row?.transferParts ?? []).some((part) => part.stripeTransferId === stripeTransferId);
 
 /** The row keys of an index query (the indexes copy keys, not rows), in the order the index gave them. */
 async function collectKeys(

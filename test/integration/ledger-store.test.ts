@@ -1,4 +1,4 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { District } from '../../domain/model.js';
 import { PayoutHarness } from '../support/payout-harness.js';
@@ -102,6 +102,32 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
     });
     expect((await harness.ledger.get(second.revenueShareId))?.stripeTransferId).toBeUndefined();
     expect((await harness.ledger.findByTransferId('tr_shared_by_mistake'))?.revenueShareId).toBe(first.revenueShareId);
+  });
+
+  it('records a transfer whose guard a crash before the row update left, and finds it by id only once recorded', async () => {
+    // Prepare: the guard of an attempt that died before updating its row
+    const row = await harness.pendingRow(district);
+    await harness.documents.send(
+      new PutCommand({
+        TableName: table(),
+        Item: { pk: 'transfer#tr_guard_left', revenueShareId: row.revenueShareId, stripeTransferId: 'tr_guard_left' },
+      }),
+    );
+    const beforeRecord = await harness.ledger.findByTransferId('tr_guard_left');
+
+    // Act: the retry
+    const outcome = await harness.ledger.recordTransfer({
+      revenueShareId: row.revenueShareId,
+      expectedVersion: row.version,
+      stripeTransferId: 'tr_guard_left',
+      partIndex: 0,
+      now: new Date(),
+    });
+
+    // Assess
+    expect(beforeRecord).toBeUndefined();
+    expect(outcome).toMatchObject({ recorded: true, row: { stripeTransferId: 'tr_guard_left', version: 2 } });
+    expect((await harness.ledger.findByTransferId('tr_guard_left'))?.revenueShareId).toBe(row.revenueShareId);
   });
 
   it('refuses to record a second transfer on a row that has one', async () => {

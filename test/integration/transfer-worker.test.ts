@@ -84,17 +84,21 @@ describe('transfer worker on DynamoDB Local, the SQS server and the Stripe emula
   });
 
   it('records the same transfer when the worker died after transfers.create and before recording it', async () => {
-    // Prepare: a DynamoDB client whose first TransactWriteItems fails, as if the worker died right there
+    // Prepare: a DynamoDB client whose first update recording a transfer on the row fails (its transfer guard is
+    // already written), as if the worker died right there
     const dynamodb = localDynamoDbClient(inject('dynamodbEndpoint'));
-    let transactionsToFail = 1;
+    let recordsToFail = 1;
     dynamodb.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand' && transactionsToFail-- > 0) {
+        const input = args.input as { UpdateExpression?: string };
+        const records =
+          context.commandName === 'UpdateItemCommand' && input.UpdateExpression?.includes('stripeTransferId');
+        if (records && recordsToFail-- > 0) {
           throw Object.assign(new Error('the worker died before recording the transfer'), { name: 'WorkerDied' });
         }
         return next(args);
       },
-      { step: 'initialize', name: 'dieOnFirstTransactWrite' },
+      { step: 'initialize', name: 'dieOnFirstTransferRecord' },
     );
     const ledger = new DynamoDbLedgerStore(
       DynamoDBDocumentClient.from(dynamodb),
@@ -111,7 +115,7 @@ describe('transfer worker on DynamoDB Local, the SQS server and the Stripe emula
     const run = await harness.runQueue('transfer', handler);
 
     // Assess
-    expect(transactionsToFail).toBe(-1);
+    expect(recordsToFail).toBe(-1);
     expect(run.invocations).toBe(2);
     expect(run.failedMessageIds).toHaveLength(1);
     const transfers = harness.transfersTo(district.stripeAccountId);
