@@ -174,12 +174,12 @@ export interface LedgerStore {
   get(revenueShareId: string): Promise<RevenueShare | undefined>;
   update(update: LedgerUpdate): Promise<LedgerUpdateOutcome>;
   /**
-   * One transaction: sets transferParts[partIndex].stripeTransferId (part 0: also stripeTransferId; and payoutStatus
-   * PENDING, clears lastError) on the row if it still has `expectedVersion` and that part no transfer id, and puts
-   * the guard item `transfer#<id>` if no row owns that id yet.
+   * Puts the guard item `transfer#<id>` unless another row owns that id, then sets
+   * transferParts[partIndex].stripeTransferId (part 0: also stripeTransferId; and payoutStatus PENDING, clears
+   * lastError) on the row if it still has `expectedVersion` and that part no transfer id.
    */
   recordTransfer(request: RecordTransferRequest): Promise<RecordTransferOutcome>;
-  /** The row that owns a transfer id, found through its guard item. */
+  /** The row that records a transfer id, found through its guard item. */
   findByTransferId(stripeTransferId: string): Promise<RevenueShare | undefined>;
   list(query: LedgerQuery): Promise<RevenueShare[]>;
 }
