@@ -7,7 +7,7 @@
  *   - before creating, the row's transfer group is listed, so a transfer made under a pruned key or an earlier
  *     attempt is found (by its metadata's part) and recorded instead of paying again; a first attempt younger than
  *     Stripe's key retention skips the listing (its key replays any create it made), saving a call per invoice;
- *   - each id is recorded in one transaction with a guard item, conditional on the version read.
+ *   - each id is recorded with a guard item (the guard first, then the row), conditional on the version read.
  * A permanent provider error -> TRANSFER_FAILED with `<code>: <message>` and an alert; a transient one is thrown.
  * A payable row without a plan (no charge to pay from) is refused: TRANSFER_FAILED `no_transfer_plan`, an alert.
  */
