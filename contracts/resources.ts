@@ -54,13 +54,14 @@ export const tables = {
     name: 'RevenueShares',
     partitionKey: 'pk',
     globalSecondaryIndexes: [
-      // Both copy only what their queries read (keys, and the status a district listing filters on); the rows
-      // themselves are read by key. A row update that changes neither writes neither index.
+      // Both copy keys only; the rows themselves are read by key (a district listing with a status filters the rows
+      // it read). A row update that changes neither index's keys writes neither index, a status change only the
+      // status index.
       {
         indexName: 'byDistrictCreatedAt',
         partitionKey: 'districtId',
         sortKey: 'createdAt',
-        nonKeyAttributes: ['payoutStatus'],
+        nonKeyAttributes: [],
       },
       {
         indexName: 'byPayoutStatusCreatedAt',

@@ -355,8 +355,28 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
   }
 
   /**
-   * Newest first. districtId -> the byDistrictCreatedAt index (status, if given too, filters); status alone ->
-   * byPayoutStatusCreatedAt; neither -> a Scan of the ledger rows (unordered by DynamoDB, sorted here).
+   * The rows of an index query's keys (the index copies no status) that have `payoutStatus`, page by page in index
+   * order, until `limit` of them or the index ends.
+   */
+  private async rowsWithStatus(
+    pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>,
+    payoutStatus: PayoutStatus,
+    limit: number,
+  ): Promise<RevenueShare[]> {
+    const rows: RevenueShare[] = [];
+    for await (const page of pages) {
+      for (const row of await this.rowsByKey((page.Items ?? []).map((item) => String(item.pk)))) {
+        if (row.payoutStatus !== payoutStatus) continue;
+        rows.push(row);
+        if (rows.length >= limit) return rows;
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Newest first. districtId -> the byDistrictCreatedAt index (status, if given too, filters the rows read); status
+   * alone -> byPayoutStatusCreatedAt; neither -> a Scan of the ledger rows (unordered by DynamoDB, sorted here).
    */
   async list({ districtId, payoutStatus, since, limit = DEFAULT_LIST_LIMIT }: LedgerQuery): Promise<RevenueShare[]> {
     const values: Record<string, unknown> = {};
@@ -366,18 +386,19 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
     if (districtId !== undefined || payoutStatus !== undefined) {
       const byDistrict = districtId !== undefined;
       values[':key'] = byDistrict ? districtId : payoutStatus;
-      if (byDistrict && payoutStatus !== undefined) values[':status'] = payoutStatus;
+      const filtered = byDistrict && payoutStatus !== undefined;
       const pages = paginateQuery(
-        { client: this.client, pageSize: Math.min(limit, DEFAULT_LIST_LIMIT) },
+        // A filtered listing reads whole pages of keys: most of a district's rows may have another status.
+        { client: this.client, pageSize: filtered ? DEFAULT_LIST_LIMIT : Math.min(limit, DEFAULT_LIST_LIMIT) },
         {
           TableName: this.tableName,
           IndexName: byDistrict ? BY_DISTRICT.indexName : BY_STATUS.indexName,
           KeyConditionExpression: `${byDistrict ? 'districtId' : 'payoutStatus'} = :key${sinceCondition}`,
-          ...(byDistrict && payoutStatus !== undefined ? { FilterExpression: 'payoutStatus = :status' } : {}),
           ExpressionAttributeValues: values,
           ScanIndexForward: false,
         },
       );
+      if (filtered) return await this.rowsWithStatus(pages, payoutStatus, limit);
       return await this.rowsByKey(await collectKeys(pages, limit));
     }
     names['#status'] = 'payoutStatus';

@@ -87,6 +87,19 @@ describe('tables', () => {
     expect(index?.Projection.NonKeyAttributes).not.toContain('rawEventGzip');
   });
 
+  it("copies only keys into the ledger's listing indexes, so a status change writes one index at most", () => {
+    // Act
+    const indexes = (tableResource('revenueShares').Properties.GlobalSecondaryIndexes ?? []) as {
+      IndexName: string;
+      Projection: { ProjectionType: string };
+    }[];
+
+    // Assess
+    const projection = (name: string) => indexes.find((index) => index.IndexName === name)?.Projection;
+    expect(projection('byDistrictCreatedAt')).toEqual({ ProjectionType: 'KEYS_ONLY' });
+    expect(projection('byPayoutStatusCreatedAt')).toEqual({ ProjectionType: 'KEYS_ONLY' });
+  });
+
   it.each(tableKeys)('%s is on demand, encrypted, recoverable, protected and retained', (key) => {
     // Act
     const table = tableResource(key);

@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { District } from '../../domain/model.js';
+import type { District, RevenueShare } from '../../domain/model.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 
 describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
@@ -186,6 +186,32 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
     expect(all.map((r) => r.revenueShareId)).toEqual(
       expect.arrayContaining([older.revenueShareId, newer.revenueShareId]),
     );
+  });
+
+  it('lists a status of a district newest first, exactly `limit` rows, reading on past pages of other statuses', async () => {
+    // Prepare: one PENDING row, then 101 newer PAID rows and one newer PENDING row (over a page of index keys)
+    const other = await harness.addDistrict({ stripeAccountId: 'acct_filter_test' });
+    const template = await harness.pendingRow(other, { createdAt: '2025-01-01T00:00:00.000Z' });
+    const at = (minute: number) => new Date(Date.parse('2025-01-02T00:00:00.000Z') + minute * 60_000).toISOString();
+    const put = (id: string, createdAt: string, payoutStatus: RevenueShare['payoutStatus']) =>
+      harness.documents.send(
+        new PutCommand({
+          TableName: table(),
+          Item: { ...template, pk: id, revenueShareId: id, createdAt, payoutStatus, sourceCharges: [] },
+        }),
+      );
+    await Promise.all(Array.from({ length: 101 }, (_, i) => put(`rs_filter_paid_${i}`, at(i), 'PAID')));
+    await put('rs_filter_newest_pending', at(200), 'PENDING');
+
+    // Act
+    const newest = await harness.ledger.list({ districtId: other.districtId, payoutStatus: 'PENDING', limit: 1 });
+    const both = await harness.ledger.list({ districtId: other.districtId, payoutStatus: 'PENDING', limit: 5 });
+    const paid = await harness.ledger.list({ districtId: other.districtId, payoutStatus: 'PAID', limit: 3 });
+
+    // Assess
+    expect(newest.map((r) => r.revenueShareId)).toEqual(['rs_filter_newest_pending']);
+    expect(both.map((r) => r.revenueShareId)).toEqual(['rs_filter_newest_pending', template.revenueShareId]);
+    expect(paid.map((r) => r.revenueShareId)).toEqual(['rs_filter_paid_100', 'rs_filter_paid_99', 'rs_filter_paid_98']);
   });
 
   it('finds districts by configured customer id', async () => {
