@@ -184,20 +184,17 @@ export interface LedgerStore {
   list(query: LedgerQuery): Promise<RevenueShare[]>;
 }
 
-/** The ledger as the clawback needs it: the row a charge paid, through its guard item `charge#<ch_id>`. */
 /** The ledger rows of a district that still owe something (owedCents > 0): what its next payouts net. */
 export interface DebtLedger {
   listOwing(districtId: string): Promise<RevenueShare[]>;
-}
-
-export interface ChargeLedger {
-  findByChargeId(chargeId: string): Promise<RevenueShare | undefined>;
 }
 
 /** What the clawback asks of the payment provider. A refusal is a permanent PaymentProviderError. */
 export interface ClawbackProvider {
   /** The charge now: amount, amount_refunded (failed refunds are out of it) and its disputes. */
   chargeSnapshot(chargeId: string): Promise<ChargeSnapshot>;
+  /** The invoices the charge paid: its payment intent's paid invoice payments (none for a charge without one). */
+  invoicesPaidBy(chargeId: string): Promise<string[]>;
   /** transfers.createReversal; the same key returns the same reversal (or the same stored refusal). */
   createReversal(
     transferId: string,

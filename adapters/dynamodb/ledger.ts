@@ -1,19 +1,14 @@
 /**
  * The RevenueShares ledger on DynamoDB. Ledger rows: pk = revenueShareId (derived from the invoice alone, so one
  * invoice has one row whatever district it is found for), plus every RevenueShare attribute. Transfer-id guard
- * items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt. Charge guard items: pk =
- * `charge#<ch_id>`, revenueShareId, recordedAt. Guards carry no districtId/payoutStatus, so they stay out of both
- * GSIs (byDistrictCreatedAt, byPayoutStatusCreatedAt) and out of listings.
+ * items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt. Guards carry no districtId/payoutStatus,
+ * so they stay out of both GSIs (byDistrictCreatedAt, byPayoutStatusCreatedAt) and out of listings. A refunded
+ * charge's row is found through Stripe (domain/clawback/row-paid-by.ts), so a row is written with no guard.
  * Lost conditions come back as typed outcomes, never as errors; anything else (throttling, timeouts) is thrown.
  *
  * No write here is a transaction (DynamoDB bills a transaction's items twice); each is one conditional write, in an
  * order that makes every crash between two of them harmless:
- *   create: the charge guards (each put if absent or already naming this row), then the row (put if absent). A crash
- *   in between leaves guards that name the row id the retry writes (the id depends only on the invoice), so the retry
- *   passes them. A refund or dispute arriving in between finds a guard whose row does not exist yet: findByChargeId
- *   returns undefined, exactly as when it arrives before invoice.paid (the money event is FAILED with an alert, and
- *   re-sync, scheduled or by on-call, replays it once the row exists). The row's put alone decides one row per
- *   invoice and one district per invoice.
+ *   create: the row alone (put if absent). The row's put decides one row per invoice and one district per invoice.
  *   recordTransfer: the guard `transfer#<id>` (put if absent or already naming this row; another row's ->
  *   transfer_id_taken), then the row's conditional update (same version, the part without a transfer -> else
  *   row_changed). A crash in between leaves a guard naming this row's own transfer (its idempotency key derives from
@@ -42,7 +37,6 @@ import {
   type TransferPart,
 } from '../../domain/model.js';
 import type {
-  ChargeLedger,
   CreateLedgerRowOutcome,
   DebtLedger,
   LedgerQuery,
@@ -54,24 +48,21 @@ import type {
 } from '../../domain/ports.js';
 
 export const TRANSFER_GUARD_PREFIX = 'transfer#';
-export const CHARGE_GUARD_PREFIX = 'charge#';
 const DEFAULT_LIST_LIMIT = 100;
 const LAST_ERROR_MAX_LENGTH = 1_000;
 const [BY_DISTRICT, BY_STATUS, BY_OWING_DISTRICT] = tables.revenueShares.globalSecondaryIndexes;
 
 export const transferGuardKey = (stripeTransferId: string): string => `${TRANSFER_GUARD_PREFIX}${stripeTransferId}`;
-export const chargeGuardKey = (chargeId: string): string => `${CHARGE_GUARD_PREFIX}${chargeId}`;
-export const isGuardKey = (pk: string): boolean =>
-  pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith(CHARGE_GUARD_PREFIX);
+/** Guard items of an older version (`charge#<ch_id>`) are left out of scans as well. */
+export const isGuardKey = (pk: string): boolean => pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith('charge#');
 
-export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedger {
+export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async create(row: RevenueShare): Promise<CreateLedgerRowOutcome> {
-    await Promise.all((row.sourceCharges ?? []).map((charge) => this.putChargeGuard(row, charge.chargeId)));
     try {
       await this.client.send(
         new PutCommand({
@@ -87,31 +78,6 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // lib-dynamodb leaves a failed condition's Item in raw attribute-value form.
       return await this.rowTaken(row, error.Item as Record<string, AttributeValue> | undefined);
-    }
-  }
-
-  /**
-   * Refunds and disputes name the charge: its guard finds the row. Put before the row, naming the row's id; a guard
-   * of this row (an earlier attempt's) is written again. A guard of another row is a conflict nobody can settle
-   * here: thrown (the event is retried, then dead-lettered: an alarm), and the row is not written.
-   */
-  private async putChargeGuard(row: RevenueShare, chargeId: string): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: chargeGuardKey(chargeId), revenueShareId: row.revenueShareId, recordedAt: row.createdAt },
-          ConditionExpression: 'attribute_not_exists(pk) OR revenueShareId = :row',
-          ExpressionAttributeValues: { ':row': row.revenueShareId },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const owner = (error.Item as Record<string, AttributeValue> | undefined)?.revenueShareId?.S ?? '(unknown)';
-      throw new Error(
-        `charge ${chargeId} already pays ledger row ${owner}: ledger row ${row.revenueShareId} is not created`,
-      );
     }
   }
 
@@ -309,14 +275,6 @@ export class DynamoDbLedgerStore implements LedgerStore, ChargeLedger, DebtLedge
     }
     const rows = await Promise.all(ids.map((id) => this.get(id)));
     return rows.filter((row): row is RevenueShare => row !== undefined && (row.owedCents ?? 0) > 0);
-  }
-
-  async findByChargeId(chargeId: string): Promise<RevenueShare | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: chargeGuardKey(chargeId) }, ConsistentRead: true }),
-    );
-    const owner = Item?.revenueShareId;
-    return typeof owner === 'string' ? await this.get(owner) : undefined;
   }
 
   async findByTransferId(stripeTransferId: string): Promise<RevenueShare | undefined> {

@@ -64,6 +64,24 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
     });
   }
 
+  async invoicesPaidBy(chargeId: string): Promise<string[]> {
+    return await mapErrors(async () => {
+      const charge = await this.stripe.charges.retrieve(chargeId);
+      const intent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+      if (!intent) return [];
+      const invoices: string[] = [];
+      const listing = this.stripe.invoicePayments.list({
+        payment: { type: 'payment_intent', payment_intent: intent },
+        status: 'paid',
+        limit: 100,
+      });
+      for await (const payment of listing) {
+        invoices.push(typeof payment.invoice === 'string' ? payment.invoice : payment.invoice.id);
+      }
+      return invoices;
+    });
+  }
+
   async createReversal(
     transferId: string,
     amountCents: number,

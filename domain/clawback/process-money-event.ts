@@ -1,6 +1,6 @@
 /**
  * Money that comes back: charge.refunded, refund.updated, refund.failed and charge.dispute.* name a charge; the row
- * that charge paid (found through its guard item) is brought to the clawback target of the charge as Stripe has it
+ * that charge paid (found through Stripe: row-paid-by.ts) is brought to the clawback target of the charge as Stripe has it
  * now (domain/clawback/charge-state.ts), one movement at a time, each written as an intent before it is sent.
  * credit_note.created is attribution only: the refund it makes arrives as its own charge.refunded, which moves the
  * money, so a credit note and its refund never reverse twice.
@@ -10,7 +10,6 @@ import { raiseAlert } from '../payouts/raise-alert.js';
 import {
   type AlertSink,
   type AuditLog,
-  type ChargeLedger,
   type ClawbackProvider,
   type Clock,
   type DistrictStore,
@@ -25,11 +24,11 @@ import { type DisputeCause, repaymentTransferGroupOf } from './clawback-keys.js'
 import { DEFAULT_DISPUTE_POLICY, type DisputePolicy } from './dispute-policy.js';
 import { clawbackStatus, type MoneyMovement, movementsOfPart, rowMoneyTotals } from './money-movements.js';
 import { movementOf, planClawback, refusedReversal } from './plan-clawback.js';
+import { rowPaidBy } from './row-paid-by.js';
 
 export interface MoneyEventDeps {
   auditLog: AuditLog;
   ledger: LedgerStore;
-  chargeLedger: ChargeLedger;
   districts: DistrictStore;
   provider: ClawbackProvider;
   alerts: AlertSink;
@@ -52,7 +51,7 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
   if (event.type === 'credit_note.created') return await attribute(event, deps);
   const chargeId = chargeIdOf(event);
   const dispute = disputeCauseOf(event);
-  const found = await deps.chargeLedger.findByChargeId(chargeId);
+  const found = await rowPaidBy(chargeId, deps);
   if (!found) throw new PermanentEventError(`no ledger row was paid by charge ${chargeId} (${event.type} ${event.id})`);
   const context = { districtId: found.districtId, invoiceId: found.invoiceId };
   const { row, policy } = await bringChargeToTarget(found, chargeId, deps, event.id, dispute);

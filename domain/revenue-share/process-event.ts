@@ -11,7 +11,6 @@ import { raiseAlert } from '../payouts/raise-alert.js';
 import type {
   AlertSink,
   AuditLog,
-  ChargeLedger,
   ClawbackProvider,
   Clock,
   DistrictStore,
@@ -33,8 +32,7 @@ export interface ProcessEventDeps {
   invoicePayments: InvoicePaymentReader;
   alerts: AlertSink;
   clock: Clock;
-  /** Money that comes back (refunds, disputes): the row a charge paid, and Stripe's charge and reversals. */
-  chargeLedger?: ChargeLedger;
+  /** Money that comes back (refunds, disputes): what a charge paid, and Stripe's charge and reversals. */
   clawbackProvider?: ClawbackProvider;
 }
 
@@ -106,8 +104,6 @@ async function recordPermanentFailure(
 }
 
 function moneyDeps(deps: ProcessEventDeps) {
-  if (!deps.chargeLedger || !deps.clawbackProvider) {
-    throw new Error('the revenue-share worker was composed without the clawback ports');
-  }
-  return { ...deps, chargeLedger: deps.chargeLedger, provider: deps.clawbackProvider };
+  if (!deps.clawbackProvider) throw new Error('the revenue-share worker was composed without the clawback port');
+  return { ...deps, provider: deps.clawbackProvider };
 }

@@ -23,7 +23,6 @@ export const composeRevenueShare = (
     clawbackProvider: stripePaymentsFromContext(runtime.stripe),
     auditLog: new DynamoDbAuditLog(runtime.dynamodb, config.auditTable),
     ledger,
-    chargeLedger: ledger,
     districts: new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),
     transferQueue: new SqsMessageQueue(runtime.sqs, config.transferQueueUrl),
     alerts: new SqsAlertSink(runtime.sqs, config.alertsQueueUrl, runtime.observability.logger),

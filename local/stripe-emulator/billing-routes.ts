@@ -2,10 +2,11 @@
  * The /v1 routes of money coming in and going back: customers, invoice items, invoices, invoice payments, payment
  * intents, charges, balance transactions, refunds, disputes and credit notes.
  */
+import type Stripe from 'stripe';
 import type { ApiCall } from './api.js';
 import type { CreditNoteLine } from './credit-notes.js';
 import type { CustomerChanges } from './customers.js';
-import { parameterInvalid, resourceMissing } from './errors.js';
+import { parameterInvalid, parameterMissing, resourceMissing } from './errors.js';
 import type { FormParams, FormValue } from './form.js';
 import { optionalString, paginate } from './lists.js';
 import { PLATFORM } from './money.js';
@@ -81,14 +82,35 @@ const payInvoice: Handler = ({ params, store, ids: [id = ''], request }) =>
 const listInvoicePayments: Handler = ({ params, store, path }) => {
   const invoice = str(params, 'invoice');
   const status = enumParam(params, 'status', ['canceled', 'open', 'paid']);
+  const payment = paymentFilter(params);
   return paginate(
     store.invoicing.payments.values(),
     params,
     path,
     'invoice_payment',
-    (p) => (invoice === undefined || p.invoice === invoice) && (status === undefined || p.status === status),
+    (p) =>
+      (invoice === undefined || p.invoice === invoice) &&
+      (status === undefined || p.status === status) &&
+      (payment === undefined || paysWith(p, payment)),
   );
 };
+
+/** `payment[type]` (required with `payment`) and `payment[payment_intent]` / `payment[payment_record]`. */
+function paymentFilter(params: FormParams): { type: 'payment_intent' | 'payment_record'; id?: string } | undefined {
+  const payment = hashParam(params, 'payment');
+  if (payment === undefined) return undefined;
+  const type = enumParam(payment, 'type', ['payment_intent', 'payment_record'] as const);
+  if (type === undefined) throw parameterMissing('payment[type]');
+  const id = optionalString(`payment[${type}]`, payment[type]);
+  return { type, ...(id === undefined ? {} : { id }) };
+}
+
+function paysWith(payment: Stripe.InvoicePayment, filter: { type: string; id?: string }): boolean {
+  if (payment.payment.type !== filter.type) return false;
+  if (filter.id === undefined) return true;
+  const named = filter.type === 'payment_intent' ? payment.payment.payment_intent : payment.payment.payment_record;
+  return (typeof named === 'string' ? named : named?.id) === filter.id;
+}
 
 const listCharges: Handler = ({ params, store, path }) => {
   const customer = str(params, 'customer');

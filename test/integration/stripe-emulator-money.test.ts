@@ -46,6 +46,25 @@ describe('invoices paid by card', () => {
     ]);
   });
 
+  it('lists the invoice payments of one payment intent (payment[type], payment[payment_intent]), and refuses a filter without a type', async () => {
+    // Prepare: two paid invoices
+    const first = await payInvoice(ctx.stripe, 1_100);
+    await payInvoice(ctx.stripe, 2_200);
+
+    // Act
+    const listed = await ctx.stripe.invoicePayments.list({
+      payment: { type: 'payment_intent', payment_intent: first.intent.id },
+      status: 'paid',
+    });
+    const untyped = await caught(
+      ctx.stripe.invoicePayments.list({ payment: { payment_intent: first.intent.id } } as never),
+    );
+
+    // Assess
+    expect(listed.data.map((payment) => payment.invoice)).toEqual([first.invoice.id]);
+    expect(untyped).toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'payment[type]' });
+  });
+
   it('declines pm_card_chargeDeclined with 402 card_declined; the invoice stays open', async () => {
     // Prepare
     const customer = await ctx.stripe.customers.create({ email: 'x@example.org' });

@@ -1,0 +1,28 @@
+/**
+ * The ledger row a charge paid, found through Stripe rather than a guard item written with every row: the invoices
+ * the charge paid (its payment intent's paid invoice payments), each invoice's row (its id derives from the invoice
+ * alone), and of those the one whose source charges name the charge. A charge that paid two rows' invoices is for a
+ * person to sort out: the money event FAILS (with an alert) rather than clawing back from a guess.
+ */
+import type { RevenueShare } from '../model.js';
+import type { ClawbackProvider, LedgerStore } from '../ports.js';
+import { PermanentEventError } from '../revenue-share/permanent-event-error.js';
+import { deriveRevenueShareId } from '../revenue-share/revenue-share-id.js';
+
+export interface RowLookupDeps {
+  provider: Pick<ClawbackProvider, 'invoicesPaidBy'>;
+  ledger: Pick<LedgerStore, 'get'>;
+}
+
+export async function rowPaidBy(chargeId: string, deps: RowLookupDeps): Promise<RevenueShare | undefined> {
+  const invoiceIds = [...new Set(await deps.provider.invoicesPaidBy(chargeId))];
+  const rows = await Promise.all(invoiceIds.map((invoiceId) => deps.ledger.get(deriveRevenueShareId(invoiceId))));
+  const paid = rows.filter(
+    (row): row is RevenueShare => row?.sourceCharges?.some((charge) => charge.chargeId === chargeId) === true,
+  );
+  if (paid.length > 1) {
+    const ids = paid.map((row) => `${row.revenueShareId} (${row.invoiceId})`).join(', ');
+    throw new PermanentEventError(`charge ${chargeId} paid more than one ledger row: ${ids}`);
+  }
+  return paid[0];
+}
