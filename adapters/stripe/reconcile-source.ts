@@ -4,9 +4,8 @@
  * The CLI (ops/reconcile/stripe-source.ts) and the scheduled reconcile function both read Stripe through this.
  */
 import type Stripe from 'stripe';
-import type { CreatedRange, ReconcileStripeSource, SourcedInvoice } from '../../domain/reconcile/sources.js';
-import type { StripeTransfer } from '../../domain/reconcile/three-way-match.js';
-import { districtIdFromInvoice } from '../../domain/revenue-share/find-district.js';
+import type { CreatedRange, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
+import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
 
 /**
  * Stripe lists invoices by `created` only, so the invoices paid in a range are found among those created up to this
@@ -20,7 +19,7 @@ const PAGE_SIZE = 100;
 export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
   return {
     async paidInvoices(paid: CreatedRange) {
-      const invoices: SourcedInvoice[] = [];
+      const invoices: PaidInvoice[] = [];
       const created = { gte: paid.gte - PAID_INVOICE_LOOKBACK_SECONDS, lt: paid.lt };
       for await (const invoice of stripe.invoices.list({ status: 'paid', created, limit: PAGE_SIZE })) {
         const paidAt = invoice.status_transitions?.paid_at;
@@ -43,7 +42,7 @@ export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
   };
 }
 
-function toPaidInvoice(invoice: Stripe.Invoice): SourcedInvoice {
+function toPaidInvoice(invoice: Stripe.Invoice): PaidInvoice {
   const customer = invoice.customer;
   return {
     id: invoice.id,
@@ -52,7 +51,6 @@ function toPaidInvoice(invoice: Stripe.Invoice): SourcedInvoice {
     currency: invoice.currency,
     customer: typeof customer === 'string' ? customer : (customer?.id ?? null),
     metadata: invoice.metadata,
-    namedDistrictId: districtIdFromInvoice(invoice as unknown as Record<string, unknown>)?.districtId,
   };
 }
 

@@ -1,8 +1,8 @@
 /** The ledger side of reconcile: every row the day's invoices and transfers point at. */
 import { REVENUE_SHARE_ID_PATTERN } from '../platform/validate.js';
 import { deriveRevenueShareId } from '../revenue-share/revenue-share-id.js';
-import type { ReconcileLedger, SourcedInvoice } from './sources.js';
-import { type LedgerRow, type StripeTransfer, TRANSFER_ROW_METADATA_KEY } from './three-way-match.js';
+import type { ReconcileLedger } from './sources.js';
+import { type LedgerRow, type PaidInvoice, type StripeTransfer, TRANSFER_ROW_METADATA_KEY } from './three-way-match.js';
 
 const CONCURRENT_LOOKUPS = 8;
 
@@ -13,7 +13,7 @@ const CONCURRENT_LOOKUPS = 8;
  */
 export async function gatherLedgerRows(
   ledger: ReconcileLedger,
-  invoices: readonly SourcedInvoice[],
+  invoices: readonly PaidInvoice[],
   transfers: readonly StripeTransfer[],
   since: Date,
 ): Promise<LedgerRow[]> {

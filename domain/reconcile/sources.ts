@@ -1,15 +1,9 @@
 /**
  * What reconcile reads, as ports: the Stripe side (paid invoices by paid date, transfers by creation) and the ledger
- * side (rows and districts). The CLI reads the ledger through the platform API, the scheduled function through the
+ * side (rows, listed or by id). The CLI reads the ledger through the platform API, the scheduled function through the
  * tables; both read Stripe through adapters/stripe/reconcile-source.ts.
  */
-import type { District } from '../model.js';
 import type { LedgerRow, PaidInvoice, StripeTransfer } from './three-way-match.js';
-
-/** A paid invoice plus the district its metadata names (if any), for finding its ledger row. */
-export interface SourcedInvoice extends PaidInvoice {
-  namedDistrictId?: string;
-}
 
 /** Unix-seconds range [gte, lt), as Stripe's `created` filter takes it. */
 export interface CreatedRange {
@@ -19,7 +13,7 @@ export interface CreatedRange {
 
 export interface ReconcileStripeSource {
   /** The invoices whose `status_transitions.paid_at` falls in the range. */
-  paidInvoices(paid: CreatedRange): Promise<SourcedInvoice[]>;
+  paidInvoices(paid: CreatedRange): Promise<PaidInvoice[]>;
   transfers(created: CreatedRange): Promise<StripeTransfer[]>;
   /**
    * These transfers by id (each with its amount_reversed: Stripe's sum of its reversals): the transfers a clawed-back
@@ -35,5 +29,4 @@ export interface ReconcileLedger {
   recentRows(since: Date): Promise<LedgerRow[]>;
   /** The row with this id, or undefined when there is none (or the id cannot be a row's). */
   row(revenueShareId: string): Promise<LedgerRow | undefined>;
-  districts(): Promise<Pick<District, 'districtId' | 'stripeCustomerIds'>[]>;
 }

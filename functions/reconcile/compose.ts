@@ -1,5 +1,4 @@
 /** The scheduled reconcile's composition root: the one place its adapters are chosen and wired. */
-import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { tableReconcileLedger } from '../../adapters/dynamodb/reconcile-ledger.js';
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
@@ -18,10 +17,7 @@ export const composeReconcile = (
     observability: runtime.observability,
     stripeApiKey: config.stripeApiKey,
     stripe: (context) => stripeSdkSource(runtime.stripe(stripeApiKeyFrom(context))),
-    ledger: tableReconcileLedger(
-      new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable),
-      new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),
-    ),
+    ledger: tableReconcileLedger(new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable)),
     alerts: new SqsAlertSink(runtime.sqs, config.alertsQueueUrl, runtime.observability.logger),
     clock: runtime.clock,
     ...overrides,

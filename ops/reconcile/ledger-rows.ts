@@ -11,7 +11,6 @@ export function platformApiLedger(client: PlatformClient): ReconcileLedger {
   return {
     recentRows: () => client.listRevenueShares({ limit: MAX_LIST_LIMIT }),
     row: (revenueShareId) => rowOrNothing(client, revenueShareId),
-    districts: () => client.listDistricts(),
   };
 }
 

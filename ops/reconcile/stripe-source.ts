@@ -9,7 +9,7 @@ import { UsageError } from '../command.js';
 import type { Target } from '../target.js';
 
 export { PAID_INVOICE_LOOKBACK_SECONDS, stripeSdkSource } from '../../adapters/stripe/reconcile-source.js';
-export type { CreatedRange, ReconcileStripeSource, SourcedInvoice } from '../../domain/reconcile/sources.js';
+export type { CreatedRange, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
 
 export const EMULATOR_API_KEY = 'sk_test_emulator';
 export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:12111';

@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditStatus, District, RevenueShare } from '../../domain/model.js';
-import type { StripeTransfer } from '../../domain/reconcile/three-way-match.js';
+import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import type { Io } from '../../ops/output.js';
 import type { ResyncItem, WebhookEvent } from '../../ops/platform-client.js';
-import type { CreatedRange, ReconcileStripeSource, SourcedInvoice } from '../../ops/reconcile/stripe-source.js';
+import type { CreatedRange, ReconcileStripeSource } from '../../ops/reconcile/stripe-source.js';
 import { runOps } from '../../ops/run.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -713,7 +713,7 @@ describe('events and resync', () => {
 });
 
 describe('reconcile', () => {
-  const invoice = (id: string, overrides: Partial<SourcedInvoice> = {}): SourcedInvoice => ({
+  const invoice = (id: string, overrides: Partial<PaidInvoice> = {}): PaidInvoice => ({
     id,
     amount_paid: 123_456,
     currency: 'usd',
@@ -733,7 +733,7 @@ describe('reconcile', () => {
     ...overrides,
   });
 
-  function stripeHolding(invoices: SourcedInvoice[], transfers: StripeTransfer[]) {
+  function stripeHolding(invoices: PaidInvoice[], transfers: StripeTransfer[]) {
     const asked: { invoices: CreatedRange[]; transfers: CreatedRange[] } = { invoices: [], transfers: [] };
     const source: ReconcileStripeSource = {
       paidInvoices: async (range) => {
@@ -819,11 +819,10 @@ describe('reconcile', () => {
 
   it('finds rows a paged listing leaves out, by id, rather than calling them missing', async () => {
     // Prepare
-    api.districts = [district('shahdol')];
     api.rows = [ledgerRow('in_1'), ledgerRow('in_2'), ledgerRow('in_3')];
     api.listLimit = 1;
     const stripe = stripeHolding(
-      [invoice('in_1'), invoice('in_2'), invoice('in_3', { customer: null, namedDistrictId: 'shahdol' })],
+      [invoice('in_1'), invoice('in_2'), invoice('in_3', { customer: null })],
       api.rows.map((row) => transferFor(row)),
     );
 

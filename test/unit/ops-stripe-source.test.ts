@@ -21,15 +21,11 @@ const today = () => new Date().toISOString().slice(0, 10);
 beforeAll(async () => {
   emulator = await startStripeEmulator({ port: 0 });
   stripe = createStripeClient(emulator.apiKey, { baseUrl: emulator.url });
-  // Just enough platform API for reconcile: the listing, districts, and 404 for any single row.
+  // Just enough platform API for reconcile: the listing, and 404 for any single row.
   ledger = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const [status, body] =
-      path === '/platform/revenue-shares'
-        ? [200, { items: ledgerRows }]
-        : path === '/platform/districts'
-          ? [200, { items: [] }]
-          : [404, { error: 'not found' }];
+      path === '/platform/revenue-shares' ? [200, { items: ledgerRows }] : [404, { error: 'not found' }];
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   });
@@ -80,7 +76,6 @@ describe('reconcile reads Stripe through the official SDK', () => {
         currency: 'usd',
         customer: 'cus_b',
         metadata: {},
-        namedDistrictId: undefined,
       },
       {
         id: named.id,
@@ -89,7 +84,6 @@ describe('reconcile reads Stripe through the official SDK', () => {
         currency: 'usd',
         customer: 'cus_a',
         metadata: { districtId: 'shahdol' },
-        namedDistrictId: 'shahdol',
       },
     ]);
     expect(transfers).toEqual([
