@@ -151,11 +151,10 @@ export class DistrictPayoutsStack extends Stack {
     queues.alerts.grantSend(catchUp);
     secrets.grantApiKeyRead(catchUp);
 
-    // Reads the day's ledger rows (status index since the day before, then by key), the districts (only for an
-    // invoice no listed row covers) and Stripe; writes nothing but alerts.
+    // Reads the day's ledger rows (status index since the day before, then by key: an invoice's row id derives from
+    // the invoice) and Stripe; writes nothing but alerts.
     const reconcile = functions.reconcile;
     ledger.grant(reconcile, ['GetItem', 'BatchGetItem', 'Query']);
-    districts.grant(reconcile, ['Scan']);
     queues.alerts.grantSend(reconcile);
     secrets.grantApiKeyRead(reconcile);
   }

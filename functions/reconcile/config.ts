@@ -11,12 +11,10 @@ import {
 
 export interface ReconcileConfig extends AlertsConfig, StripeAccessConfig {
   revenueSharesTable: string;
-  districtsTable: string;
 }
 
 export const reconcileConfig = (source: Environment = process.env): ReconcileConfig => ({
   revenueSharesTable: requiredEnv(env.revenueSharesTable, source),
-  districtsTable: requiredEnv(env.districtsTable, source),
   ...stripeAccessConfig(source),
   ...alertsConfig(source),
 });
