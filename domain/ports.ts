@@ -143,6 +143,11 @@ export interface RecordTransferRequest {
    * it smaller (its amount, at most the part's share, is what was sent; the clawback then reverses the rest).
    */
   amountCents?: number;
+  /**
+   * The status the row takes (default PENDING). REVERSED keeps a row that a refund cancelled before its transfer was
+   * recorded as it is, while the transfer made meanwhile is recorded so it can be reversed.
+   */
+  status?: Extract<PayoutStatus, 'PENDING' | 'REVERSED'>;
   now: Date;
 }
 

@@ -195,6 +195,7 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
     partIndex,
     namesRow,
     amountCents,
+    status = 'PENDING',
     now,
   }: RecordTransferRequest): Promise<RecordTransferOutcome> {
     const recordedAt = now.toISOString();
@@ -219,7 +220,7 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
             (first ? ' AND attribute_not_exists(stripeTransferId)' : ''),
           ExpressionAttributeValues: {
             ':transferId': stripeTransferId,
-            ':pending': 'PENDING' satisfies PayoutStatus,
+            ':pending': status satisfies PayoutStatus,
             ':expected': expectedVersion,
             ':next': expectedVersion + 1,
             ':now': recordedAt,

@@ -81,6 +81,7 @@ export async function executeTransfer(
     if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, row.stripeTransferId, deps);
     return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId };
   }
+  if (refundedAwayBeforeTransfer(row)) return await reverseTransfersMadeMeanwhile(row, deps);
   if (row.payoutStatus !== 'PENDING' && row.payoutStatus !== 'TRANSFER_FAILED') {
     return { outcome: 'skipped', reason: `ledger row is ${row.payoutStatus}` };
   }
@@ -184,6 +185,73 @@ export async function executeTransfer(
   if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, stripeTransferId, deps);
   if (newlyRecorded === 0) return { outcome: 'already_transferred', stripeTransferId };
   return { outcome: 'transferred', stripeTransferId, reusedExisting, transfers: newlyRecorded };
+}
+
+/** Refunds of every charge cancelled the row (REVERSED, every part 0) before any transfer of it was recorded. */
+const refundedAwayBeforeTransfer = (row: RevenueShare): boolean => {
+  const parts = partsOf(row);
+  return (
+    row.payoutStatus === 'REVERSED' &&
+    parts.length > 0 &&
+    parts.every((part) => !part.stripeTransferId && part.amountCents === 0 && part.plannedCents !== undefined)
+  );
+};
+
+/**
+ * The refund landed while this worker was making the transfer: the transfer made for the plan before it is found in
+ * the row's transfer group, recorded on the row (which stays REVERSED) and reversed in full by the clawback, so the
+ * district keeps nothing of a share whose money went back. Nothing made: nothing to do.
+ */
+async function reverseTransfersMadeMeanwhile(
+  row: RevenueShare,
+  deps: ExecuteTransferDeps,
+): Promise<ExecuteTransferResult> {
+  const made = (await transfersAlreadyMade(row, deps, true)).filter((transfer) => !transfer.reversed);
+  if (made.length === 0) return { outcome: 'skipped', reason: 'ledger row is REVERSED: refunded before its transfer' };
+  if (!deps.clawback) {
+    await raiseAlert(deps.alerts, deps.clock, {
+      kind: 'TRANSFER_MISMATCH',
+      message: `ledger row ${row.revenueShareId} was refunded away, yet ${made.map((t) => t.id).join(', ')} was made for it: reverse it`,
+      ...rowContext(row),
+    });
+    return { outcome: 'skipped', reason: 'refunded away with a transfer made meanwhile: alerted' };
+  }
+  let current = row;
+  const charges = new Set<string>();
+  for (const transfer of made) {
+    const index = transferPartOf(transfer.metadata);
+    const part = index === undefined ? undefined : partsOf(current)[index];
+    if (!part || part.stripeTransferId || transfer.amountCents > (part.plannedCents ?? 0)) {
+      await raiseAlert(deps.alerts, deps.clock, {
+        kind: 'TRANSFER_MISMATCH',
+        message: `transfer ${transfer.id} (${transfer.amountCents}) of refunded-away ledger row ${row.revenueShareId} matches no part of its plan`,
+        ...rowContext(row),
+      });
+      continue;
+    }
+    const outcome = await deps.ledger.recordTransfer({
+      revenueShareId: current.revenueShareId,
+      expectedVersion: current.version,
+      stripeTransferId: transfer.id,
+      partIndex: part.index,
+      namesRow: current.stripeTransferId === undefined,
+      amountCents: transfer.amountCents,
+      status: 'REVERSED',
+      now: deps.clock.now(),
+    });
+    if (!outcome.recorded) {
+      throw new Error(`ledger row ${row.revenueShareId} changed before transfer ${transfer.id} could be recorded`);
+    }
+    current = outcome.row;
+    if (part.sourceChargeId) charges.add(part.sourceChargeId);
+  }
+  for (const chargeId of charges) {
+    current = (await bringChargeToTarget(current, chargeId, { ...deps, provider: deps.clawback })).row;
+  }
+  return {
+    outcome: 'skipped',
+    reason: `refunded while its transfer was made: ${made.map((t) => t.id).join(', ')} recorded and reversed`,
+  };
 }
 
 const sourceNote = (part: TransferPart): string =>

@@ -135,4 +135,45 @@ describe('money events racing a transfer', () => {
     expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([['REVERSAL', 750]]);
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
   });
+
+  it('reverses in full a transfer made while a refund of the whole charge cancelled its row: REVERSED, nothing left paid', async () => {
+    // Prepare: the whole charge is refunded just before the transfer worker's create reaches Stripe, so the row is
+    // REVERSED (nothing left to pay) by the time the worker comes to record the transfer it made
+    const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
+    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
+    let raced = false;
+    const racing: PaymentsForContext = (context) => {
+      const provider = real(context);
+      return new Proxy(provider, {
+        get(target, name) {
+          const value = Reflect.get(target, name, target);
+          if (name !== 'createTransfer' || typeof value !== 'function') {
+            return typeof value === 'function' ? value.bind(target) : value;
+          }
+          return async (...args: Parameters<typeof provider.createTransfer>) => {
+            if (!raced) {
+              raced = true;
+              await refund(row.sourceCharges?.[0]?.chargeId ?? '');
+              await harness.runQueue('revenueShare', harness.revenueShareHandler());
+            }
+            return await provider.createTransfer(...args);
+          };
+        },
+      });
+    };
+
+    // Act
+    await harness.runQueue('transfer', harness.transferHandler({ payments: racing }));
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: the 15.00 transfer is recorded on the row and reversed in full at Stripe; the district keeps nothing
+    expect(raced).toBe(true);
+    const transfers = harness.transfersTo(district.stripeAccountId);
+    expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[1_500, 1_500]]);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500, netPaidCents: 0 });
+    expect(now?.stripeTransferId).toBe(transfers[0]?.id);
+    expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([['REVERSAL', 1_500]]);
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+  });
 });

@@ -80,7 +80,7 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
     if (request.amountCents !== undefined) part.amountCents = request.amountCents;
     if (request.partIndex === 0) row.stripeTransferId = request.stripeTransferId;
     Object.assign(row, {
-      payoutStatus: 'PENDING',
+      payoutStatus: request.status ?? 'PENDING',
       version: row.version + 1,
       updatedAt: request.now.toISOString(),
     });
