@@ -5,7 +5,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { District, RevenueShare } from '../../domain/model.js';
 import { type PaymentsForContext, stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
+import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
+import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
+
+const DAY_SECONDS = 86_400;
+const HOUR_MS = 3_600_000;
 
 describe('money events racing a transfer', () => {
   let harness: PayoutHarness;
@@ -175,5 +180,14 @@ describe('money events racing a transfer', () => {
     expect(now?.stripeTransferId).toBe(transfers[0]?.id);
     expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([['REVERSAL', 1_500]]);
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+    // ... and the next morning's reconcile finds nothing wrong with this invoice
+    const nextMorning = new Date((Math.floor(harness.emulator.now() / DAY_SECONDS) + 1) * DAY_SECONDS * 1000 + HOUR_MS);
+    const reconciled = (await harness.reconcileHandler({ clock: { now: () => nextMorning } })(
+      {},
+      lambdaContext('reconcile', 300),
+    )) as ReconcileRunSummary;
+    expect(reconciled.paidInvoices).toBeGreaterThan(0);
+    const aboutThisInvoice = (await harness.alerts()).filter((alert) => alert.message.includes(row.invoiceId));
+    expect(aboutThisInvoice).toEqual([]);
   });
 });
