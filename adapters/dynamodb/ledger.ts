@@ -53,8 +53,7 @@ const LAST_ERROR_MAX_LENGTH = 1_000;
 const [BY_DISTRICT, BY_STATUS, BY_OWING_DISTRICT] = tables.revenueShares.globalSecondaryIndexes;
 
 export const transferGuardKey = (stripeTransferId: string): string => `${TRANSFER_GUARD_PREFIX}${stripeTransferId}`;
-/** Guard items of an older version (`charge#<ch_id>`) are left out of scans as well. */
-export const isGuardKey = (pk: string): boolean => pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith('charge#');
+export const isGuardKey = (pk: string): boolean => pk.startsWith(TRANSFER_GUARD_PREFIX);
 
 export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
   constructor(

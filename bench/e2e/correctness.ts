@@ -34,7 +34,7 @@ export async function checkCorrectness(parts: {
   const rowIds = new Set<string>();
   for (const item of await scan(parts.client, parts.ledgerTable, 'pk, #status', 'payoutStatus')) {
     const pk = String(item.pk?.S);
-    if (isGuardKey(pk)) continue; // transfer and charge guard items are not ledger rows
+    if (isGuardKey(pk)) continue; // transfer guard items are not ledger rows
     rowIds.add(pk);
     const status = String(item.payoutStatus?.S);
     rowsByStatus[status] = (rowsByStatus[status] ?? 0) + 1;

@@ -388,7 +388,7 @@ export class PayoutHarness {
     const { Items = [] } = await this.documents.send(
       new ScanCommand({ TableName: this.resources.tables.revenueShares, ConsistentRead: true }),
     );
-    return Items.filter((item) => !String(item.pk).startsWith('transfer#') && !String(item.pk).startsWith('charge#'));
+    return Items.filter((item) => !String(item.pk).startsWith('transfer#'));
   }
 
   async guardItems(): Promise<Array<Record<string, unknown>>> {

@@ -287,9 +287,8 @@ export class FaultStack {
   async ledger(): Promise<{ rows: RevenueShare[]; guards: Array<Record<string, unknown>> }> {
     const items = await this.scan(this.tables.revenueShares);
     const isGuard = (item: Record<string, unknown>) => String(item.pk).startsWith('transfer#');
-    const isChargeGuard = (item: Record<string, unknown>) => String(item.pk).startsWith('charge#');
     return {
-      rows: items.filter((item) => !isGuard(item) && !isChargeGuard(item)) as unknown as RevenueShare[],
+      rows: items.filter((item) => !isGuard(item)) as unknown as RevenueShare[],
       guards: items.filter(isGuard),
     };
   }
