@@ -49,6 +49,35 @@ describe('money events racing a transfer', () => {
     await harness.queueForRevenueShare(message);
   }
 
+  /**
+   * The transfer worker's Stripe payments, except that just before its first create reaches Stripe the row's charge
+   * is refunded (all of it, or `amount`) and the refund processed by the revenue-share worker.
+   */
+  function refundingBeforeFirstCreate(row: RevenueShare, amount?: number) {
+    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
+    let raced = false;
+    const payments: PaymentsForContext = (context) => {
+      const provider = real(context);
+      return new Proxy(provider, {
+        get(target, name) {
+          const value = Reflect.get(target, name, target);
+          if (name !== 'createTransfer' || typeof value !== 'function') {
+            return typeof value === 'function' ? value.bind(target) : value;
+          }
+          return async (...args: Parameters<typeof provider.createTransfer>) => {
+            if (!raced) {
+              raced = true;
+              await refund(row.sourceCharges?.[0]?.chargeId ?? '', amount);
+              await harness.runQueue('revenueShare', harness.revenueShareHandler());
+            }
+            return await provider.createTransfer(...args);
+          };
+        },
+      });
+    };
+    return { payments, raced: () => raced };
+  }
+
   it('skips a part whose charge was fully refunded before the transfer and pays the other: PAID', async () => {
     // Prepare: 100.00 paid by two charges (60.00 + 40.00): parts of 9.00 and 6.00; the first charge refunded
     const row = await writtenRow([
@@ -104,34 +133,14 @@ describe('money events racing a transfer', () => {
   it('converges when a refund lands while the transfer is being made: the full transfer is recorded and clawed back', async () => {
     // Prepare: the transfer worker's Stripe client processes a 50.00 refund just before its create reaches Stripe
     const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
-    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
-    let raced = false;
-    const racing: PaymentsForContext = (context) => {
-      const provider = real(context);
-      return new Proxy(provider, {
-        get(target, name) {
-          const value = Reflect.get(target, name, target);
-          if (name !== 'createTransfer' || typeof value !== 'function') {
-            return typeof value === 'function' ? value.bind(target) : value;
-          }
-          return async (...args: Parameters<typeof provider.createTransfer>) => {
-            if (!raced) {
-              raced = true;
-              await refund(row.sourceCharges?.[0]?.chargeId ?? '', 5_000);
-              await harness.runQueue('revenueShare', harness.revenueShareHandler());
-            }
-            return await provider.createTransfer(...args);
-          };
-        },
-      });
-    };
+    const racing = refundingBeforeFirstCreate(row, 5_000);
 
     // Act
-    await harness.runQueue('transfer', harness.transferHandler({ payments: racing }));
+    await harness.runQueue('transfer', harness.transferHandler({ payments: racing.payments }));
     await harness.runQueue('markPaid', harness.markPaidHandler());
 
     // Assess: one transfer of 15.00 (made for the plan before the refund), 7.50 of it reversed; the rule's result
-    expect(raced).toBe(true);
+    expect(racing.raced()).toBe(true);
     const transfers = harness.transfersTo(district.stripeAccountId);
     expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[1_500, 750]]);
     const now = await harness.ledger.get(row.revenueShareId);
@@ -145,34 +154,14 @@ describe('money events racing a transfer', () => {
     // Prepare: the whole charge is refunded just before the transfer worker's create reaches Stripe, so the row is
     // REVERSED (nothing left to pay) by the time the worker comes to record the transfer it made
     const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
-    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
-    let raced = false;
-    const racing: PaymentsForContext = (context) => {
-      const provider = real(context);
-      return new Proxy(provider, {
-        get(target, name) {
-          const value = Reflect.get(target, name, target);
-          if (name !== 'createTransfer' || typeof value !== 'function') {
-            return typeof value === 'function' ? value.bind(target) : value;
-          }
-          return async (...args: Parameters<typeof provider.createTransfer>) => {
-            if (!raced) {
-              raced = true;
-              await refund(row.sourceCharges?.[0]?.chargeId ?? '');
-              await harness.runQueue('revenueShare', harness.revenueShareHandler());
-            }
-            return await provider.createTransfer(...args);
-          };
-        },
-      });
-    };
+    const racing = refundingBeforeFirstCreate(row);
 
     // Act
-    await harness.runQueue('transfer', harness.transferHandler({ payments: racing }));
+    await harness.runQueue('transfer', harness.transferHandler({ payments: racing.payments }));
     await harness.runQueue('markPaid', harness.markPaidHandler());
 
     // Assess: the 15.00 transfer is recorded on the row and reversed in full at Stripe; the district keeps nothing
-    expect(raced).toBe(true);
+    expect(racing.raced()).toBe(true);
     const transfers = harness.transfersTo(district.stripeAccountId);
     expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[1_500, 1_500]]);
     const now = await harness.ledger.get(row.revenueShareId);
