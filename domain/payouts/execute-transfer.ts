@@ -169,7 +169,13 @@ export async function executeTransfer(
     const madeForEarlierPlan =
       transfer.amountCents !== part.amountCents && transfer.amountCents <= planned && part.sourceChargeId !== undefined;
     if (madeForEarlierPlan && part.sourceChargeId) reapply.add(part.sourceChargeId);
-    const step = await record(row, part, transfer, deps, madeForEarlierPlan ? transfer.amountCents : undefined);
+    const step = await record(
+      row,
+      part,
+      transfer,
+      deps,
+      madeForEarlierPlan ? { amountCents: transfer.amountCents } : {},
+    );
     if ('stop' in step) return step.stop;
     row = step.row;
     if (step.newlyRecorded) newlyRecorded++;
@@ -229,20 +235,13 @@ async function reverseTransfersMadeMeanwhile(
       });
       continue;
     }
-    const outcome = await deps.ledger.recordTransfer({
-      revenueShareId: current.revenueShareId,
-      expectedVersion: current.version,
-      stripeTransferId: transfer.id,
-      partIndex: part.index,
-      namesRow: current.stripeTransferId === undefined,
+    const step = await record(current, part, transfer, deps, {
       amountCents: transfer.amountCents,
       status: 'REVERSED',
-      now: deps.clock.now(),
+      namesRow: current.stripeTransferId === undefined,
     });
-    if (!outcome.recorded) {
-      throw new Error(`ledger row ${row.revenueShareId} changed before transfer ${transfer.id} could be recorded`);
-    }
-    current = outcome.row;
+    if ('stop' in step) return step.stop;
+    current = step.row;
     if (part.sourceChargeId) charges.add(part.sourceChargeId);
   }
   for (const chargeId of charges) {
@@ -300,21 +299,32 @@ async function transfersAlreadyMade(
   return found.filter((transfer) => transfer.metadata.revenueShareId === row.revenueShareId);
 }
 
+/**
+ * `amountCents`: what was sent, when it differs from the part's amount. `status`: the row's status after (PENDING;
+ * REVERSED keeps a refunded-away row as it is). `namesRow`: default, the first part with money names the row.
+ */
+interface RecordOptions {
+  amountCents?: number;
+  status?: 'PENDING' | 'REVERSED';
+  namesRow?: boolean;
+}
+
 async function record(
   row: RevenueShare,
   part: TransferPart,
   transfer: ProviderTransfer,
   deps: ExecuteTransferDeps,
-  amountCents?: number,
+  { amountCents, status = 'PENDING', namesRow }: RecordOptions = {},
 ): Promise<PartStep> {
-  if (row.payoutStatus !== 'PENDING') assertTransition(row.payoutStatus, 'PENDING');
+  if (row.payoutStatus !== status) assertTransition(row.payoutStatus, status);
   const outcome = await deps.ledger.recordTransfer({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
     stripeTransferId: transfer.id,
     partIndex: part.index,
-    namesRow: partsOf(row).find((p) => p.amountCents > 0)?.index === part.index,
+    namesRow: namesRow ?? partsOf(row).find((p) => p.amountCents > 0)?.index === part.index,
     ...(amountCents === undefined ? {} : { amountCents }),
+    status,
     now: deps.clock.now(),
   });
   if (outcome.recorded) return { row: outcome.row, newlyRecorded: true };
