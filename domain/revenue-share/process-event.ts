@@ -50,8 +50,9 @@ export async function processEvent(message: ProcessEventMessage, deps: ProcessEv
   if (audit.status === 'PROCESSED' || audit.status === 'IGNORED') {
     return { outcome: 'skipped', reason: `event ${audit.stripeEventId} is already ${audit.status}` };
   }
+  const rawEvent = message.rawEvent ?? audit.rawEvent;
   try {
-    const event = parseStoredEvent(audit.stripeEventId, message.rawEvent ?? audit.rawEvent);
+    const event = parseStoredEvent(audit.stripeEventId, rawEvent);
     switch (event.type) {
       case 'invoice.paid':
         return await processInvoicePaid(event, deps);
@@ -71,7 +72,7 @@ export async function processEvent(message: ProcessEventMessage, deps: ProcessEv
     }
   } catch (error) {
     if (!(error instanceof PermanentEventError)) throw error;
-    await recordPermanentFailure(audit, message.rawEvent ?? audit.rawEvent, error, deps);
+    await recordPermanentFailure(audit, rawEvent, error, deps);
     return { outcome: 'failed', errorMessage: error.message, ...error.details };
   }
 }

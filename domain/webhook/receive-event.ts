@@ -27,8 +27,6 @@ export type WebhookOutcome = 'enqueued' | 'ignored' | 'duplicate';
  */
 export const MAX_RAW_EVENT_IN_MESSAGE_BYTES = 192 * 1024;
 
-const utf8Bytes = (text: string): number => new TextEncoder().encode(text).byteLength;
-
 /**
  * One deduplication id per claim of an event. Sends within one claim (an SDK retry of a send that in fact
  * arrived) collapse into one message; a re-claim (the event FAILED, Stripe redelivered) gets a new id, so
@@ -56,7 +54,7 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
   const { auditLog, alerts, clock, log } = deps;
   const correlation = { stripeEventId: event.id, eventType: event.type };
 
-  const inMessage = utf8Bytes(event.rawBody) <= MAX_RAW_EVENT_IN_MESSAGE_BYTES;
+  const inMessage = Buffer.byteLength(event.rawBody, 'utf8') <= MAX_RAW_EVENT_IN_MESSAGE_BYTES;
   let claim: ClaimOutcome;
   try {
     claim = await auditLog.claim({
