@@ -198,8 +198,8 @@ export interface DebtLedger {
 export interface ClawbackProvider {
   /** The charge now: amount, amount_refunded (failed refunds are out of it) and its disputes. */
   chargeSnapshot(chargeId: string): Promise<ChargeSnapshot>;
-  /** The invoices the charge paid: its payment intent's paid invoice payments (none for a charge without one). */
-  invoicesPaidBy(chargeId: string): Promise<string[]>;
+  /** The invoices a payment intent paid: its paid invoice payments. */
+  invoicesPaidWith(paymentIntentId: string): Promise<string[]>;
   /** transfers.createReversal; the same key returns the same reversal (or the same stored refusal). */
   createReversal(
     transferId: string,

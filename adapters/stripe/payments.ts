@@ -60,18 +60,22 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
           disputes.push({ disputeId: dispute.id, amountCents: dispute.amount, status: dispute.status });
         }
       }
-      return { chargeId, amountCents: charge.amount, refundedCents: charge.amount_refunded, disputes };
+      const intent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+      return {
+        chargeId,
+        amountCents: charge.amount,
+        refundedCents: charge.amount_refunded,
+        disputes,
+        ...(intent ? { paymentIntentId: intent } : {}),
+      };
     });
   }
 
-  async invoicesPaidBy(chargeId: string): Promise<string[]> {
+  async invoicesPaidWith(paymentIntentId: string): Promise<string[]> {
     return await mapErrors(async () => {
-      const charge = await this.stripe.charges.retrieve(chargeId);
-      const intent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
-      if (!intent) return [];
       const invoices: string[] = [];
       const listing = this.stripe.invoicePayments.list({
-        payment: { type: 'payment_intent', payment_intent: intent },
+        payment: { type: 'payment_intent', payment_intent: paymentIntentId },
         status: 'paid',
         limit: 100,
       });

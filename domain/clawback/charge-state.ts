@@ -13,6 +13,8 @@ export interface ChargeSnapshot {
   /** Stripe's amount_refunded now: succeeded and pending refunds; a failed refund is no longer in it. */
   refundedCents: number;
   disputes: DisputeSnapshot[];
+  /** The payment intent that made the charge (`pi_...`): what names the invoices it paid. */
+  paymentIntentId?: string;
 }
 
 /** G: refunded plus disputed as the policy counts it, at most the charge's amount. */

@@ -51,10 +51,12 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
   if (event.type === 'credit_note.created') return await attribute(event, deps);
   const chargeId = chargeIdOf(event);
   const dispute = disputeCauseOf(event);
-  const found = await rowPaidBy(chargeId, deps);
+  // One read of the charge: it names the invoices it paid and sets the clawback's target.
+  const charge = await deps.provider.chargeSnapshot(chargeId);
+  const found = await rowPaidBy(charge, deps);
   if (!found) throw new PermanentEventError(`no ledger row was paid by charge ${chargeId} (${event.type} ${event.id})`);
   const context = { districtId: found.districtId, invoiceId: found.invoiceId };
-  const { row, policy } = await bringChargeToTarget(found, chargeId, deps, event.id, dispute);
+  const { row, policy } = await bringChargeToTarget(found, charge, deps, event.id, dispute);
   if (dispute?.step === 'created') {
     await raiseAlert(deps.alerts, deps.clock, {
       kind: 'DISPUTE_OPENED',
@@ -89,14 +91,14 @@ export type ClawbackDeps = Pick<MoneyEventDeps, 'ledger' | 'districts' | 'provid
  */
 export async function bringChargeToTarget(
   found: RevenueShare,
-  chargeId: string,
+  chargeOrId: ChargeSnapshot | string,
   deps: ClawbackDeps,
   causeEventId?: string,
   dispute?: DisputeCause,
 ): Promise<{ row: RevenueShare; policy: DisputePolicy }> {
   const district = await deps.districts.get(found.districtId);
   const policy = district?.disputePolicy ?? DEFAULT_DISPUTE_POLICY;
-  const charge = await deps.provider.chargeSnapshot(chargeId);
+  const charge = typeof chargeOrId === 'string' ? await deps.provider.chargeSnapshot(chargeOrId) : chargeOrId;
   let row = found;
   for (let step = 0; step < MAX_STEPS; step++) {
     if (row.clawbackIntent) {

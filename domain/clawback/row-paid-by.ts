@@ -1,6 +1,6 @@
 /**
  * The ledger row a charge paid, found through Stripe rather than a guard item written with every row: the invoices
- * the charge paid (its payment intent's paid invoice payments), each invoice's row (its id derives from the invoice
+ * the charge's payment intent paid (its paid invoice payments; a charge without an intent paid none), each invoice's row (its id derives from the invoice
  * alone), and of those the one whose source charges name the charge. A charge that paid two rows' invoices is for a
  * person to sort out: the money event FAILS (with an alert) rather than clawing back from a guess.
  */
@@ -8,14 +8,17 @@ import type { RevenueShare } from '../model.js';
 import type { ClawbackProvider, LedgerStore } from '../ports.js';
 import { PermanentEventError } from '../revenue-share/permanent-event-error.js';
 import { deriveRevenueShareId } from '../revenue-share/revenue-share-id.js';
+import type { ChargeSnapshot } from './charge-state.js';
 
 export interface RowLookupDeps {
-  provider: Pick<ClawbackProvider, 'invoicesPaidBy'>;
+  provider: Pick<ClawbackProvider, 'invoicesPaidWith'>;
   ledger: Pick<LedgerStore, 'get'>;
 }
 
-export async function rowPaidBy(chargeId: string, deps: RowLookupDeps): Promise<RevenueShare | undefined> {
-  const invoiceIds = [...new Set(await deps.provider.invoicesPaidBy(chargeId))];
+export async function rowPaidBy(charge: ChargeSnapshot, deps: RowLookupDeps): Promise<RevenueShare | undefined> {
+  const { chargeId, paymentIntentId } = charge;
+  if (paymentIntentId === undefined) return undefined;
+  const invoiceIds = [...new Set(await deps.provider.invoicesPaidWith(paymentIntentId))];
   const rows = await Promise.all(invoiceIds.map((invoiceId) => deps.ledger.get(deriveRevenueShareId(invoiceId))));
   const paid = rows.filter(
     (row): row is RevenueShare => row?.sourceCharges?.some((charge) => charge.chargeId === chargeId) === true,
