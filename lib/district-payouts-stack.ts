@@ -48,7 +48,7 @@ export class DistrictPayoutsStack extends Stack {
     this.grantEachFunctionWhatItUses();
 
     this.api = new PayoutApi(this, 'Api', {
-      restApiName: namePrefix,
+      apiName: namePrefix,
       handlers: this.functions.all,
       logRetention: config.logRetentionDays,
     });

@@ -107,7 +107,7 @@ export class PayoutAlarms extends Construct {
 
     this.add('Webhook5xx', {
       alarmName: 'webhook-5xx',
-      metric: props.api.webhookMetric('5XXError'),
+      metric: props.api.webhookMetric('5xx'),
       threshold: 1,
       runbook: runbooks.webhook5xx,
       description:

@@ -45,8 +45,8 @@ export class PayoutDashboard extends Construct {
     this.dashboard.addWidgets(
       graph('Webhook deliveries (/stripe/webhook)', [
         api.webhookMetric('Count', PERIOD).with({ label: 'requests' }),
-        api.webhookMetric('4XXError', PERIOD).with({ label: '4xx' }),
-        api.webhookMetric('5XXError', PERIOD).with({ label: '5xx' }),
+        api.webhookMetric('4xx', PERIOD).with({ label: '4xx' }),
+        api.webhookMetric('5xx', PERIOD).with({ label: '5xx' }),
       ]),
       graph('Webhook event outcomes', [
         custom(metricNames.webhookEventEnqueued, 'enqueued'),

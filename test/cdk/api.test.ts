@@ -10,144 +10,159 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 let stack: DistrictPayoutsStack;
 let template: Template;
 let resources: Record<string, Resource>;
-/** Every API method by `METHOD /path`, the path rebuilt from the resource tree. */
-let methods: Map<string, Record<string, unknown>>;
+/** Every HTTP API route by its route key, `METHOD /path`. */
+let routes: Map<string, Record<string, unknown>>;
 
 beforeAll(() => {
   // Prepare
   ({ stack, template } = synthesize());
   resources = template.toJSON().Resources as Record<string, Resource>;
-  methods = new Map(
-    Object.values(template.findResources('AWS::ApiGateway::Method')).map((method) => [
-      `${method.Properties.HttpMethod} ${pathOf(method.Properties.ResourceId)}`,
-      method.Properties,
+  routes = new Map(
+    Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => [
+      route.Properties.RouteKey as string,
+      route.Properties,
     ]),
   );
 });
 
-function pathOf(resourceId: unknown): string {
-  const ref = (resourceId as { Ref?: string }).Ref;
-  const resource = ref ? resources[ref] : undefined;
-  if (!resource) return '';
-  return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart as string}`;
+/** The integration a route targets (`integrations/<id>`). */
+function integrationOf(route: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const target = JSON.stringify(route?.Target);
+  const id = Object.keys(resources).find(
+    (key) => resources[key]?.Type === 'AWS::ApiGatewayV2::Integration' && target.includes(`"${key}"`),
+  );
+  return id ? resources[id]?.Properties : undefined;
 }
 
 const stageProperties = (): Record<string, unknown> =>
-  Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]?.Properties as Record<string, unknown>;
+  Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties as Record<string, unknown>;
 
-describe('REST API', () => {
-  it('is regional', () => {
+describe('HTTP API', () => {
+  it('is an HTTP API (API Gateway v2), with no REST API left', () => {
     // Assess
-    template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
   });
 
-  it('serves exactly the routes of lib/api-routes.ts', () => {
+  it('serves exactly the routes of contracts/api-routes.ts', () => {
     // Assess
-    expect([...methods.keys()].sort()).toEqual(apiRoutes.map((route) => `${route.method} ${route.resource}`).sort());
+    expect([...routes.keys()].sort()).toEqual(apiRoutes.map((route) => `${route.method} ${route.resource}`).sort());
   });
 
-  it('requires AWS_IAM (SigV4) on every /platform method', () => {
+  it('requires AWS_IAM (SigV4) on every /platform route', () => {
     // Act
-    const platform = [...methods].filter(([key]) => key.split(' ')[1]?.startsWith('/platform/'));
+    const platform = [...routes].filter(([key]) => key.split(' ')[1]?.startsWith('/platform/'));
 
     // Assess
     expect(platform.length).toBeGreaterThan(0);
-    for (const [, method] of platform) expect(method.AuthorizationType).toBe('AWS_IAM');
+    for (const [, route] of platform) expect(route.AuthorizationType).toBe('AWS_IAM');
   });
 
-  it('leaves the Stripe webhook without AWS authorisation, but refuses a request without Stripe-Signature', () => {
+  it('leaves the Stripe webhook without AWS authorisation (the function verifies Stripe-Signature)', () => {
     // Act
-    const webhook = [...methods].filter(([key]) => key.endsWith(' /stripe/webhook'));
+    const webhook = [...routes].filter(([key]) => key.endsWith(' /stripe/webhook'));
 
     // Assess
     expect(webhook).toHaveLength(1);
-    const [, method] = webhook[0] as [string, Record<string, unknown>];
-    expect(method.AuthorizationType).toBe('NONE');
-    expect(method.RequestParameters).toEqual({ 'method.request.header.Stripe-Signature': true });
-    const validator = resources[(method.RequestValidatorId as { Ref: string }).Ref];
-    expect(validator?.Properties.ValidateRequestParameters).toBe(true);
+    const [, route] = webhook[0] as [string, Record<string, unknown>];
+    expect(route.AuthorizationType).toBe('NONE');
   });
 
-  it.each(apiRoutes)('$method $resource goes to the $functionName function (Lambda proxy)', (route) => {
+  it.each(apiRoutes)('$method $resource goes to the $functionName function (Lambda proxy, payload 1.0)', (route) => {
     // Act
-    const method = methods.get(`${route.method} ${route.resource}`);
+    const integration = integrationOf(routes.get(`${route.method} ${route.resource}`));
 
     // Assess
-    const integration = method?.Integration as { Type: string; Uri: unknown };
-    expect(integration.Type).toBe('AWS_PROXY');
-    expect(JSON.stringify(integration.Uri)).toContain(
+    expect(integration?.IntegrationType).toBe('AWS_PROXY');
+    // 1.0: the REST proxy's event (resource, httpMethod, multiValueHeaders) that the handlers read.
+    expect(integration?.PayloadFormatVersion).toBe('1.0');
+    expect(JSON.stringify(integration?.IntegrationUri)).toContain(
       `"${logicalIdOf(stack, stack.functions.all[route.functionName])}"`,
     );
   });
 
-  it('path parameters are required where the path names them', () => {
-    // Assess
-    expect(methods.get('GET /platform/revenue-shares/{revenueShareId}')?.RequestParameters).toEqual({
-      'method.request.path.revenueShareId': true,
-    });
-    expect(methods.get('PUT /platform/districts/{districtId}')?.RequestParameters).toEqual({
-      'method.request.path.districtId': true,
-    });
-  });
-
-  it('lets API Gateway invoke each function only through its own methods (no test-invoke grants)', () => {
+  it('lets API Gateway invoke each function only through its own routes', () => {
     // Act
-    // (The scheduled catch-up's rule has its own, for events.amazonaws.com.)
+    // (The scheduled catch-up's and reconcile's rules have their own, for events.amazonaws.com.)
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
       (permission) => permission.Properties.Principal !== 'events.amazonaws.com',
     );
 
     // Assess
     expect(permissions).toHaveLength(apiRoutes.length);
-    for (const permission of permissions) {
-      expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
-      expect(JSON.stringify(permission.Properties.SourceArn)).not.toContain('test-invoke-stage');
-    }
-  });
-
-  it("answers API Gateway's own refusals as JSON { error }", () => {
-    // Assess
-    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
-      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-        ResponseType: type,
-        ResponseTemplates: { 'application/json': '{"error":$context.error.messageString}' },
-      });
+    const sourceArns = permissions.map((permission) => JSON.stringify(permission.Properties.SourceArn));
+    for (const permission of permissions) expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
+    for (const route of apiRoutes) {
+      expect(sourceArns.filter((arn) => arn.endsWith(`/*/*${route.resource}"]]}`))).toHaveLength(1);
     }
   });
 });
 
 describe('API stage', () => {
-  it('throttles every method of the stage', () => {
+  it(`is the ${API_STAGE_NAME} stage, deployed on every change, and throttles every route`, () => {
     // Assess
-    expect(stageProperties().StageName).toBe(API_STAGE_NAME);
-    expect(stageProperties().MethodSettings).toEqual([
-      expect.objectContaining({
-        HttpMethod: '*',
-        ResourcePath: '/*',
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    expect(stageProperties()).toMatchObject({
+      StageName: API_STAGE_NAME,
+      AutoDeploy: true,
+      DefaultRouteSettings: {
         ThrottlingRateLimit: API_THROTTLING.rateLimit,
         ThrottlingBurstLimit: API_THROTTLING.burstLimit,
-      }),
-    ]);
+      },
+    });
   });
 
-  it('logs errors and every access as JSON, and never logs request bodies (Stripe payloads)', () => {
+  it('publishes per-route (detailed) metrics, which the webhook 5xx alarm reads', () => {
+    // Assess
+    expect(stageProperties().DefaultRouteSettings).toMatchObject({ DetailedMetricsEnabled: true });
+  });
+
+  it('logs every access as JSON to its own log group', () => {
     // Act
-    const stage = stageProperties();
-    const accessLog = stage.AccessLogSetting as { DestinationArn: { 'Fn::GetAtt': string[] }; Format: string };
+    const accessLog = stageProperties().AccessLogSettings as {
+      DestinationArn: { 'Fn::GetAtt': string[] };
+      Format: string;
+    };
 
     // Assess
-    expect(stage.MethodSettings).toEqual([
-      expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true }),
-    ]);
     expect(accessLog.DestinationArn['Fn::GetAtt'][0]).toBe(logicalIdOf(stack, stack.api.accessLogGroup));
-    expect(JSON.parse(accessLog.Format)).toMatchObject({ status: '$context.status', ip: '$context.identity.sourceIp' });
+    expect(JSON.parse(accessLog.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      caller: '$context.identity.caller',
+    });
     expect(resources[logicalIdOf(stack, stack.api.accessLogGroup)]?.Properties.RetentionInDays).toBe(
       exampleContext().logRetentionDays,
     );
   });
 
-  it('traces requests with X-Ray', () => {
+  it('the stack outputs the webhook and platform URLs of the stage', () => {
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const apiId = logicalIdOf(stack, stack.api.api);
+
     // Assess
-    expect(stageProperties().TracingEnabled).toBe(true);
+    for (const [output, path] of [
+      ['WebhookUrl', '/stripe/webhook'],
+      ['PlatformApiUrl', '/platform'],
+    ] as const) {
+      expect(outputs[output]?.Value).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            { Ref: apiId },
+            '.execute-api.',
+            { Ref: 'AWS::Region' },
+            '.',
+            { Ref: 'AWS::URLSuffix' },
+            `/${API_STAGE_NAME}${path}`,
+          ],
+        ],
+      });
+    }
   });
 });

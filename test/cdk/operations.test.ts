@@ -190,15 +190,22 @@ describe('alarms', () => {
     expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
   });
 
-  it('a 5xx answer of the webhook pages', () => {
+  it("a 5xx answer of the webhook route pages (the HTTP API's per-route 5xx, any method)", () => {
     // Act
     const alarm = alarmNamed('webhook-5xx');
-    const expression = (alarm.Metrics as { Expression: string }[])[0]?.Expression;
+    const expression = (alarm.Metrics as { Expression: unknown }[])[0]?.Expression;
 
     // Assess
-    expect(expression).toContain('SUM("5XXError")');
-    expect(expression).toContain("ApiName = 'district-payouts-dev'");
-    expect(expression).toContain("Resource = '/stripe/webhook'");
+    expect(expression).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'SELECT SUM("5xx") FROM SCHEMA("AWS/ApiGateway", ApiId, Method, Resource, Stage) WHERE ApiId = \'',
+          { Ref: logicalIdOf(stack, stack.api.api) },
+          "' AND Stage = 'v1' AND Resource = '/stripe/webhook'",
+        ],
+      ],
+    });
     expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
   });
 
@@ -420,6 +427,19 @@ describe('dashboard', () => {
   ])('shows "%s"', (title) => {
     // Assess
     expect(body).toContain(title);
+  });
+
+  it("graphs the webhook route's requests, 4xx and 5xx (HTTP API metric names)", () => {
+    // Assess
+    for (const metric of ['Count', '4xx', '5xx']) {
+      // The dashboard body is JSON inside JSON: the quotes around names arrive escaped.
+      expect(body).toMatch(
+        new RegExp(
+          String.raw`SELECT SUM\(\W+${metric}\W+\) FROM SCHEMA\(\W+AWS/ApiGateway\W+, ApiId, Method, Resource, Stage\)`,
+        ),
+      );
+    }
+    expect(body).not.toContain('XXError');
   });
 
   it('shows the state of every alarm', () => {
