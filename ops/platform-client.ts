@@ -100,7 +100,10 @@ export interface PlatformClient {
   resync(request: ResyncRequest): Promise<ResyncResult>;
 }
 
-/** The API answered with an error status; `message` is its `{ "error": ... }` text. */
+/**
+ * The API answered with an error status. `message` is the function's `{ "error": ... }` text, or the text of a refusal
+ * API Gateway answered itself (`{ "message": ... }`: unsigned or not allowed, throttled, no such route), named as such.
+ */
 export class PlatformApiError extends Error {
   override name = 'PlatformApiError';
   constructor(
@@ -206,7 +209,7 @@ export class HttpPlatformClient implements PlatformClient {
     const text = await response.text();
     const parsed = parseJson(text);
     if (!response.ok) {
-      const message = isErrorBody(parsed) ? parsed.error : text.trim() || response.statusText;
+      const message = errorMessage(response.status, parsed) ?? (text.trim() || response.statusText);
       throw new PlatformApiError(response.status, `${response.status} ${message}`);
     }
     if (parsed === undefined) {
@@ -224,8 +227,26 @@ function parseJson(text: string): unknown {
   }
 }
 
-function isErrorBody(value: unknown): value is { error: string } {
-  return typeof value === 'object' && value !== null && typeof (value as { error?: unknown }).error === 'string';
+/** What to do about API Gateway's own refusals the operator can act on. */
+const GATEWAY_REFUSAL_HINTS: Record<number, string> = {
+  403: 'the request was not signed, or its AWS credentials may not execute-api:Invoke this route',
+  429: 'the stage throttled the request; retry shortly',
+};
+
+/** The functions answer `{ "error": ... }`; API Gateway's own refusals (the HTTP API's) `{ "message": ... }`. */
+function errorMessage(status: number, body: unknown): string | undefined {
+  const error = stringField(body, 'error');
+  if (error !== undefined) return error;
+  const message = stringField(body, 'message');
+  if (message === undefined) return undefined;
+  const hint = GATEWAY_REFUSAL_HINTS[status];
+  return `${message} (refused by API Gateway${hint ? `: ${hint}` : ''})`;
+}
+
+function stringField(value: unknown, name: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field = (value as Record<string, unknown>)[name];
+  return typeof field === 'string' ? field : undefined;
 }
 
 function describe(error: unknown): string {
