@@ -6,6 +6,12 @@ import { proxyEvent } from './proxy-event.js';
 
 export type ProxyHandler = LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
+/** The bodies an HTTP API answers its own refusals with (it has no gateway-response templates). */
+export const HTTP_API_REFUSALS = {
+  notFound: { message: 'Not Found' },
+  internalServerError: { message: 'Internal Server Error' },
+} as const;
+
 export interface LocalApiGateway {
   readonly port: number;
   readonly url: string;
@@ -19,8 +25,11 @@ export interface RouteTarget {
 }
 
 /**
- * Serves handlers over HTTP the way API Gateway's REST proxy integration calls them: each request
- * becomes an APIGatewayProxyEvent (raw body kept exactly, path parameters from the resource template).
+ * Serves handlers over HTTP the way the deployed HTTP API calls them (Lambda proxy, payload format 1.0): each request
+ * becomes an APIGatewayProxyEvent (raw body kept exactly, path parameters from the resource template). What the
+ * gateway refuses itself it answers as an HTTP API does, `{ "message": ... }`: no route for the method and path is
+ * 404 Not Found, a function that fails is 500 Internal Server Error. It checks no IAM signature: the platform routes
+ * take unsigned requests locally (deployed, an unsigned one is refused 403 `{ "message": "Forbidden" }`).
  */
 export async function startLocalApiGateway(options: {
   port: number;
@@ -30,8 +39,8 @@ export async function startLocalApiGateway(options: {
   const server = createServer((req, res) => {
     handle(req, res, options).catch((error: unknown) => {
       console.error(JSON.stringify({ level: 'ERROR', message: 'local gateway failure', error: String(error) }));
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'Bad gateway' }));
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(HTTP_API_REFUSALS.internalServerError));
     });
   });
   await listen(server, options.port);
@@ -56,12 +65,11 @@ async function handle(
   const extra = options.extraRoutes?.[`${req.method} ${url.pathname}`];
   if (extra) return extra(req, res);
 
-  const matches = options.targets
+  // An HTTP API matches a route by method and path together: a known path with another method is no route either.
+  const match = options.targets
     .map((target) => ({ target, params: matchResource(target.route.resource, url.pathname) }))
-    .filter((m) => m.params !== undefined);
-  if (matches.length === 0) return sendJson(res, 404, { error: `No route for ${url.pathname}` });
-  const match = matches.find((m) => m.target.route.method === req.method || m.target.route.method === 'ANY');
-  if (!match) return sendJson(res, 405, { error: `Method ${req.method} not allowed on ${url.pathname}` });
+    .find((m) => m.params !== undefined && (m.target.route.method === req.method || m.target.route.method === 'ANY'));
+  if (!match) return sendJson(res, 404, HTTP_API_REFUSALS.notFound);
   return invoke(req, res, match.target, url, match.params);
 }
 

@@ -1,4 +1,8 @@
-/** The APIGatewayProxyEvent API Gateway's REST proxy integration hands a function for one request. */
+/**
+ * The APIGatewayProxyEvent an HTTP API (Lambda proxy, payload format 1.0) hands a function for one request. Format 1.0
+ * is the REST proxy's shape; the deployed one leaves out identity.apiKey/apiKeyId and sends resourceId null, which no
+ * handler reads.
+ */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 

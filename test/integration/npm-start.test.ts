@@ -217,6 +217,28 @@ describe('npm start: the whole stack on one machine', () => {
     expect(JSON.stringify(await rows.json())).not.toContain(forged.id);
   });
 
+  it('refuses a delivery without Stripe-Signature in the function: 400 with its reason, no event recorded', async () => {
+    // Prepare: an HTTP API validates no request parameter, so nothing but the function stands in the way
+    const payload = JSON.stringify({
+      id: 'evt_unsigned_npm_start',
+      object: 'event',
+      type: 'invoice.paid',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: 'in_unsigned_npm_start', object: 'invoice', customer: 'cus_DemoShahdol', amount_paid: 1 } },
+    });
+    // Act
+    const delivery = await fetch(`${api}/stripe/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: payload,
+    });
+    // Assess
+    expect(delivery.status).toBe(400);
+    expect(await delivery.json()).toEqual({ error: 'Missing Stripe-Signature header' });
+    const events = await ops('events', 'list', '--status', 'RECEIVED', '--json');
+    expect(events.stdout).not.toContain('evt_unsigned_npm_start');
+  });
+
   it('ops: districts list, events list, resync --dry-run changes nothing, reconcile finds a planted mismatch', async () => {
     // Prepare: an invoice for an unknown district FAILS, and is left FAILED
     const orphan = await invoice({ amount_paid: 5_000, metadata: { districtId: 'nowhere' } });
