@@ -19,8 +19,11 @@ export const prices = {
   lambdaArmGbSecond: 0.0000133334,
   /** Lambda duration on x86: per GB-second, first 6 billion GB-s a month. */
   lambdaX86GbSecond: 0.0000166667,
-  /** API Gateway REST APIs: per million requests, first 333 million a month. */
-  apiGatewayRestRequestPerMillion: 3.5,
+  /**
+   * API Gateway HTTP APIs (the stack's API): per million requests, first 300 million a month; each request is metered
+   * in 512 KB increments (a webhook is far smaller: one request). Checked 2026-12-01; REST APIs were $3.50.
+   */
+  apiGatewayHttpRequestPerMillion: 1.0,
   /** CloudWatch Logs, standard class: per GB ingested (the first tier for Lambda logs too). */
   cloudWatchLogsIngestedGb: 0.5,
 } as const;

@@ -1,4 +1,4 @@
-/** The APIGatewayProxyEvent API Gateway's REST proxy integration hands the webhook function for one delivery. */
+/** The APIGatewayProxyEvent the HTTP API (payload format 1.0) hands the webhook function for one delivery. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { WEBHOOK_PATH } from '#contracts/api-routes.js';
 import { proxyEvent } from '../../local/proxy-event.js';

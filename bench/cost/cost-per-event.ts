@@ -84,7 +84,7 @@ export function costPerEvent(run: CountedRun, sizing: Record<string, FunctionSiz
       perEvent(standardBilled) * prices.sqsStandardRequestPerMillion,
     lambda_requests: perEvent(invocations) * prices.lambdaRequestPerMillion,
     lambda_duration: perEvent(durationUsd) * million,
-    api_gateway: perEvent(run.deliveries) * prices.apiGatewayRestRequestPerMillion,
+    api_gateway: perEvent(run.deliveries) * prices.apiGatewayHttpRequestPerMillion,
     cloudwatch_logs: logBytes === null ? 0 : (perEvent(logBytes) * million * prices.cloudWatchLogsIngestedGb) / GIB,
   };
   const notes = [
