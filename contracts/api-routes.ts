@@ -1,5 +1,5 @@
 /**
- * Every HTTP route of the stack: the REST API in the CDK stack and the local gateway of `npm start`
+ * Every HTTP route of the stack: the HTTP API in the CDK stack and the local gateway of `npm start`
  * are both built from this list, so both serve the same paths with the same function behind each.
  */
 export type FunctionName =

@@ -1,5 +1,5 @@
 /**
- * The platform API (API Gateway REST proxy, IAM-authorised): routes by `event.resource` + `httpMethod` to a use
+ * The platform API (HTTP API, payload 1.0, IAM-authorised): routes by `event.resource` + `httpMethod` to a use
  * case in domain/platform and maps its result or typed error to JSON. Errors are `{ "error": "..." }` (plus
  * `field` for a 400 that names one); never a stack trace.
  */

@@ -1,5 +1,5 @@
 /**
- * POST /platform/resync (API Gateway REST proxy, IAM-authorised): parse the request, replay FAILED events through
+ * POST /platform/resync (HTTP API, payload 1.0, IAM-authorised): parse the request, replay FAILED events through
  * the webhook's path, answer 200 with the counts and one item per event. The same function may be invoked
  * directly (`aws lambda invoke`) with the request itself as the payload, `{ "since"?, "dryRun"?, ... }`; it then
  * returns the result object itself, or `{ "error": "...", "field"?: "..." }` for a request it refuses.
@@ -20,7 +20,7 @@ import { INTERNAL_ERROR_BODY, platformErrorResponse } from '../platform-api/plat
 
 export const RESYNC_ROUTE = { method: 'POST', resource: '/platform/resync' } as const;
 
-/** API Gateway gives up after 29 s: no replay starts after 20 s, so the answer (and its counts) gets back. */
+/** The HTTP API gives up after 30 s: no replay starts after 20 s, so the answer (and its counts) gets back. */
 export const API_GATEWAY_BUDGET_MS = 20_000;
 /** Time kept back from the Lambda timeout (at most a third of it) for the replays already started and the answer. */
 const SAFETY_MARGIN_MS = 15_000;

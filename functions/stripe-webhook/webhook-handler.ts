@@ -1,5 +1,5 @@
 /**
- * POST /stripe/webhook (API Gateway REST proxy). Thin: read the request, verify the signature, parse the
+ * POST /stripe/webhook (HTTP API, payload 1.0). Thin: read the request, verify the signature, parse the
  * event envelope, hand it to the domain, map the outcome or the typed error to a JSON response.
  * The ack path is: verify (an HMAC) + one conditional write + one enqueue.
  */

@@ -1,4 +1,4 @@
-/** API Gateway REST proxy events for the platform routes (/platform/*), as API Gateway builds them. */
+/** HTTP API proxy events (payload 1.0) for the platform routes (/platform/*), as API Gateway builds them. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { proxyEvent } from '../../local/proxy-event.js';
 

@@ -1,4 +1,4 @@
-/** API Gateway REST proxy events for the webhook, signed the way Stripe signs them. */
+/** HTTP API proxy events (payload 1.0) for the webhook, signed the way Stripe signs them. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import Stripe from 'stripe';
 import { WEBHOOK_PATH } from '#contracts/api-routes.js';
