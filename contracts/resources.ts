@@ -29,13 +29,16 @@ export const tables = {
     name: 'WebhookAuditLog',
     partitionKey: 'stripeEventId',
     globalSecondaryIndexes: [
+      // Sparse: only rows still open (RECEIVED, FAILED) carry `openStatus`, so a row leaves the index when it is
+      // PROCESSED or IGNORED (one delete, where a status key would be a delete and a put) and the done rows, nearly
+      // all of them, are never in it. It copies what the listings (GET /platform/webhook-events, re-sync's selection)
+      // read: never the raw event, which re-sync gets by key in the rare case it needs it.
       {
-        indexName: 'byStatusCreatedAt',
-        partitionKey: 'status',
+        indexName: 'byOpenStatusCreatedAt',
+        partitionKey: 'openStatus',
         sortKey: 'createdAt',
-        // What the listings (GET /platform/webhook-events, re-sync's selection) read: never the raw event, which
-        // re-sync gets by key in the rare case it needs it.
         nonKeyAttributes: [
+          'status',
           'eventType',
           'errorMessage',
           'districtId',
@@ -55,17 +58,18 @@ export const tables = {
     partitionKey: 'pk',
     globalSecondaryIndexes: [
       // Both copy keys only; the rows themselves are read by key (a district listing with a status filters the rows
-      // it read). A row update that changes neither index's keys writes neither index, a status change only the
-      // status index.
+      // it read). A row update that changes neither index's keys writes neither index.
       {
         indexName: 'byDistrictCreatedAt',
         partitionKey: 'districtId',
         sortKey: 'createdAt',
         nonKeyAttributes: [],
       },
+      // Sparse: only rows waiting for a person (TRANSFER_FAILED, NEEDS_REVIEW) carry `attentionStatus`. A row on the
+      // happy path (PENDING -> PAID) never enters it, so its status changes write no index at all.
       {
-        indexName: 'byPayoutStatusCreatedAt',
-        partitionKey: 'payoutStatus',
+        indexName: 'byAttentionStatusCreatedAt',
+        partitionKey: 'attentionStatus',
         sortKey: 'createdAt',
         nonKeyAttributes: [],
       },

@@ -5,6 +5,11 @@ import type { MoneyMovement } from './clawback/money-movements.js';
 
 export const AUDIT_STATUSES = ['RECEIVED', 'PROCESSED', 'FAILED', 'IGNORED'] as const;
 export type AuditStatus = (typeof AUDIT_STATUSES)[number];
+/** The statuses the audit log lists (rows still open); a PROCESSED or IGNORED row is read by its event id. */
+export const LISTED_AUDIT_STATUSES = ['RECEIVED', 'FAILED'] as const satisfies readonly AuditStatus[];
+export type ListedAuditStatus = (typeof LISTED_AUDIT_STATUSES)[number];
+export const isListedAuditStatus = (status: AuditStatus): status is ListedAuditStatus =>
+  (LISTED_AUDIT_STATUSES as readonly AuditStatus[]).includes(status);
 
 /** One row of WebhookAuditLog: what happened to one Stripe event. */
 export interface AuditRecord {
@@ -41,6 +46,10 @@ export const PAYOUT_STATUSES = [
   'PARTIALLY_REVERSED',
 ] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+/** The statuses that wait for a person (retry, approve or close): the ledger indexes these rows by status. */
+export const ATTENTION_STATUSES = ['TRANSFER_FAILED', 'NEEDS_REVIEW'] as const satisfies readonly PayoutStatus[];
+export const needsAttention = (status: PayoutStatus): boolean =>
+  (ATTENTION_STATUSES as readonly PayoutStatus[]).includes(status);
 
 /** A Stripe charge that paid (part of) the invoice: what it collected for this invoice, in the invoice currency. */
 export interface SourceCharge {

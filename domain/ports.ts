@@ -12,6 +12,7 @@ import type {
   AuditStatus,
   District,
   FinancialAlert,
+  ListedAuditStatus,
   MarkPaidMessage,
   PayoutStatus,
   ProcessEventMessage,
@@ -57,7 +58,8 @@ export interface AuditLog {
     details?: { districtId?: string; invoiceId?: string; eventType?: string; rawEvent?: string },
   ): Promise<void>;
   get(stripeEventId: string): Promise<AuditRecord | undefined>;
-  listByStatus(status: AuditStatus, since: Date, limit?: number): Promise<AuditRecord[]>;
+  /** Open rows (RECEIVED or FAILED) created at or after `since`, oldest first. */
+  listByStatus(status: ListedAuditStatus, since: Date, limit?: number): Promise<AuditRecord[]>;
 }
 
 export interface SendOptions {

@@ -1,5 +1,7 @@
 /**
- * WebhookAuditLog on DynamoDB: one row per Stripe event (pk stripeEventId), GSI byStatusCreatedAt.
+ * WebhookAuditLog on DynamoDB: one row per Stripe event (pk stripeEventId), sparse GSI byOpenStatusCreatedAt: a row
+ * carries `openStatus` (= its status) only while it is RECEIVED or FAILED, so the listings see the open rows and a row
+ * leaves the index when it is done.
  *
  * The claim is one conditional PutItem. A new event needs only `attribute_not_exists(stripeEventId)`. When
  * the row exists, the failed condition returns the old row (ReturnValuesOnConditionCheckFailure ALL_OLD);
@@ -23,7 +25,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#contracts/resources.js';
-import { AUDIT_STATUSES, type AuditRecord, type AuditStatus } from '../../domain/model.js';
+import { AUDIT_STATUSES, type AuditRecord, type AuditStatus, type ListedAuditStatus } from '../../domain/model.js';
 import type { AuditLog, ClaimOutcome, ClaimRequest } from '../../domain/ports.js';
 
 /** IGNORED rows expire after this long; money-related rows never do. */
@@ -31,8 +33,8 @@ export const IGNORED_TTL_SECONDS = 90 * 24 * 60 * 60;
 const ERROR_MESSAGE_MAX_LENGTH = 1_000;
 /** A re-claim races at most a few times: each lost round means another delivery claimed the row. */
 const MAX_CLAIM_ROUNDS = 3;
-/** Projects only the listings' attributes (lib/resources.ts): never the raw event. */
-const BY_STATUS_CREATED_AT = tables.webhookAuditLog.globalSecondaryIndexes[0].indexName;
+/** Projects only the listings' attributes (contracts/resources.ts): never the raw event. */
+const BY_OPEN_STATUS_CREATED_AT = tables.webhookAuditLog.globalSecondaryIndexes[0].indexName;
 
 export class AuditRecordNotFoundError extends Error {
   override readonly name = 'AuditRecordNotFoundError';
@@ -64,6 +66,7 @@ export class DynamoDbAuditLog implements AuditLog {
               stripeEventId: request.stripeEventId,
               eventType: request.eventType,
               status: 'RECEIVED' satisfies AuditStatus,
+              openStatus: 'RECEIVED' satisfies ListedAuditStatus,
               attempts,
               createdAt: existing?.createdAt ?? now,
               updatedAt: now,
@@ -87,7 +90,7 @@ export class DynamoDbAuditLog implements AuditLog {
   async markIgnored(stripeEventId: string, now: Date): Promise<void> {
     await this.update(
       stripeEventId,
-      'SET #status = :ignored, updatedAt = :now, expiresAt = :expiresAt REMOVE leaseExpiresAt',
+      'SET #status = :ignored, updatedAt = :now, expiresAt = :expiresAt REMOVE openStatus, leaseExpiresAt',
       {
         ':ignored': 'IGNORED' satisfies AuditStatus,
         ':now': now.toISOString(),
@@ -104,7 +107,7 @@ export class DynamoDbAuditLog implements AuditLog {
     const { sets, names, values } = optionalSets(details);
     await this.update(
       stripeEventId,
-      `SET #status = :processed, updatedAt = :now${sets} REMOVE leaseExpiresAt, errorMessage, expiresAt`,
+      `SET #status = :processed, updatedAt = :now${sets} REMOVE openStatus, leaseExpiresAt, errorMessage, expiresAt`,
       { ':processed': 'PROCESSED' satisfies AuditStatus, ':now': now.toISOString(), ...values },
       names,
     );
@@ -122,7 +125,8 @@ export class DynamoDbAuditLog implements AuditLog {
     });
     await this.update(
       stripeEventId,
-      `SET #status = :failed, errorMessage = :errorMessage, updatedAt = :now${sets} REMOVE leaseExpiresAt, expiresAt`,
+      `SET #status = :failed, openStatus = :failed, errorMessage = :errorMessage, updatedAt = :now${sets} ` +
+        'REMOVE leaseExpiresAt, expiresAt',
       {
         ':failed': 'FAILED' satisfies AuditStatus,
         ':errorMessage': errorMessage.slice(0, ERROR_MESSAGE_MAX_LENGTH),
@@ -141,18 +145,17 @@ export class DynamoDbAuditLog implements AuditLog {
   }
 
   /**
-   * Rows with `status` created at or after `since`, oldest first (the GSI is eventually consistent). Without their
-   * raw event, which the index does not hold: `get` a row for it.
+   * Open rows with `status` created at or after `since`, oldest first (the GSI is eventually consistent). Without
+   * their raw event, which the index does not hold: `get` a row for it.
    */
-  async listByStatus(status: AuditStatus, since: Date, limit = 100): Promise<AuditRecord[]> {
+  async listByStatus(status: ListedAuditStatus, since: Date, limit = 100): Promise<AuditRecord[]> {
     const records: AuditRecord[] = [];
     const pages = paginateQuery(
       { client: this.client, pageSize: Math.min(limit, 100) },
       {
         TableName: this.tableName,
-        IndexName: BY_STATUS_CREATED_AT,
-        KeyConditionExpression: '#status = :status AND createdAt >= :since',
-        ExpressionAttributeNames: { '#status': 'status' },
+        IndexName: BY_OPEN_STATUS_CREATED_AT,
+        KeyConditionExpression: 'openStatus = :status AND createdAt >= :since',
         ExpressionAttributeValues: { ':status': status, ':since': since.toISOString() },
       },
     );

@@ -1,8 +1,10 @@
 /**
  * The RevenueShares ledger on DynamoDB. Ledger rows: pk = revenueShareId (derived from the invoice alone, so one
  * invoice has one row whatever district it is found for), plus every RevenueShare attribute. Transfer-id guard
- * items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt. Guards carry no districtId/payoutStatus,
- * so they stay out of both GSIs (byDistrictCreatedAt, byPayoutStatusCreatedAt) and out of listings. A refunded
+ * items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt. Guards carry no districtId, so they stay
+ * out of the indexes and out of listings. A row waiting for a person (ATTENTION_STATUSES) also carries
+ * `attentionStatus` (= its payoutStatus), the key of the sparse byAttentionStatusCreatedAt index; every write that
+ * sets payoutStatus sets or removes it with it. A refunded
  * charge's row is found through Stripe (domain/clawback/row-paid-by.ts), so a row is written with no guard.
  * Lost conditions come back as typed outcomes, never as errors; anything else (throttling, timeouts) is thrown.
  *
@@ -29,6 +31,7 @@ import { tables } from '#contracts/resources.js';
 import type { ClawbackIntent } from '../../domain/clawback/clawback-intent.js';
 import { MOVEMENT_KINDS, type MoneyMovement } from '../../domain/clawback/money-movements.js';
 import {
+  needsAttention,
   PAYOUT_STATUSES,
   type PayoutStatus,
   type RevenueShare,
@@ -50,7 +53,7 @@ import type {
 export const TRANSFER_GUARD_PREFIX = 'transfer#';
 const DEFAULT_LIST_LIMIT = 100;
 const LAST_ERROR_MAX_LENGTH = 1_000;
-const [BY_DISTRICT, BY_STATUS, BY_OWING_DISTRICT] = tables.revenueShares.globalSecondaryIndexes;
+const [BY_DISTRICT, BY_ATTENTION_STATUS, BY_OWING_DISTRICT] = tables.revenueShares.globalSecondaryIndexes;
 
 export const transferGuardKey = (stripeTransferId: string): string => `${TRANSFER_GUARD_PREFIX}${stripeTransferId}`;
 export const isGuardKey = (pk: string): boolean => pk.startsWith(TRANSFER_GUARD_PREFIX);
@@ -66,7 +69,7 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: row.revenueShareId, ...row },
+          Item: { pk: row.revenueShareId, ...row, ...attentionKey(row.payoutStatus) },
           // One row per invoice (its id derives from the invoice): money rules 2 and 8 in one condition.
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -125,6 +128,8 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
     if (changes.payoutStatus !== undefined) {
       sets.push('payoutStatus = :payoutStatus');
       values[':payoutStatus'] = changes.payoutStatus;
+      if (needsAttention(changes.payoutStatus)) sets.push('attentionStatus = :payoutStatus');
+      else removes.push('attentionStatus');
     }
     if (changes.transferAttempt !== undefined) {
       sets.push('transferAttempt = :transferAttempt');
@@ -212,7 +217,7 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
           UpdateExpression:
             `SET ${part}.stripeTransferId = :transferId, ${first ? 'stripeTransferId = :transferId, ' : ''}` +
             `${amountCents === undefined ? '' : `${part}.amountCents = :amount, `}` +
-            'payoutStatus = :pending, version = :next, updatedAt = :now REMOVE lastError',
+            'payoutStatus = :pending, version = :next, updatedAt = :now REMOVE lastError, attentionStatus',
           ConditionExpression:
             `attribute_exists(pk) AND version = :expected AND attribute_exists(${part}) AND ` +
             `attribute_not_exists(${part}.stripeTransferId)` +
@@ -333,16 +338,16 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
   }
 
   /**
-   * Newest first. districtId -> the byDistrictCreatedAt index (status, if given too, filters the rows read); status
-   * alone -> byPayoutStatusCreatedAt; neither -> a Scan of the ledger rows (unordered by DynamoDB, sorted here).
+   * Newest first. districtId -> the byDistrictCreatedAt index (status, if given too, filters the rows read); a status
+   * waiting for a person alone -> the sparse byAttentionStatusCreatedAt index; any other status alone, or neither -> a
+   * Scan of the ledger (unordered by DynamoDB, sorted here): the rows on the happy path are in no status index.
    */
   async list({ districtId, payoutStatus, since, limit = DEFAULT_LIST_LIMIT }: LedgerQuery): Promise<RevenueShare[]> {
     const values: Record<string, unknown> = {};
-    const names: Record<string, string> = {};
     const sinceCondition = since ? ' AND createdAt >= :since' : '';
     if (since) values[':since'] = since.toISOString();
-    if (districtId !== undefined || payoutStatus !== undefined) {
-      const byDistrict = districtId !== undefined;
+    const byDistrict = districtId !== undefined;
+    if (byDistrict || (payoutStatus !== undefined && needsAttention(payoutStatus))) {
       values[':key'] = byDistrict ? districtId : payoutStatus;
       const filtered = byDistrict && payoutStatus !== undefined;
       const pages = paginateQuery(
@@ -350,29 +355,39 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
         { client: this.client, pageSize: filtered ? DEFAULT_LIST_LIMIT : Math.min(limit, DEFAULT_LIST_LIMIT) },
         {
           TableName: this.tableName,
-          IndexName: byDistrict ? BY_DISTRICT.indexName : BY_STATUS.indexName,
-          KeyConditionExpression: `${byDistrict ? 'districtId' : 'payoutStatus'} = :key${sinceCondition}`,
+          IndexName: byDistrict ? BY_DISTRICT.indexName : BY_ATTENTION_STATUS.indexName,
+          KeyConditionExpression: `${byDistrict ? BY_DISTRICT.partitionKey : BY_ATTENTION_STATUS.partitionKey} = :key${sinceCondition}`,
           ExpressionAttributeValues: values,
           ScanIndexForward: false,
         },
       );
-      if (filtered) return await this.rowsWithStatus(pages, payoutStatus, limit);
+      // The index is eventually consistent: a row read again that has moved on since is left out.
+      if (payoutStatus !== undefined) return await this.rowsWithStatus(pages, payoutStatus, limit);
       return await this.rowsByKey(await collectKeys(pages, limit));
     }
-    names['#status'] = 'payoutStatus';
+    const conditions = ['attribute_exists(#status)'];
+    if (since) conditions.push('createdAt >= :since');
+    if (payoutStatus !== undefined) {
+      conditions.push('#status = :status');
+      values[':status'] = payoutStatus;
+    }
     const pages = paginateScan(
       { client: this.client },
       {
         TableName: this.tableName,
-        FilterExpression: `attribute_exists(#status)${since ? ' AND createdAt >= :since' : ''}`,
-        ExpressionAttributeNames: names,
-        ...(since ? { ExpressionAttributeValues: values } : {}),
+        FilterExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: { '#status': 'payoutStatus' },
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       },
     );
     const rows = await collect(pages, Number.POSITIVE_INFINITY);
     return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
   }
 }
+
+/** The sparse attention index's key, on a row whose status waits for a person. */
+const attentionKey = (payoutStatus: PayoutStatus): { attentionStatus?: PayoutStatus } =>
+  needsAttention(payoutStatus) ? { attentionStatus: payoutStatus } : {};
 
 const partsRecord = (row: RevenueShare | undefined, stripeTransferId: string): boolean =>
   (row?.transferParts ?? []).some((part) => part.stripeTransferId === stripeTransferId);

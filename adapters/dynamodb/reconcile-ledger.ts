@@ -1,8 +1,10 @@
 /**
- * The scheduled reconcile's ledger: the tables behind the ReconcileLedger port. Rows created since a time come from
- * the byPayoutStatusCreatedAt index, one Query per status (never a Scan of the whole ledger); the rest by key.
+ * The scheduled reconcile's ledger: the tables behind the ReconcileLedger port. The listing is of the rows waiting for
+ * a person, from the sparse byAttentionStatusCreatedAt index, one Query per status (never a Scan of the whole
+ * ledger). Every other row reconcile checks is read by key: the row of each paid invoice (its id derives from the
+ * invoice) and the row each transfer names (domain/reconcile/ledger-rows.ts).
  */
-import { PAYOUT_STATUSES } from '../../domain/model.js';
+import { ATTENTION_STATUSES } from '../../domain/model.js';
 import type { LedgerStore } from '../../domain/ports.js';
 import type { ReconcileLedger } from '../../domain/reconcile/sources.js';
 
@@ -13,7 +15,7 @@ export function tableReconcileLedger(ledger: Pick<LedgerStore, 'get' | 'list'>):
   return {
     async recentRows(since) {
       const byStatus = await Promise.all(
-        PAYOUT_STATUSES.map((payoutStatus) => ledger.list({ payoutStatus, since, limit: RECENT_ROWS_PER_STATUS })),
+        ATTENTION_STATUSES.map((payoutStatus) => ledger.list({ payoutStatus, since, limit: RECENT_ROWS_PER_STATUS })),
       );
       return byStatus.flat();
     },

@@ -37,6 +37,7 @@ export function createFloorHandler(deps: FloorDeps): WebhookHandler {
             stripeEventId: id,
             eventType: type,
             status: 'RECEIVED',
+            openStatus: 'RECEIVED',
             createdAt: now,
             updatedAt: now,
           },

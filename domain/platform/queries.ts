@@ -1,9 +1,9 @@
 /** The platform API's read side: ledger rows, webhook events and districts, as views. */
 
 import type { District } from '../model.js';
-import { AUDIT_STATUSES, PAYOUT_STATUSES } from '../model.js';
+import { AUDIT_STATUSES, LISTED_AUDIT_STATUSES, type ListedAuditStatus, PAYOUT_STATUSES } from '../model.js';
 import type { AuditLog, Clock, DebtLedger, DistrictStore, LedgerStore } from '../ports.js';
-import { NotFoundError } from './errors.js';
+import { InvalidRequestError, NotFoundError } from './errors.js';
 import { parseRevenueShareId } from './revenue-share-request.js';
 import { DISTRICT_ID_PATTERN, isoInstant, oneOf, optionalString, queryInteger } from './validate.js';
 import {
@@ -51,7 +51,7 @@ export async function listWebhookEvents(
   query: QueryParameters,
   deps: { auditLog: AuditLog; clock: Clock },
 ): Promise<Items<WebhookEventView>> {
-  const status = oneOf(query.status, 'status', AUDIT_STATUSES);
+  const status = listedAuditStatus(query.status);
   const since =
     query.since === undefined ? daysBefore(deps.clock.now(), DEFAULT_LOOKBACK_DAYS) : isoInstant(query.since, 'since');
   const limit = queryInteger(query.limit, 'limit', MAX_LIST_LIMIT) ?? DEFAULT_LIST_LIMIT;
@@ -75,3 +75,18 @@ export async function listDistricts(deps: {
 }
 
 export const daysBefore = (now: Date, days: number): Date => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
+
+/** A status the audit log lists; a done one (PROCESSED, IGNORED) is refused with why, not answered with nothing. */
+function listedAuditStatus(value: unknown): ListedAuditStatus {
+  const done = AUDIT_STATUSES.find(
+    (status) => status === value && !LISTED_AUDIT_STATUSES.some((open) => open === status),
+  );
+  if (done !== undefined) {
+    throw new InvalidRequestError(
+      'status',
+      `status must be one of ${LISTED_AUDIT_STATUSES.join(', ')}: ${done} events are not listed (the audit log ` +
+        'indexes only the events still open)',
+    );
+  }
+  return oneOf(value, 'status', LISTED_AUDIT_STATUSES);
+}

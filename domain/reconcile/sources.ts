@@ -25,7 +25,10 @@ export interface ReconcileStripeSource {
 
 /** The ledger as reconcile reads it. A listing may stop at a bound: the rows it misses are looked up by id. */
 export interface ReconcileLedger {
-  /** Rows created at or after `since` (as many as the reader's bound allows; more is fine). */
+  /**
+   * Rows created at or after `since` that the reader lists (the scheduled reconcile: those waiting for a person;
+   * as many as its bound allows, more is fine). Rows it leaves out are looked up by id.
+   */
   recentRows(since: Date): Promise<LedgerRow[]>;
   /** The row with this id, or undefined when there is none (or the id cannot be a row's). */
   row(revenueShareId: string): Promise<LedgerRow | undefined>;

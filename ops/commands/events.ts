@@ -1,4 +1,4 @@
-import { AUDIT_STATUSES } from '../../domain/model.js';
+import { LISTED_AUDIT_STATUSES } from '../../domain/model.js';
 import { type Command, EXIT_OK, isoInstant, limitOption, oneOf, stringOption } from '../command.js';
 import { printJson, renderTable } from '../output.js';
 import { MAX_LIST_LIMIT, type WebhookEvent } from '../platform-client.js';
@@ -6,11 +6,11 @@ import { MAX_LIST_LIMIT, type WebhookEvent } from '../platform-client.js';
 export const eventsList: Command = {
   words: ['events', 'list'],
   args: [],
-  synopsis: `[--status ${AUDIT_STATUSES.join('|')}] [--since ISO-8601] [--limit N]`,
+  synopsis: `[--status ${LISTED_AUDIT_STATUSES.join('|')}] [--since ISO-8601] [--limit N]`,
   summary: 'Webhook events by status (default FAILED) since a time (API default: 30 days ago), from the audit log.',
   options: { status: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } },
   async run({ client, io, json }, { values }) {
-    const status = oneOf('status', stringOption(values, 'status'), AUDIT_STATUSES) ?? 'FAILED';
+    const status = oneOf('status', stringOption(values, 'status'), LISTED_AUDIT_STATUSES) ?? 'FAILED';
     const since = isoInstant('since', stringOption(values, 'since'));
     const events = await client.listWebhookEvents({ status, since, limit: limitOption(values, MAX_LIST_LIMIT) });
     if (json) printJson(io, events);

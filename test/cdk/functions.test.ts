@@ -387,7 +387,7 @@ describe('IAM: each function may touch only its own tables, queues and secrets',
       .map((resource) => JSON.stringify(resource));
 
     // Assess
-    for (const index of ['byStatusCreatedAt', 'byDistrictCreatedAt', 'byPayoutStatusCreatedAt']) {
+    for (const index of ['byOpenStatusCreatedAt', 'byDistrictCreatedAt', 'byAttentionStatusCreatedAt']) {
       expect(queryResources.some((resource) => resource.includes(`/index/${index}"`))).toBe(true);
     }
   });

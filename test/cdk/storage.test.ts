@@ -70,7 +70,7 @@ describe('tables', () => {
     );
   });
 
-  it("copies into the audit log's status index what the listings read, never the raw event", () => {
+  it("copies into the audit log's open-status index what the listings read, never the raw event", () => {
     // Act
     const [index] = (tableResource('webhookAuditLog').Properties.GlobalSecondaryIndexes ?? []) as {
       IndexName: string;
@@ -78,10 +78,10 @@ describe('tables', () => {
     }[];
 
     // Assess
-    expect(index?.IndexName).toBe('byStatusCreatedAt');
+    expect(index?.IndexName).toBe('byOpenStatusCreatedAt');
     expect(index?.Projection.ProjectionType).toBe('INCLUDE');
     expect(index?.Projection.NonKeyAttributes).toEqual(
-      expect.arrayContaining(['eventType', 'errorMessage', 'attempts', 'updatedAt', 'leaseExpiresAt']),
+      expect.arrayContaining(['status', 'eventType', 'errorMessage', 'attempts', 'updatedAt', 'leaseExpiresAt']),
     );
     expect(index?.Projection.NonKeyAttributes).not.toContain('rawEvent');
     expect(index?.Projection.NonKeyAttributes).not.toContain('rawEventGzip');
@@ -97,7 +97,7 @@ describe('tables', () => {
     // Assess
     const projection = (name: string) => indexes.find((index) => index.IndexName === name)?.Projection;
     expect(projection('byDistrictCreatedAt')).toEqual({ ProjectionType: 'KEYS_ONLY' });
-    expect(projection('byPayoutStatusCreatedAt')).toEqual({ ProjectionType: 'KEYS_ONLY' });
+    expect(projection('byAttentionStatusCreatedAt')).toEqual({ ProjectionType: 'KEYS_ONLY' });
   });
 
   it.each(tableKeys)('%s is on demand, encrypted, recoverable, protected and retained', (key) => {

@@ -11,6 +11,7 @@ describe('audit rows read from DynamoDB Local', () => {
     stripeEventId: id,
     eventType: 'invoice.paid',
     status: 'FAILED',
+    openStatus: 'FAILED',
     errorMessage: 'boom',
     attempts: 1,
     createdAt: now,

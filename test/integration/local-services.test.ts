@@ -10,7 +10,7 @@ describe('local services provisioned from lib/resources.ts', () => {
     resources = await provisionTestResources('services');
   });
 
-  it('creates the audit log with its status+createdAt index on DynamoDB Local', async () => {
+  it('creates the audit log with its sparse openStatus+createdAt index on DynamoDB Local', async () => {
     // Act
     const { Table } = await resources.dynamodb.send(
       new DescribeTableCommand({ TableName: resources.tables.webhookAuditLog }),
@@ -18,7 +18,7 @@ describe('local services provisioned from lib/resources.ts', () => {
     // Assess
     expect(Table?.KeySchema).toEqual([{ AttributeName: tables.webhookAuditLog.partitionKey, KeyType: 'HASH' }]);
     expect(Table?.GlobalSecondaryIndexes?.[0]?.KeySchema).toEqual([
-      { AttributeName: 'status', KeyType: 'HASH' },
+      { AttributeName: 'openStatus', KeyType: 'HASH' },
       { AttributeName: 'createdAt', KeyType: 'RANGE' },
     ]);
   });

@@ -587,6 +587,18 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       expect(String(response.body.error)).toContain(field);
     });
 
+    it.each(['PROCESSED', 'IGNORED'])(
+      'answers 400 for status %s, saying the audit log lists only open events',
+      async (status) => {
+        const response = await call('GET', '/platform/webhook-events', { query: { status } });
+        expect(response.status).toBe(400);
+        expect(response.body).toMatchObject({ field: 'status' });
+        expect(String(response.body.error)).toBe(
+          `status must be one of RECEIVED, FAILED: ${status} events are not listed (the audit log indexes only the events still open)`,
+        );
+      },
+    );
+
     async function failedEvent(stripeEventId: string, at: Date, reason: string): Promise<void> {
       const rawEvent = JSON.stringify({ id: stripeEventId, object: 'event', type: 'invoice.paid' });
       await auditLog.claim({ stripeEventId, eventType: 'invoice.paid', rawEvent, now: at, leaseSeconds: 60 });
