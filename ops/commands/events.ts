@@ -1,5 +1,5 @@
-import { LISTED_AUDIT_STATUSES } from '../../domain/model.js';
-import { type Command, EXIT_OK, isoInstant, limitOption, oneOf, stringOption } from '../command.js';
+import { AUDIT_STATUSES, LISTED_AUDIT_STATUSES } from '../../domain/model.js';
+import { type Command, EXIT_OK, isoInstant, limitOption, oneOf, stringOption, UsageError } from '../command.js';
 import { printJson, renderTable } from '../output.js';
 import { MAX_LIST_LIMIT, type WebhookEvent } from '../platform-client.js';
 
@@ -10,7 +10,12 @@ export const eventsList: Command = {
   summary: 'Webhook events by status (default FAILED) since a time (API default: 30 days ago), from the audit log.',
   options: { status: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' } },
   async run({ client, io, json }, { values }) {
-    const status = oneOf('status', stringOption(values, 'status'), LISTED_AUDIT_STATUSES) ?? 'FAILED';
+    const asked = stringOption(values, 'status');
+    const done = oneOf('status', asked, AUDIT_STATUSES);
+    if (done === 'PROCESSED' || done === 'IGNORED') {
+      throw new UsageError(`${done} events are not listed: the audit log indexes only open events (FAILED, RECEIVED)`);
+    }
+    const status = oneOf('status', asked, LISTED_AUDIT_STATUSES) ?? 'FAILED';
     const since = isoInstant('since', stringOption(values, 'since'));
     const events = await client.listWebhookEvents({ status, since, limit: limitOption(values, MAX_LIST_LIMIT) });
     if (json) printJson(io, events);

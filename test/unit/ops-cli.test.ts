@@ -537,6 +537,16 @@ describe('events and resync', () => {
     expect(result.stdout).not.toContain('evt_failed_01');
   });
 
+  it('refuses to list PROCESSED events, saying only open events are indexed, and asks the API nothing', async () => {
+    // Act
+    const result = await ops(['events', 'list', '--status', 'processed']);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('PROCESSED events are not listed: the audit log indexes only open events');
+    expect(api.requestsTo('GET', '/platform/webhook-events')).toEqual([]);
+  });
+
   it('resync --dry-run lists the FAILED events and replays nothing', async () => {
     // Prepare
     api.events = [failedEvent(1), failedEvent(2)];
