@@ -2,7 +2,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createDynamoDbClient, createSnsClient, createSqsClient } from '../functions/commons/clients.js';
+import { createDynamoDbClient, createSqsClient } from '../functions/commons/clients.js';
+import { createSnsClient } from '../functions/commons/sns-client.js';
 
 /** Local servers accept any credentials; these fixed ones keep the SDK from looking for real ones. */
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };

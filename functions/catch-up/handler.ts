@@ -4,4 +4,4 @@ import { stripeClients } from '../commons/stripe-client.js';
 import { composeCatchUp } from './compose.js';
 import { catchUpConfig } from './config.js';
 
-export const handler = composeCatchUp(awsRuntime('catch-up', process.env, stripeClients), catchUpConfig());
+export const handler = composeCatchUp(awsRuntime('catch-up', process.env, { stripeClients }), catchUpConfig());

@@ -4,7 +4,6 @@
  * environment and reused by every invocation (connection reuse keeps the webhook's ack path fast).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
 
@@ -24,7 +23,7 @@ export interface AwsClientOptions {
   maxAttempts?: number;
 }
 
-const clientConfig = ({ endpoint, region, credentials, maxAttempts }: AwsClientOptions) => ({
+export const clientConfig = ({ endpoint, region, credentials, maxAttempts }: AwsClientOptions) => ({
   requestHandler,
   ...(endpoint ? { endpoint } : {}),
   ...(region ? { region } : {}),
@@ -44,6 +43,3 @@ export const createSqsClient = (options: AwsClientOptions = {}): SQSClient =>
     // A local SQS server's queue URLs name a host that does not resolve: always talk to the endpoint.
     ...(options.endpoint ? { useQueueUrlAsEndpoint: false } : {}),
   });
-
-/** The on-call topic's client (the financial-alert function pages through it). */
-export const createSnsClient = (options: AwsClientOptions = {}): SNSClient => new SNSClient(clientConfig(options));

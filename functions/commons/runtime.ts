@@ -9,13 +9,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FunctionName } from '#contracts/api-routes.js';
 import type { Clock } from '../../domain/ports.js';
-import {
-  type AwsClientOptions,
-  createDocumentClient,
-  createDynamoDbClient,
-  createSnsClient,
-  createSqsClient,
-} from './clients.js';
+import { type AwsClientOptions, createDocumentClient, createDynamoDbClient, createSqsClient } from './clients.js';
 import { awsEndpoints, type Environment, stripeApiBaseUrl } from './config.js';
 import { createObservability, type Observability, type ObservabilityOptions } from './observability.js';
 import type { StripeClientOptions, StripeClients } from './stripe-client.js';
@@ -80,33 +74,45 @@ export function functionRuntime(functionName: FunctionName | string, parts: Runt
 /** How a function that calls Stripe builds its clients: `stripeClients` of ./stripe-client.ts. */
 export type StripeClientsFactory = (options: StripeClientOptions) => StripeClients;
 
+/** The clients only some functions need; a function that does not pass one leaves its library out of its bundle. */
+export interface OptionalClients {
+  /** Every function that calls Stripe passes `stripeClients` (./stripe-client.ts). */
+  stripeClients?: StripeClientsFactory;
+  /** The financial-alert function, which pages, passes `createSnsClient` (./sns-client.ts). */
+  snsClient?: (options: AwsClientOptions) => SNSClient;
+}
+
 /**
  * Deployed: region and credentials from Lambda; endpoints and the Stripe base URL only in local runs. A function
  * that calls Stripe passes `stripeClients` (functions/commons/stripe-client.ts); the others do not, so their bundle
  * carries no Stripe SDK (a quarter of a megabyte, the largest part of a cold start), and their runtime's `stripe`
- * throws: test/unit/function-runtime.test.ts checks every handler that reaches `runtime.stripe` passes it.
+ * throws. The same for SNS and `createSnsClient`. test/unit/function-runtime.test.ts checks every handler that reaches
+ * `runtime.stripe` or `runtime.sns` passes its factory.
  */
 export function awsRuntime(
   functionName: FunctionName,
   source: Environment = process.env,
-  makeStripeClients?: StripeClientsFactory,
+  optional: OptionalClients = {},
 ): FunctionRuntime {
   const endpoints = awsEndpoints(source);
   const baseUrl = stripeApiBaseUrl(source);
   const options = (endpoint?: string): AwsClientOptions => (endpoint ? { endpoint } : {});
+  const { stripeClients, snsClient } = optional;
   return functionRuntime(functionName, {
     dynamodb: () => createDynamoDbClient(options(endpoints.dynamodb)),
     sqs: () => createSqsClient(options(endpoints.sqs)),
-    sns: () => createSnsClient(options(endpoints.sns)),
-    stripe: makeStripeClients ? makeStripeClients(baseUrl ? { baseUrl } : {}) : withoutStripe(functionName),
+    sns: snsClient
+      ? () => snsClient(options(endpoints.sns))
+      : builtWithout(functionName, 'an SNS client', 'createSnsClient'),
+    stripe: stripeClients
+      ? stripeClients(baseUrl ? { baseUrl } : {})
+      : builtWithout(functionName, 'the Stripe SDK', 'stripeClients'),
   });
 }
 
-/** The Stripe factory of a function built without the Stripe SDK. */
-const withoutStripe =
-  (functionName: string): StripeClients =>
-  () => {
-    throw new Error(
-      `The ${functionName} function is built without the Stripe SDK: pass stripeClients to awsRuntime in its handler.ts`,
-    );
-  };
+/** The factory of a client a function was built without: it says so, and what to pass instead. */
+const builtWithout = (functionName: string, what: string, factory: string) => (): never => {
+  throw new Error(
+    `The ${functionName} function is built without ${what}: pass ${factory} to awsRuntime in its handler.ts`,
+  );
+};

@@ -4,4 +4,4 @@ import { stripeClients } from '../commons/stripe-client.js';
 import { markPaidWorkerConfig } from '../commons/worker-config.js';
 import { composeMarkPaid } from './compose.js';
 
-export const handler = composeMarkPaid(awsRuntime('mark-paid', process.env, stripeClients), markPaidWorkerConfig());
+export const handler = composeMarkPaid(awsRuntime('mark-paid', process.env, { stripeClients }), markPaidWorkerConfig());

@@ -4,4 +4,4 @@ import { stripeClients } from '../commons/stripe-client.js';
 import { composeReconcile } from './compose.js';
 import { reconcileConfig } from './config.js';
 
-export const handler = composeReconcile(awsRuntime('reconcile', process.env, stripeClients), reconcileConfig());
+export const handler = composeReconcile(awsRuntime('reconcile', process.env, { stripeClients }), reconcileConfig());

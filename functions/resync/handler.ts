@@ -4,4 +4,4 @@ import { stripeClients } from '../commons/stripe-client.js';
 import { composeResync } from './compose.js';
 import { resyncConfig } from './config.js';
 
-export const handler = composeResync(awsRuntime('resync', process.env, stripeClients), resyncConfig());
+export const handler = composeResync(awsRuntime('resync', process.env, { stripeClients }), resyncConfig());

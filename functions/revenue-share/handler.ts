@@ -5,6 +5,6 @@ import { revenueShareWorkerConfig } from '../commons/worker-config.js';
 import { composeRevenueShare } from './compose.js';
 
 export const handler = composeRevenueShare(
-  awsRuntime('revenue-share', process.env, stripeClients),
+  awsRuntime('revenue-share', process.env, { stripeClients }),
   revenueShareWorkerConfig(),
 );

@@ -4,4 +4,4 @@ import { stripeClients } from '../commons/stripe-client.js';
 import { transferWorkerConfig } from '../commons/worker-config.js';
 import { composeTransfer } from './compose.js';
 
-export const handler = composeTransfer(awsRuntime('transfer', process.env, stripeClients), transferWorkerConfig());
+export const handler = composeTransfer(awsRuntime('transfer', process.env, { stripeClients }), transferWorkerConfig());

@@ -27,18 +27,27 @@ describe('awsRuntime and the Stripe SDK', () => {
       const usesStripe = sources(name).some((source) => /runtime\.stripe\b/.test(source));
       const handler = readFileSync(join(FUNCTIONS, name, 'handler.ts'), 'utf8');
       // Assess
-      expect(/awsRuntime\([^)]*stripeClients\)/.test(handler)).toBe(usesStripe);
+      expect(/awsRuntime\([^)]*stripeClients/.test(handler)).toBe(usesStripe);
     },
   );
+
+  it.each(functionFolders)('%s passes createSnsClient to awsRuntime exactly when its code uses runtime.sns', (name) => {
+    // Prepare
+    const usesSns = sources(name).some((source) => /runtime\.sns\b/.test(source));
+    const handler = readFileSync(join(FUNCTIONS, name, 'handler.ts'), 'utf8');
+    // Assess
+    expect(/awsRuntime\([^)]*snsClient: createSnsClient/.test(handler)).toBe(usesSns);
+  });
 
   it('gives a function built without Stripe a factory that says so, and one built with it a client', () => {
     // Prepare
     const environment = { AWS_REGION: 'us-east-1' };
     // Act
     const without = awsRuntime('stripe-webhook', environment);
-    const withStripe = awsRuntime('transfer', environment, stripeClients);
+    const withStripe = awsRuntime('transfer', environment, { stripeClients });
     // Assess
     expect(() => without.stripe('sk_test_x')).toThrow(/stripe-webhook function is built without the Stripe SDK/);
     expect(withStripe.stripe('sk_test_x').transfers).toBeDefined();
+    expect(() => without.sns).toThrow(/stripe-webhook function is built without an SNS client/);
   });
 });
