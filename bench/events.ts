@@ -8,6 +8,8 @@ import { randomInt } from './random.js';
 
 export interface BenchEvent {
   id: string;
+  /** The paid invoice's id: its ledger row's id derives from it. */
+  invoiceId: string;
   /** The request body exactly as delivered (Stripe pretty-prints its JSON). */
   body: string;
 }
@@ -46,7 +48,7 @@ export function buildInvoicePaidEvents(
       { payments: [{ paymentMethod: 'pm_card_visa' }] },
     );
     const event = emulator.createEvent('invoice.paid', invoice);
-    events.push({ id: event.id, body: JSON.stringify(event, null, 2) });
+    events.push({ id: event.id, invoiceId: String(invoice.id), body: JSON.stringify(event, null, 2) });
   }
   return events;
 }

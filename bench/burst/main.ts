@@ -63,8 +63,12 @@ async function main(): Promise<BurstResult> {
 
     const started = performance.now();
     await deliverAll(stack.webhookUrl, deliverySchedule(events, 0, seededRandom(20_261_202)), WEBHOOK_SECRET, 32);
-    const wait = await waitUntilPaid(stack.dynamodb, stack.tables.revenueShares, invoices, started + 600_000, (paid) =>
-      progress(`${paid}/${invoices} PAID after ${round((performance.now() - started) / 1000, 0)} s`),
+    const wait = await waitUntilPaid(
+      stack.dynamodb,
+      stack.tables.revenueShares,
+      events.map((event) => event.invoiceId),
+      started + 600_000,
+      (paid) => progress(`${paid}/${invoices} PAID after ${round((performance.now() - started) / 1000, 0)} s`),
     );
     const seconds = (wait.at - started) / 1000;
     const counts = emulator.requestCounts();

@@ -93,7 +93,7 @@ async function main(): Promise<E2eResult> {
     const wait = await waitUntilPaid(
       stack.dynamodb,
       stack.tables.revenueShares,
-      eventCount,
+      events.map((event) => event.invoiceId),
       started + timeoutSeconds * 1000,
       (paid) => progress(`${paid}/${eventCount} PAID after ${round((performance.now() - started) / 1000, 0)} s`),
     );
