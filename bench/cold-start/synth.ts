@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { env } from '#contracts/environment.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUNDLE_FILE = 'index.mjs';
+/** NodejsFunction's file name for a CommonJS bundle (lib/constructs/payout-function.ts). */
+const BUNDLE_FILE = 'index.js';
 
 export interface SynthesizedFunction {
   /** The function's name in this project (its POWERTOOLS_SERVICE_NAME). */

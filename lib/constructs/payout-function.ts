@@ -32,7 +32,7 @@ export interface PayoutFunctionProps {
 }
 
 /**
- * One Lambda function: bundled locally with esbuild (no Docker) as minified ESM with source maps and the
+ * One Lambda function: bundled locally with esbuild (no Docker) as minified CommonJS with source maps and the
  * AWS SDK inside, newest Node.js runtime, ARM64, X-Ray, its own log group and its own role (which may
  * write only that log group until the tables, queues and secrets grant more).
  */
@@ -76,7 +76,10 @@ export class PayoutFunction extends NodejsFunction {
       },
       bundling: {
         forceDockerBundling: false,
-        format: OutputFormat.ESM,
+        // CommonJS, not ESM: an ESM import of a Node built-in builds its module namespace by reading every export,
+        // and node:http's lazy exports (WebSocket and friends) then load undici; require() reads none of them. The
+        // same bundle imports 12-15 ms faster (README, Benchmarks: cold start). No module here uses top-level await.
+        format: OutputFormat.CJS,
         target: 'node24',
         mainFields: ['module', 'main'],
         minify: true,
@@ -86,8 +89,6 @@ export class PayoutFunction extends NodejsFunction {
         externalModules: [],
         bundleAwsSDK: true,
         logLevel: LogLevel.WARNING,
-        // Lets CommonJS dependencies call require() inside the ESM bundle.
-        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
         // Lambda's credentials are in the environment: the SDK's default chain is replaced by that one link
         // (functions/commons/lambda-credentials.ts), which keeps about 95 KB of unused providers out of every bundle.
         esbuildArgs: { [`--alias:${SDK_CREDENTIAL_CHAIN}`]: join(PROJECT_ROOT, LAMBDA_CREDENTIALS) },
