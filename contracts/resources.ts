@@ -15,6 +15,18 @@ export interface IndexDefinition {
   readonly nonKeyAttributes?: readonly string[];
 }
 
+/** What an index copies, as DynamoDB names it (the CDK stack and the local tables both read it from here). */
+export interface IndexProjection {
+  readonly projectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  readonly nonKeyAttributes?: readonly string[];
+}
+
+export function indexProjection({ nonKeyAttributes }: IndexDefinition): IndexProjection {
+  if (nonKeyAttributes === undefined) return { projectionType: 'ALL' };
+  if (nonKeyAttributes.length === 0) return { projectionType: 'KEYS_ONLY' };
+  return { projectionType: 'INCLUDE', nonKeyAttributes };
+}
+
 export interface TableDefinition {
   /** Logical name; the physical name is `${prefix}-${name}` locally and CDK-generated when deployed. */
   readonly name: string;

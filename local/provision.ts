@@ -7,6 +7,8 @@ import {
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
+  type IndexDefinition,
+  indexProjection,
   physicalQueueName,
   physicalTableName,
   type QueueKey,
@@ -64,12 +66,7 @@ function createTableInput(tableName: string, table: TableDefinition) {
             { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
             ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
           ],
-          Projection:
-            index.nonKeyAttributes === undefined
-              ? { ProjectionType: 'ALL' as const }
-              : index.nonKeyAttributes.length === 0
-                ? { ProjectionType: 'KEYS_ONLY' as const }
-                : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] },
+          Projection: localProjection(index),
         }))
       : undefined,
   };
@@ -121,4 +118,9 @@ export async function queueArn(client: SQSClient, queueUrl: string): Promise<str
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`The SQS server returned no ${what}`);
   return value;
+}
+
+function localProjection(index: IndexDefinition) {
+  const { projectionType, nonKeyAttributes } = indexProjection(index);
+  return { ProjectionType: projectionType, ...(nonKeyAttributes ? { NonKeyAttributes: [...nonKeyAttributes] } : {}) };
 }

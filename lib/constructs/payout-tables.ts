@@ -4,7 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { type EnvName, env } from '#contracts/environment.js';
-import { type TableDefinition, type TableKey, tables } from '#contracts/resources.js';
+import {
+  type IndexDefinition,
+  indexProjection,
+  type TableDefinition,
+  type TableKey,
+  tables,
+} from '#contracts/resources.js';
 
 /**
  * The DynamoDB actions a function may be granted, without the `dynamodb:` prefix. Each function is granted exactly
@@ -50,11 +56,7 @@ export class PayoutTable extends Construct {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         ...(index.sortKey ? { sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
-        ...(index.nonKeyAttributes === undefined
-          ? { projectionType: dynamodb.ProjectionType.ALL }
-          : index.nonKeyAttributes.length === 0
-            ? { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
-            : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.nonKeyAttributes] }),
+        ...projectionOf(index),
       });
     }
   }
@@ -96,4 +98,14 @@ export class PayoutTables extends Construct {
   get all(): Record<TableKey, PayoutTable> {
     return { webhookAuditLog: this.auditLog, revenueShares: this.ledger, districts: this.districts };
   }
+}
+
+function projectionOf(
+  index: IndexDefinition,
+): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> {
+  const { projectionType, nonKeyAttributes } = indexProjection(index);
+  return {
+    projectionType: dynamodb.ProjectionType[projectionType],
+    ...(nonKeyAttributes ? { nonKeyAttributes: [...nonKeyAttributes] } : {}),
+  };
 }
