@@ -182,11 +182,7 @@ export async function executeTransfer(
   }
 
   if (partsOf(row).every((p) => !p.stripeTransferId)) return await settleWithoutTransfer(row, deps);
-  if (deps.clawback) {
-    for (const chargeId of reapply) {
-      row = (await bringChargeToTarget(row, chargeId, { ...deps, provider: deps.clawback })).row;
-    }
-  }
+  if (deps.clawback) row = await clawBackCharges(row, reapply, deps.clawback, deps);
   const stripeTransferId = row.stripeTransferId ?? partsOf(row).find((p) => p.stripeTransferId)?.stripeTransferId ?? '';
   if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, stripeTransferId, deps);
   if (newlyRecorded === 0) return { outcome: 'already_transferred', stripeTransferId };
@@ -244,13 +240,25 @@ async function reverseTransfersMadeMeanwhile(
     current = step.row;
     if (part.sourceChargeId) charges.add(part.sourceChargeId);
   }
-  for (const chargeId of charges) {
-    current = (await bringChargeToTarget(current, chargeId, { ...deps, provider: deps.clawback })).row;
-  }
+  await clawBackCharges(current, charges, deps.clawback, deps);
   return {
     outcome: 'skipped',
     reason: `refunded while its transfer was made: ${made.map((t) => t.id).join(', ')} recorded and reversed`,
   };
+}
+
+/** Brings the row to each charge's clawback target, one charge after the other (domain/clawback). */
+async function clawBackCharges(
+  row: RevenueShare,
+  chargeIds: Iterable<string>,
+  clawback: ClawbackProvider,
+  deps: ExecuteTransferDeps,
+): Promise<RevenueShare> {
+  let current = row;
+  for (const chargeId of chargeIds) {
+    current = (await bringChargeToTarget(current, chargeId, { ...deps, provider: clawback })).row;
+  }
+  return current;
 }
 
 const sourceNote = (part: TransferPart): string =>
