@@ -328,7 +328,7 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
   ): Promise<RevenueShare[]> {
     const rows: RevenueShare[] = [];
     for await (const page of pages) {
-      for (const row of await this.rowsByKey((page.Items ?? []).map((item) => String(item.pk)))) {
+      for (const row of await this.rowsByKey((page.Items ?? []).map(rowKey))) {
         if (row.payoutStatus !== payoutStatus) continue;
         rows.push(row);
         if (rows.length >= limit) return rows;
@@ -363,7 +363,7 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
       );
       // The index is eventually consistent: a row read again that has moved on since is left out.
       if (payoutStatus !== undefined) return await this.rowsWithStatus(pages, payoutStatus, limit);
-      return await this.rowsByKey(await collectKeys(pages, limit));
+      return await this.rowsByKey(await collect(pages, limit, rowKey));
     }
     const conditions = ['attribute_exists(#status)'];
     if (since) conditions.push('createdAt >= :since');
@@ -380,7 +380,7 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
         ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       },
     );
-    const rows = await collect(pages, Number.POSITIVE_INFINITY);
+    const rows = await collect(pages, Number.POSITIVE_INFINITY, toRevenueShare);
     return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
   }
 }
@@ -392,34 +392,24 @@ const attentionKey = (payoutStatus: PayoutStatus): { attentionStatus?: PayoutSta
 const partsRecord = (row: RevenueShare | undefined, stripeTransferId: string): boolean =>
   (row?.transferParts ?? []).some((part) => part.stripeTransferId === stripeTransferId);
 
-/** The row keys of an index query (the indexes copy keys, not rows), in the order the index gave them. */
-async function collectKeys(
+/** The items of a query or scan, page by page in the order given, each read by `read`, until `limit` of them. */
+async function collect<T>(
   pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>,
   limit: number,
-): Promise<string[]> {
-  const keys: string[] = [];
+  read: (item: Record<string, unknown>) => T,
+): Promise<T[]> {
+  const items: T[] = [];
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
-      keys.push(String(item.pk));
-      if (keys.length >= limit) return keys;
+      items.push(read(item));
+      if (items.length >= limit) return items;
     }
   }
-  return keys;
+  return items;
 }
 
-async function collect(
-  pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>,
-  limit: number,
-): Promise<RevenueShare[]> {
-  const rows: RevenueShare[] = [];
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      rows.push(toRevenueShare(item));
-      if (rows.length >= limit) return rows;
-    }
-  }
-  return rows;
-}
+/** An index entry's row key (the indexes copy keys, not rows). */
+const rowKey = (item: Record<string, unknown>): string => String(item.pk);
 
 /** A stored item as a RevenueShare; a row that is not one (wrong types) is an error, not a guess. */
 export function toRevenueShare(item: Record<string, unknown>): RevenueShare {
