@@ -1,8 +1,9 @@
 /**
  * The ledger row a charge paid, found through Stripe rather than a guard item written with every row: the invoices
- * the charge's payment intent paid (its paid invoice payments; a charge without an intent paid none), each invoice's row (its id derives from the invoice
- * alone), and of those the one whose source charges name the charge. A charge that paid two rows' invoices is for a
- * person to sort out: the money event FAILS (with an alert) rather than clawing back from a guess.
+ * the charge's payment intent paid (its paid invoice payments; a charge without an intent paid none), each invoice's
+ * row (its id derives from the invoice alone), and of those the one whose source charges name the charge. A charge
+ * that paid two rows' invoices is for a person to sort out: the money event FAILS (with an alert) rather than clawing
+ * back from a guess.
  */
 import type { RevenueShare } from '../model.js';
 import type { ClawbackProvider, LedgerStore } from '../ports.js';
