@@ -38,13 +38,7 @@ describe('money events racing a transfer', () => {
 
   /** Refunds (all of) a charge and queues its charge.refunded as the webhook would. */
   async function refund(chargeId: string, amount?: number): Promise<void> {
-    const seen = harness.emulator.events().length;
-    await harness.stripe.refunds.create({ charge: chargeId, ...(amount ? { amount } : {}) });
-    const event = harness.emulator
-      .events()
-      .slice(seen)
-      .find((e) => e.type === 'charge.refunded');
-    if (!event) throw new Error('no charge.refunded');
+    const event = await harness.refundCharge(chargeId, amount);
     const message = await harness.receivedEvent(event.type, event.data.object as Record<string, unknown>);
     await harness.queueForRevenueShare(message);
   }

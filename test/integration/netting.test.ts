@@ -40,13 +40,7 @@ describe('netting what a district owes from its next payouts', () => {
     const row = await writtenRow(10_000);
     await pay();
     harness.emulator.setAccountBalance(district.stripeAccountId, 0);
-    const seen = harness.emulator.events().length;
-    await harness.stripe.refunds.create({ charge: row.sourceCharges?.[0]?.chargeId ?? '' });
-    const event = harness.emulator
-      .events()
-      .slice(seen)
-      .find((e) => e.type === 'charge.refunded');
-    if (!event) throw new Error('no charge.refunded');
+    const event = await harness.refundCharge(row.sourceCharges?.[0]?.chargeId ?? '');
     await harness.deliverToRevenueShare(event);
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
     const owing = await harness.ledger.get(row.revenueShareId);

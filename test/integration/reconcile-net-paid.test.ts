@@ -53,13 +53,7 @@ describe('reconcile: net paid per row', () => {
     await harness.runQueue('markPaid', harness.markPaidHandler());
     const id = deriveRevenueShareId(message.invoiceId);
     const row = (await harness.ledger.get(id)) as RevenueShare;
-    const seen = harness.emulator.events().length;
-    await harness.stripe.refunds.create({ charge: row.sourceCharges?.[0]?.chargeId ?? '', amount: 4_000 });
-    const refunded = harness.emulator
-      .events()
-      .slice(seen)
-      .find((e) => e.type === 'charge.refunded');
-    if (!refunded) throw new Error('no charge.refunded');
+    const refunded = await harness.refundCharge(row.sourceCharges?.[0]?.chargeId ?? '', 4_000);
     const received = await harness.receivedEvent(refunded.type, refunded.data.object as Record<string, unknown>);
     await harness.queue('revenueShare').send(received, {
       groupId: received.stripeEventId,

@@ -225,6 +225,18 @@ export class PayoutHarness {
     return { ...message, invoiceId: String(invoice.id) };
   }
 
+  /** Refunds a charge at the emulator (all of it, or `amount`) and returns the charge.refunded event it raised. */
+  async refundCharge(chargeId: string, amount?: number): Promise<StripeEventLike> {
+    const seen = this.emulator.events().length;
+    await this.stripe.refunds.create({ charge: chargeId, ...(amount === undefined ? {} : { amount }) });
+    const event = this.emulator
+      .events()
+      .slice(seen)
+      .find((e) => e.type === 'charge.refunded');
+    if (!event) throw new Error(`refunding ${chargeId} raised no charge.refunded`);
+    return event;
+  }
+
   /**
    * Where the webhook leaves one of the emulator's own events: claimed and on the revenue-share
    * queue. A delivery that loses the claim queues nothing (the webhook answers duplicate); `delivery` tells
