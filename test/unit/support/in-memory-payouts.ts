@@ -72,13 +72,15 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
       return { recorded: false, reason: 'transfer_id_taken', ownerRevenueShareId: owner };
     }
     const part = row?.transferParts?.[request.partIndex];
-    const taken = request.partIndex === 0 && row?.stripeTransferId !== undefined;
+    // As the DynamoDB ledger: the part that names the row (namesRow, by default part 0) also sets stripeTransferId.
+    const first = request.namesRow ?? request.partIndex === 0;
+    const taken = first && row?.stripeTransferId !== undefined;
     if (!row || !part || row.version !== request.expectedVersion || part.stripeTransferId || taken || owner) {
       return { recorded: false, reason: 'row_changed', ...(row ? { current: structuredClone(row) } : {}) };
     }
     part.stripeTransferId = request.stripeTransferId;
     if (request.amountCents !== undefined) part.amountCents = request.amountCents;
-    if (request.partIndex === 0) row.stripeTransferId = request.stripeTransferId;
+    if (first) row.stripeTransferId = request.stripeTransferId;
     Object.assign(row, {
       payoutStatus: request.status ?? 'PENDING',
       version: row.version + 1,
