@@ -27,6 +27,7 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { tables } from '#contracts/resources.js';
 import type { ClawbackIntent } from '../../domain/clawback/clawback-intent.js';
 import { MOVEMENT_KINDS, type MoneyMovement } from '../../domain/clawback/money-movements.js';
@@ -83,17 +84,15 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
     }
   }
 
-  /** The invoice's row exists: a redelivery when it is of the same district, else the invoice pays another one. */
+  /**
+   * The invoice's row exists: a redelivery when it is of the same district, else the invoice pays another one. The
+   * failed condition returned the row it was evaluated on, so it is read from there, not read again.
+   */
   private async rowTaken(
     row: RevenueShare,
     old: Record<string, AttributeValue> | undefined,
   ): Promise<CreateLedgerRowOutcome> {
-    const ownerDistrictId = old?.districtId?.S;
-    if (ownerDistrictId !== undefined && ownerDistrictId !== row.districtId) {
-      const revenueShareId = old?.revenueShareId?.S ?? row.revenueShareId;
-      return { created: false, invoiceTakenBy: { revenueShareId, districtId: ownerDistrictId } };
-    }
-    const existing = await this.get(row.revenueShareId);
+    const existing = old ? toRevenueShare(unmarshall(old)) : await this.get(row.revenueShareId);
     if (!existing) throw new Error(`ledger row ${row.revenueShareId} exists but could not be read`);
     if (existing.districtId !== row.districtId) {
       return {

@@ -1,6 +1,8 @@
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import type { District, RevenueShare } from '../../domain/model.js';
+import { localDynamoDbClient } from '../../local/aws-clients.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 
 describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
@@ -27,6 +29,28 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
 
     // Assess
     expect(again).toEqual({ created: false, existing: row });
+  });
+
+  it('answers a redelivered create from the row its failed put returned, reading nothing more', async () => {
+    // Prepare: a ledger whose client counts the commands it sends
+    const row = await harness.pendingRow(district);
+    const dynamodb = localDynamoDbClient(inject('dynamodbEndpoint'));
+    const commands: string[] = [];
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    const ledger = new DynamoDbLedgerStore(DynamoDBDocumentClient.from(dynamodb), table());
+
+    // Act
+    const again = await ledger.create({ ...row, amountCents: 1, version: 7 });
+
+    // Assess
+    expect(again).toEqual({ created: false, existing: row });
+    expect(commands).toEqual(['PutItemCommand']);
   });
 
   it('writes a new row as one item: no guard item beside it (a refund finds the row through Stripe)', async () => {
