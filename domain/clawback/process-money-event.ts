@@ -51,12 +51,13 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
   if (event.type === 'credit_note.created') return await attribute(event, deps);
   const chargeId = chargeIdOf(event);
   const dispute = disputeCauseOf(event);
-  // One read of the charge: it names the invoices it paid and sets the clawback's target.
-  const charge = await deps.provider.chargeSnapshot(chargeId);
-  const found = await rowPaidBy(charge, deps);
+  // The charge is read twice: first for the invoices it paid, then, once the row is read, for the target. A target
+  // from a snapshot older than the row could sit below a clawback another money event made meanwhile, and would pay
+  // that clawback back; a snapshot read after the row is at least as new as every clawback the row records.
+  const found = await rowPaidBy(await deps.provider.chargeSnapshot(chargeId), deps);
   if (!found) throw new PermanentEventError(`no ledger row was paid by charge ${chargeId} (${event.type} ${event.id})`);
   const context = { districtId: found.districtId, invoiceId: found.invoiceId };
-  const { row, policy } = await bringChargeToTarget(found, charge, deps, event.id, dispute);
+  const { row, policy } = await bringChargeToTarget(found, chargeId, deps, event.id, dispute);
   if (dispute?.step === 'created') {
     await raiseAlert(deps.alerts, deps.clock, {
       kind: 'DISPUTE_OPENED',
@@ -84,10 +85,11 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
 export type ClawbackDeps = Pick<MoneyEventDeps, 'ledger' | 'districts' | 'provider' | 'alerts' | 'clock'>;
 
 /**
- * Brings the parts of `found` paid by `chargeId` to the clawback target of the charge as Stripe has it now, one
- * movement at a time, then sets the status from what was taken back. Also run by the transfer worker after it
- * records a transfer made for a plan a refund has since made smaller (the money event that came meanwhile saw no
- * transfer to reverse): the result converges whichever came first.
+ * Brings the parts of `found` paid by `chargeId` to the clawback target of the charge as Stripe has it now (a
+ * snapshot passed in must have been read after `found`: see processMoneyEvent), one movement at a time, then sets
+ * the status from what was taken back. Also run by the transfer worker after it records a transfer made for a plan a
+ * refund has since made smaller (the money event that came meanwhile saw no transfer to reverse): the result
+ * converges whichever came first.
  */
 export async function bringChargeToTarget(
   found: RevenueShare,
