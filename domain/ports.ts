@@ -133,13 +133,11 @@ export interface RecordTransferRequest {
   revenueShareId: string;
   expectedVersion: number;
   stripeTransferId: string;
-  /** The transfer part it pays (transferParts[partIndex], which must exist); part 0 also sets stripeTransferId. */
-  partIndex: number;
   /**
-   * This part's transfer also names the row's (stripeTransferId): default part 0; the first part with money when
-   * earlier parts are 0 (nothing to pay, e.g. refunded before the transfer).
+   * The transfer part it pays (transferParts[partIndex], which must exist). The first part recorded also names the
+   * row's transfer (stripeTransferId), decided by the stored row in the same write.
    */
-  namesRow?: boolean;
+  partIndex: number;
   /**
    * Also sets the part's amountCents: the transfer found at Stripe was made for the part's plan before a refund made
    * it smaller (its amount, at most the part's share, is what was sent; the clawback then reverses the rest).
@@ -182,8 +180,8 @@ export interface LedgerStore {
   update(update: LedgerUpdate): Promise<LedgerUpdateOutcome>;
   /**
    * Puts the guard item `transfer#<id>` unless another row owns that id, then sets
-   * transferParts[partIndex].stripeTransferId (part 0: also stripeTransferId; and payoutStatus PENDING, clears
-   * lastError) on the row if it still has `expectedVersion` and that part no transfer id.
+   * transferParts[partIndex].stripeTransferId (also stripeTransferId when the row has none yet; and payoutStatus
+   * PENDING, clears lastError) on the row if it still has `expectedVersion` and that part no transfer id.
    */
   recordTransfer(request: RecordTransferRequest): Promise<RecordTransferOutcome>;
   /** The row that records a transfer id, found through its guard item. */

@@ -196,7 +196,6 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
     expectedVersion,
     stripeTransferId,
     partIndex,
-    namesRow,
     amountCents,
     status = 'PENDING',
     now,
@@ -204,8 +203,6 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
     const recordedAt = now.toISOString();
     if (!Number.isSafeInteger(partIndex) || partIndex < 0) throw new Error(`part index ${partIndex} is not one`);
     const part = `transferParts[${partIndex}]`;
-    // Part 0 also names the row's transfer (stripeTransferId), so a row is "transferred" the moment it has one.
-    const first = namesRow ?? partIndex === 0;
     const owner = await this.putTransferGuard(revenueShareId, stripeTransferId, recordedAt);
     if (owner !== revenueShareId) return { recorded: false, reason: 'transfer_id_taken', ownerRevenueShareId: owner };
     try {
@@ -214,13 +211,14 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
           TableName: this.tableName,
           Key: { pk: revenueShareId },
           UpdateExpression:
-            `SET ${part}.stripeTransferId = :transferId, ${first ? 'stripeTransferId = :transferId, ' : ''}` +
+            // The first part recorded names the row's transfer, decided by the stored row (not by the row the
+            // caller read), so a row whose parts record transfers always has stripeTransferId.
+            `SET ${part}.stripeTransferId = :transferId, stripeTransferId = if_not_exists(stripeTransferId, :transferId), ` +
             `${amountCents === undefined ? '' : `${part}.amountCents = :amount, `}` +
             'payoutStatus = :pending, version = :next, updatedAt = :now REMOVE lastError, attentionStatus',
           ConditionExpression:
             `attribute_exists(pk) AND version = :expected AND attribute_exists(${part}) AND ` +
-            `attribute_not_exists(${part}.stripeTransferId)` +
-            (first ? ' AND attribute_not_exists(stripeTransferId)' : ''),
+            `attribute_not_exists(${part}.stripeTransferId)`,
           ExpressionAttributeValues: {
             ':transferId': stripeTransferId,
             ':pending': status satisfies PayoutStatus,

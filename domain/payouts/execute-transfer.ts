@@ -183,7 +183,7 @@ export async function executeTransfer(
 
   if (partsOf(row).every((p) => !p.stripeTransferId)) return await settleWithoutTransfer(row, deps);
   if (deps.clawback) row = await clawBackCharges(row, reapply, deps.clawback, deps);
-  const stripeTransferId = row.stripeTransferId ?? partsOf(row).find((p) => p.stripeTransferId)?.stripeTransferId ?? '';
+  const stripeTransferId = row.stripeTransferId ?? '';
   if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, stripeTransferId, deps);
   if (newlyRecorded === 0) return { outcome: 'already_transferred', stripeTransferId };
   return { outcome: 'transferred', stripeTransferId, reusedExisting, transfers: newlyRecorded };
@@ -234,7 +234,6 @@ async function reverseTransfersMadeMeanwhile(
     const step = await record(current, part, transfer, deps, {
       amountCents: transfer.amountCents,
       status: 'REVERSED',
-      namesRow: current.stripeTransferId === undefined,
     });
     if ('stop' in step) return step.stop;
     current = step.row;
@@ -309,12 +308,11 @@ async function transfersAlreadyMade(
 
 /**
  * `amountCents`: what was sent, when it differs from the part's amount. `status`: the row's status after (PENDING;
- * REVERSED keeps a refunded-away row as it is). `namesRow`: default, the first part with money names the row.
+ * REVERSED keeps a refunded-away row as it is). The first part recorded names the row (the ledger decides it).
  */
 interface RecordOptions {
   amountCents?: number;
   status?: 'PENDING' | 'REVERSED';
-  namesRow?: boolean;
 }
 
 async function record(
@@ -322,7 +320,7 @@ async function record(
   part: TransferPart,
   transfer: ProviderTransfer,
   deps: ExecuteTransferDeps,
-  { amountCents, status = 'PENDING', namesRow }: RecordOptions = {},
+  { amountCents, status = 'PENDING' }: RecordOptions = {},
 ): Promise<PartStep> {
   if (row.payoutStatus !== status) assertTransition(row.payoutStatus, status);
   const outcome = await deps.ledger.recordTransfer({
@@ -330,7 +328,6 @@ async function record(
     expectedVersion: row.version,
     stripeTransferId: transfer.id,
     partIndex: part.index,
-    namesRow: namesRow ?? partsOf(row).find((p) => p.amountCents > 0)?.index === part.index,
     ...(amountCents === undefined ? {} : { amountCents }),
     status,
     now: deps.clock.now(),

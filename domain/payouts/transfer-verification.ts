@@ -70,9 +70,9 @@ export function planMismatches(row: RevenueShare): string[] {
   const reasons: string[] = [];
   const sum = parts.reduce((total, part) => total + (part.plannedCents ?? part.amountCents), 0);
   if (sum !== row.shareCents) reasons.push(`transfer parts add up to ${sum}, not shareCents ${row.shareCents}`);
-  const first = parts.find((part) => part.stripeTransferId !== undefined || part.amountCents > 0);
-  if (first?.stripeTransferId !== row.stripeTransferId) {
-    reasons.push(`stripeTransferId ${row.stripeTransferId ?? '(none)'} is not part ${first?.index ?? 0}'s`);
+  // The first part recorded names the row (adapters' recordTransfer): the row's id must be one of its parts'.
+  if (!parts.some((part) => part.stripeTransferId !== undefined && part.stripeTransferId === row.stripeTransferId)) {
+    reasons.push(`stripeTransferId ${row.stripeTransferId ?? '(none)'} is none of its parts' transfers`);
   }
   return reasons;
 }

@@ -18,7 +18,7 @@ import {
 import { assertHasTransferId, MissingTransferIdError } from './errors.js';
 import { rowContext } from './execute-transfer.js';
 import { raiseAlert } from './raise-alert.js';
-import { partsOf } from './transfer-plan.js';
+import { partsOf, recordedTransferIds } from './transfer-plan.js';
 import { planMismatches, transferMismatches } from './transfer-verification.js';
 import { assertTransition } from './transitions.js';
 
@@ -51,6 +51,15 @@ export async function verifyAndMarkPaid(
   } catch (error) {
     if (!(error instanceof MissingTransferIdError)) throw error;
     if (row.payoutStatus === 'PENDING') await recordLastError(row, `mark-paid refused: ${error.message}`, deps);
+    // Transfers recorded on its parts yet none naming the row: no worker will change that, a person must look.
+    const recorded = recordedTransferIds(row);
+    if (recorded.length > 0) {
+      await raiseAlert(deps.alerts, deps.clock, {
+        kind: 'TRANSFER_MISMATCH',
+        message: `mark-paid refused ledger row ${row.revenueShareId}: it has no stripeTransferId, yet its parts record ${recorded.join(', ')}`,
+        ...rowContext(row),
+      });
+    }
     return { outcome: 'refused', reason: error.message };
   }
   if (row.payoutStatus !== 'PENDING') return { outcome: 'skipped', reason: `ledger row is ${row.payoutStatus}` };

@@ -72,15 +72,13 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
       return { recorded: false, reason: 'transfer_id_taken', ownerRevenueShareId: owner };
     }
     const part = row?.transferParts?.[request.partIndex];
-    // As the DynamoDB ledger: the part that names the row (namesRow, by default part 0) also sets stripeTransferId.
-    const first = request.namesRow ?? request.partIndex === 0;
-    const taken = first && row?.stripeTransferId !== undefined;
-    if (!row || !part || row.version !== request.expectedVersion || part.stripeTransferId || taken || owner) {
+    if (!row || !part || row.version !== request.expectedVersion || part.stripeTransferId || owner) {
       return { recorded: false, reason: 'row_changed', ...(row ? { current: structuredClone(row) } : {}) };
     }
     part.stripeTransferId = request.stripeTransferId;
     if (request.amountCents !== undefined) part.amountCents = request.amountCents;
-    if (first) row.stripeTransferId = request.stripeTransferId;
+    // As the DynamoDB ledger: the first part recorded also names the row (stripeTransferId).
+    row.stripeTransferId ??= request.stripeTransferId;
     Object.assign(row, {
       payoutStatus: request.status ?? 'PENDING',
       version: row.version + 1,

@@ -1,0 +1,119 @@
+/**
+ * A PENDING row that something raced (a refund, a reversal, a clawback in flight) still reaches its final status, or
+ * raises an alert for a person: never left PENDING with nothing queued and nobody told. Real local services and the
+ * Stripe emulator; the races are forced by wrapping the workers' Stripe payments.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { District, RevenueShare } from '../../domain/model.js';
+import { type PaymentsForContext, stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
+import { PayoutHarness } from '../support/payout-harness.js';
+
+describe('PENDING rows that a race met reach a final status or alert', () => {
+  let harness: PayoutHarness;
+  let district: District;
+
+  beforeAll(async () => {
+    harness = await PayoutHarness.start('pending-converge');
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  beforeEach(async () => {
+    district = await harness.addDistrict({ shareBps: 1_500 });
+    await harness.drainAll();
+  });
+
+  /** Refunds (all of) a charge and processes its charge.refunded through the revenue-share worker. */
+  async function refundAndProcess(chargeId: string): Promise<void> {
+    const event = await harness.refundCharge(chargeId);
+    const message = await harness.receivedEvent(event.type, event.data.object as Record<string, unknown>);
+    await harness.queueForRevenueShare(message);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+  }
+
+  /** The transfer worker's Stripe payments, running `race` once, right after its first create returned. */
+  function afterFirstCreate(race: () => Promise<void>): PaymentsForContext {
+    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
+    let raced = false;
+    return (context) => {
+      const provider = real(context);
+      return new Proxy(provider, {
+        get(target, name) {
+          const value = Reflect.get(target, name, target);
+          if (name !== 'createTransfer' || typeof value !== 'function') {
+            return typeof value === 'function' ? value.bind(target) : value;
+          }
+          return async (...args: Parameters<typeof provider.createTransfer>) => {
+            const transfer = await provider.createTransfer(...args);
+            if (!raced) {
+              raced = true;
+              await race();
+            }
+            return transfer;
+          };
+        },
+      });
+    };
+  }
+
+  it("names the row when the first part's charge is refunded between its transfer and its record", async () => {
+    // Prepare: 100.00 paid by two charges (60.00 and 40.00): two parts (9.00 and 6.00). Part 0's transfer is made,
+    // then its charge is refunded in full before the worker records it (the refund makes part 0 amount 0)
+    const row = await harness.writtenRow(district, 10_000, [
+      { paymentMethod: 'pm_card_bypassPending', amount: 6_000 },
+      { paymentMethod: 'pm_card_bypassPending', amount: 4_000 },
+    ]);
+    const [first, second] = row.transferParts ?? [];
+    if (!first?.sourceChargeId || !second) throw new Error('the test row is not split over two charges');
+    const payments = afterFirstCreate(() => refundAndProcess(first.sourceChargeId ?? ''));
+
+    // Act
+    await harness.runQueue('transfer', harness.transferHandler({ payments }));
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: part 0's transfer is recorded (naming the row) and reversed in full, part 1's paid; verified, no alert
+    const transfers = harness.transfersTo(district.stripeAccountId);
+    expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([
+      [first.amountCents, first.amountCents],
+      [second.amountCents, 0],
+    ]);
+    const now = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
+    expect(now.stripeTransferId).toBe(transfers[0]?.id);
+    expect(now).toMatchObject({
+      payoutStatus: 'PARTIALLY_REVERSED',
+      reversedCents: first.amountCents,
+      netPaidCents: second.amountCents,
+    });
+    expect(now.paidAt).toBeDefined();
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+  });
+
+  it('alerts when mark-paid refuses a row whose parts record transfers but which names none', async () => {
+    // Prepare: a row as the worker left it before the fix above: part 0 records a transfer, the row names none
+    const row = await harness.pendingRow(district, {
+      transferParts: [{ index: 0, amountCents: 1_500, stripeTransferId: 'tr_recorded_on_the_part' }],
+    });
+
+    // Act
+    const response = await harness.invoke(
+      harness.markPaidHandler(),
+      harness.sqsEvent([{ body: { revenueShareId: row.revenueShareId }, groupId: row.revenueShareId }]),
+    );
+
+    // Assess: refused (nothing to verify), the reason recorded and a person told
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await harness.ledger.get(row.revenueShareId)).toMatchObject({
+      payoutStatus: 'PENDING',
+      lastError: expect.stringContaining('has no stripeTransferId'),
+    });
+    expect(await harness.alerts()).toEqual([
+      expect.objectContaining({
+        kind: 'TRANSFER_MISMATCH',
+        revenueShareId: row.revenueShareId,
+        message: expect.stringContaining('tr_recorded_on_the_part'),
+      }),
+    ]);
+  });
+});
