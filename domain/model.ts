@@ -168,6 +168,8 @@ export const ALERT_KINDS = [
   /** The daily reconcile found mismatches of one kind (the kind and its count are in the message). */
   'RECONCILE_MISMATCH',
   'REVERSAL_REFUSED',
+  /** Stripe refused a re-payment (money given back to a district): the district is owed it (domain/clawback). */
+  'REPAYMENT_REFUSED',
   'DISPUTE_OPENED',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

@@ -15,6 +15,7 @@ import {
   type DistrictStore,
   type LedgerStore,
   PaymentProviderError,
+  type ProviderTransfer,
 } from '../ports.js';
 import { PermanentEventError } from '../revenue-share/permanent-event-error.js';
 import { type StoredEvent, stringField } from '../revenue-share/stripe-event.js';
@@ -101,17 +102,19 @@ export async function bringChargeToTarget(
   const district = await deps.districts.get(found.districtId);
   const policy = district?.disputePolicy ?? DEFAULT_DISPUTE_POLICY;
   const charge = typeof chargeOrId === 'string' ? await deps.provider.chargeSnapshot(chargeOrId) : chargeOrId;
+  // Re-payments Stripe refused in this run: not asked again now (the same key would get the same refusal).
+  const refused = new Set<string>();
   let row = found;
   for (let step = 0; step < MAX_STEPS; step++) {
     if (row.clawbackIntent) {
-      row = await completeIntent(row, row.clawbackIntent, deps);
+      row = await completeIntent(row, row.clawbackIntent, deps, refused);
       continue;
     }
-    const next = nextStep(row, charge, policy, causeEventId, dispute);
+    const next = nextStep(row, charge, policy, refused, causeEventId, dispute);
     if (!next) break;
     row = await next(row, deps);
   }
-  if (row.clawbackIntent || nextStep(row, charge, policy, causeEventId, dispute)) {
+  if (row.clawbackIntent || nextStep(row, charge, policy, refused, causeEventId, dispute)) {
     throw new Error(`ledger row ${row.revenueShareId} did not reach its clawback target in ${MAX_STEPS} steps`);
   }
   return { row: await settleStatus(row, deps), policy };
@@ -159,6 +162,7 @@ function nextStep(
   row: RevenueShare,
   charge: ChargeSnapshot,
   policy: Parameters<typeof partTargetCents>[3],
+  refused: Set<string>,
   causeEventId: string | undefined,
   dispute: DisputeCause | undefined,
 ): Step | undefined {
@@ -173,7 +177,7 @@ function nextStep(
       targetCents,
       ...(dispute ? { dispute } : {}),
     });
-    if (plan.action === 'none') continue;
+    if (plan.action === 'none' || (plan.action === 'repay' && refused.has(plan.idempotencyKey))) continue;
     const at = () => new Date().toISOString();
     if (plan.action === 'reduce-transfer') {
       if (plan.transferCents === part.amountCents) continue;
@@ -199,7 +203,7 @@ function nextStep(
         ...(dispute ? { disputeId: dispute.disputeId, disputeStep: dispute.step } : {}),
         at: at(),
       };
-      return async (current, deps) => completeIntent(await writeIntent(current, intent, deps), intent, deps);
+      return async (current, deps) => completeIntent(await writeIntent(current, intent, deps), intent, deps, refused);
     }
     return (current, deps) =>
       record(current, [movementOf(plan, { ...context, at: deps.clock.now().toISOString() })], deps);
@@ -220,7 +224,12 @@ async function writeIntent(row: RevenueShare, intent: ClawbackIntent, deps: Claw
 }
 
 /** Sends the intent (same key, same amount on every retry) and records what Stripe answered. */
-async function completeIntent(row: RevenueShare, intent: ClawbackIntent, deps: ClawbackDeps): Promise<RevenueShare> {
+async function completeIntent(
+  row: RevenueShare,
+  intent: ClawbackIntent,
+  deps: ClawbackDeps,
+  refused: Set<string>,
+): Promise<RevenueShare> {
   if (!row.clawbackIntent || row.clawbackIntent.idempotencyKey !== intent.idempotencyKey) {
     throw new Error(`ledger row ${row.revenueShareId} holds another clawback intent; retrying`);
   }
@@ -268,19 +277,55 @@ async function completeIntent(row: RevenueShare, intent: ClawbackIntent, deps: C
       return updated;
     }
   }
-  const transfer = await deps.provider.createTransfer(
-    {
-      amountCents: intent.amountCents,
-      currency: row.currency,
-      destinationAccountId: row.destinationAccountId,
-      transferGroup: repaymentTransferGroupOf(row.revenueShareId),
-      metadata: { ...metadata, invoiceId: row.invoiceId, districtId: row.districtId },
-      description: `Re-payment of the share of ${row.invoiceId}`,
-    },
-    intent.idempotencyKey,
-  );
+  let transfer: ProviderTransfer;
+  try {
+    transfer = await deps.provider.createTransfer(
+      {
+        amountCents: intent.amountCents,
+        currency: row.currency,
+        destinationAccountId: row.destinationAccountId,
+        transferGroup: repaymentTransferGroupOf(row.revenueShareId),
+        metadata: { ...metadata, invoiceId: row.invoiceId, districtId: row.districtId },
+        description: `Re-payment of the share of ${row.invoiceId}`,
+      },
+      intent.idempotencyKey,
+    );
+  } catch (error) {
+    if (!(error instanceof PaymentProviderError) || !error.permanent) throw error;
+    return await refusedRepayment(row, intent, error, deps, refused);
+  }
   const plan = { action: 'repay' as const, amountCents: intent.amountCents, idempotencyKey: intent.idempotencyKey };
   return await record(row, [movementOf(plan, context, transfer.id)], deps, true);
+}
+
+/**
+ * A re-payment has no source charge: it is paid from the platform balance, which Stripe may refuse
+ * (balance_insufficient). Nothing moved, so nothing is recorded: the intent is cleared (a later money event is not
+ * blocked by it), the row still shows the money as taken back, and on-call is told the district is owed it.
+ */
+async function refusedRepayment(
+  row: RevenueShare,
+  intent: ClawbackIntent,
+  error: PaymentProviderError,
+  deps: ClawbackDeps,
+  refused: Set<string>,
+): Promise<RevenueShare> {
+  refused.add(intent.idempotencyKey);
+  const updated = await record(row, [], deps, true);
+  await raiseAlert(deps.alerts, deps.clock, {
+    kind: 'REPAYMENT_REFUSED',
+    message:
+      `Stripe refused re-paying ${intent.amountCents} ${row.currency} cents to ${row.destinationAccountId} ` +
+      `(${error.code}: ${error.message}); district ${row.districtId} is owed them on row ${row.revenueShareId} ` +
+      `(part ${intent.partIndex}${intent.chargeId ? `, charge ${intent.chargeId}` : ''}), which still counts them ` +
+      'as taken back. Fix the cause (platform balance, Connect account); the next money event of the charge asks ' +
+      'again with the same key (Stripe replays a refusal for 24 h). Do not pay it by hand: the row would pay it again',
+    ...(intent.causeEventId ? { stripeEventId: intent.causeEventId } : {}),
+    districtId: row.districtId,
+    invoiceId: row.invoiceId,
+    revenueShareId: row.revenueShareId,
+  });
+  return updated;
 }
 
 async function reduceTransfer(
