@@ -1,9 +1,10 @@
 /**
  * The mark-paid worker's use case: PENDING -> PAID only after the provider confirms every transfer of the row
  * (each part's amount, currency, destination, its charge as source_transaction, not reversed, metadata naming the
- * row; the parts adding up to shareCents). A row whose parts are not all transferred is refused. The update is conditional on the status and
- * version read, so concurrent runs make one change and the others see a lost condition (no error). A mismatch
- * leaves the status alone, records why in lastError and raises TRANSFER_MISMATCH.
+ * row; the parts adding up to shareCents). A row whose parts are not all transferred is refused. The update is
+ * conditional on the status and version read, so concurrent runs make one change; a run that loses to a writer that
+ * left the row PENDING verifies it again (verifyAndMarkPaid). A mismatch leaves the status alone, records why in
+ * lastError and raises TRANSFER_MISMATCH.
  */
 import { clawbackStatus } from '../clawback/money-movements.js';
 import type { MarkPaidMessage, RevenueShare } from '../model.js';
@@ -33,16 +34,40 @@ export interface VerifyAndMarkPaidDeps {
 export type VerifyAndMarkPaidResult =
   | { outcome: 'paid'; row: RevenueShare }
   | { outcome: 'already_paid' }
-  /** The row changed between read and write (e.g. a concurrent mark-paid): nothing was changed by this run. */
+  /** The row moved past PENDING between read and write (e.g. a concurrent mark-paid): this run changed nothing. */
   | { outcome: 'conflict' }
   | { outcome: 'mismatch'; reasons: string[] }
   | { outcome: 'refused'; reason: string }
   | { outcome: 'skipped'; reason: string };
 
+/** How many times one message verifies a row that other writers keep changing while it stays PENDING. */
+export const MAX_VERIFICATIONS = 3;
+
+/**
+ * A row that changed between its read and the conditional update (a reversal recorded, a debt netted) and is still
+ * PENDING is verified again on what it is now; nothing else would queue it. A row that moved past PENDING was decided
+ * by someone else: `conflict`. Still changing after MAX_VERIFICATIONS: thrown, so the message comes back.
+ */
 export async function verifyAndMarkPaid(
   message: MarkPaidMessage,
   deps: VerifyAndMarkPaidDeps,
 ): Promise<VerifyAndMarkPaidResult> {
+  for (let verification = 1; ; verification++) {
+    const result = await verifyOnce(message, deps);
+    if (result.outcome !== 'changed') return result;
+    if (verification >= MAX_VERIFICATIONS) {
+      throw new Error(
+        `ledger row ${message.revenueShareId} changed under each of ${MAX_VERIFICATIONS} verifications and is still PENDING`,
+      );
+    }
+  }
+}
+
+/** One verification; `changed`: the row changed under it and is still PENDING, so it must be verified again. */
+async function verifyOnce(
+  message: MarkPaidMessage,
+  deps: VerifyAndMarkPaidDeps,
+): Promise<VerifyAndMarkPaidResult | { outcome: 'changed' }> {
   const row = await deps.ledger.get(message.revenueShareId);
   if (!row) return { outcome: 'skipped', reason: `ledger row ${message.revenueShareId} does not exist` };
   if (row.payoutStatus === 'PAID') return { outcome: 'already_paid' };
@@ -95,7 +120,8 @@ export async function verifyAndMarkPaid(
     expectedStatus: 'PENDING',
     changes: { payoutStatus: status, paidAt: now, lastError: null, updatedAt: now },
   });
-  return result.updated ? { outcome: 'paid', row: result.row } : { outcome: 'conflict' };
+  if (result.updated) return { outcome: 'paid', row: result.row };
+  return result.current?.payoutStatus === 'PENDING' ? { outcome: 'changed' } : { outcome: 'conflict' };
 }
 
 async function mismatchesAtProvider(

@@ -33,29 +33,33 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
   }
 
-  /** The transfer worker's Stripe payments, running `race` once, right after its first create returned. */
-  function afterFirstCreate(race: () => Promise<void>): PaymentsForContext {
-    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
+  /** A worker's Stripe payments, running `race` once, right after the first call of `method` returned. */
+  function afterFirst(
+    functionName: 'transfer' | 'mark-paid',
+    method: 'createTransfer' | 'retrieveTransfer',
+    race: () => Promise<void>,
+  ): { payments: PaymentsForContext; raced: () => boolean } {
+    const real = stripePaymentsFromContext(harness.runtime(functionName).stripe);
     let raced = false;
-    return (context) => {
+    const payments: PaymentsForContext = (context) => {
       const provider = real(context);
       return new Proxy(provider, {
         get(target, name) {
           const value = Reflect.get(target, name, target);
-          if (name !== 'createTransfer' || typeof value !== 'function') {
-            return typeof value === 'function' ? value.bind(target) : value;
-          }
-          return async (...args: Parameters<typeof provider.createTransfer>) => {
-            const transfer = await provider.createTransfer(...args);
+          if (typeof value !== 'function') return value;
+          if (name !== method) return value.bind(target);
+          return async (...args: unknown[]) => {
+            const answer = await value.apply(target, args);
             if (!raced) {
               raced = true;
               await race();
             }
-            return transfer;
+            return answer;
           };
         },
       });
     };
+    return { payments, raced: () => raced };
   }
 
   it("names the row when the first part's charge is refunded between its transfer and its record", async () => {
@@ -67,13 +71,14 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     ]);
     const [first, second] = row.transferParts ?? [];
     if (!first?.sourceChargeId || !second) throw new Error('the test row is not split over two charges');
-    const payments = afterFirstCreate(() => refundAndProcess(first.sourceChargeId ?? ''));
+    const racing = afterFirst('transfer', 'createTransfer', () => refundAndProcess(first.sourceChargeId ?? ''));
 
     // Act
-    await harness.runQueue('transfer', harness.transferHandler({ payments }));
+    await harness.runQueue('transfer', harness.transferHandler({ payments: racing.payments }));
     await harness.runQueue('markPaid', harness.markPaidHandler());
 
     // Assess: part 0's transfer is recorded (naming the row) and reversed in full, part 1's paid; verified, no alert
+    expect(racing.raced()).toBe(true);
     const transfers = harness.transfersTo(district.stripeAccountId);
     expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([
       [first.amountCents, first.amountCents],
@@ -87,6 +92,32 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
       netPaidCents: second.amountCents,
     });
     expect(now.paidAt).toBeDefined();
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+  });
+
+  it('verifies again when a reversal is recorded between its read and its update: the row leaves PENDING', async () => {
+    // Prepare: transferred, verification queued; mark-paid reads the row and retrieves the transfer, then a 40.00
+    // refund of the 100.00 charge is clawed back (6.00 reversed and recorded: the row stays PENDING, one version on)
+    const row = await harness.writtenRow(district, 10_000);
+    await harness.runQueue('transfer', harness.transferHandler());
+    const chargeId = row.sourceCharges?.[0]?.chargeId ?? '';
+    const racing = afterFirst('mark-paid', 'retrieveTransfer', async () => {
+      const event = await harness.refundCharge(chargeId, 4_000);
+      await harness.queueForRevenueShare(
+        await harness.receivedEvent(event.type, event.data.object as Record<string, unknown>),
+      );
+      await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    });
+
+    // Act
+    const run = await harness.runQueue('markPaid', harness.markPaidHandler({ payments: racing.payments }));
+
+    // Assess: the update lost to the clawback's write, the row was verified again on what it is now
+    expect(racing.raced()).toBe(true);
+    expect(run.failedMessageIds).toEqual([]);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 600, netPaidCents: 900 });
+    expect(now?.paidAt).toBeDefined();
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
   });
 
