@@ -11,6 +11,12 @@ export type ListedAuditStatus = (typeof LISTED_AUDIT_STATUSES)[number];
 export const isListedAuditStatus = (status: AuditStatus): status is ListedAuditStatus =>
   (LISTED_AUDIT_STATUSES as readonly AuditStatus[]).includes(status);
 
+/** Where a listing of open rows (by creation time) stopped: the next listing starts after this row. */
+export interface AuditListPosition {
+  createdAt: string;
+  stripeEventId: string;
+}
+
 /** One row of WebhookAuditLog: what happened to one Stripe event. */
 export interface AuditRecord {
   stripeEventId: string;

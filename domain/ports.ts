@@ -8,6 +8,7 @@ import type { ClawbackIntent } from './clawback/clawback-intent.js';
 import type { MoneyMovement } from './clawback/money-movements.js';
 import type {
   AlertKind,
+  AuditListPosition,
   AuditRecord,
   AuditStatus,
   District,
@@ -58,8 +59,13 @@ export interface AuditLog {
     details?: { districtId?: string; invoiceId?: string; eventType?: string; rawEvent?: string },
   ): Promise<void>;
   get(stripeEventId: string): Promise<AuditRecord | undefined>;
-  /** Open rows (RECEIVED or FAILED) created at or after `since`, oldest first. */
-  listByStatus(status: ListedAuditStatus, since: Date, limit?: number): Promise<AuditRecord[]>;
+  /** Open rows (RECEIVED or FAILED) created at or after `since` (and after the row at `after`), oldest first. */
+  listByStatus(
+    status: ListedAuditStatus,
+    since: Date,
+    limit?: number,
+    after?: AuditListPosition,
+  ): Promise<AuditRecord[]>;
 }
 
 export interface SendOptions {

@@ -25,7 +25,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#contracts/resources.js';
-import { AUDIT_STATUSES, type AuditRecord, type AuditStatus, type ListedAuditStatus } from '../../domain/model.js';
+import {
+  AUDIT_STATUSES,
+  type AuditListPosition,
+  type AuditRecord,
+  type AuditStatus,
+  type ListedAuditStatus,
+} from '../../domain/model.js';
 import type { AuditLog, ClaimOutcome, ClaimRequest } from '../../domain/ports.js';
 
 /** IGNORED rows expire after this long; money-related rows never do. */
@@ -145,13 +151,27 @@ export class DynamoDbAuditLog implements AuditLog {
   }
 
   /**
-   * Open rows with `status` created at or after `since`, oldest first (the GSI is eventually consistent). Without
-   * their raw event, which the index does not hold: `get` a row for it.
+   * Open rows with `status` created at or after `since`, oldest first (the GSI is eventually consistent), starting
+   * after the row at `after` when given (its index key: the row need not exist any more). Without their raw event,
+   * which the index does not hold: `get` a row for it.
    */
-  async listByStatus(status: ListedAuditStatus, since: Date, limit = 100): Promise<AuditRecord[]> {
+  async listByStatus(
+    status: ListedAuditStatus,
+    since: Date,
+    limit = 100,
+    after?: AuditListPosition,
+  ): Promise<AuditRecord[]> {
     const records: AuditRecord[] = [];
+    // A start key outside the key condition is refused (ValidationException): a position before `since` is moot.
+    const start = after && after.createdAt >= since.toISOString() ? after : undefined;
     const pages = paginateQuery(
-      { client: this.client, pageSize: Math.min(limit, 100) },
+      {
+        client: this.client,
+        pageSize: Math.min(limit, 100),
+        ...(start
+          ? { startingToken: { openStatus: status, createdAt: start.createdAt, stripeEventId: start.stripeEventId } }
+          : {}),
+      },
       {
         TableName: this.tableName,
         IndexName: BY_OPEN_STATUS_CREATED_AT,

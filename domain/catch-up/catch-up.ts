@@ -10,7 +10,9 @@
  *   4. The state of this stack's webhook endpoint at Stripe is read (enabled or not).
  * Idempotent: an event is replayed only when its id has no audit row, and the claim is a conditional put, so a
  * second run (or a delivery racing the run) changes nothing. Bounded: no Stripe page is asked for and no replay
- * started after `deadline`, and at most `maxPages` list pages per run; `truncated` says when work was left.
+ * started after `deadline`, at most `maxPages` list pages and `maxReplays` re-synced rows per run; `truncated` says
+ * when work was left, and the state saved for the next run (catch-up-state.ts) says where that run continues: the
+ * FAILED rows after the last one this run took, so rows that fail for good do not take every run's turn.
  * Events younger than `settleSeconds` are left to the delivery that is probably under way.
  */
 import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
@@ -21,6 +23,7 @@ import { type ResyncResult, resyncFailedEvents } from '../resync/resync-failed-e
 import { DEFAULT_RESYNC_LOOKBACK_DAYS } from '../resync/resync-request.js';
 import { type DiagnosticLog, receiveWebhookEvent } from '../webhook/receive-event.js';
 import { parseStripeEvent } from '../webhook/stripe-event.js';
+import type { CatchUpStateStore } from './catch-up-state.js';
 import type { EndpointMatch, EventFeed, EventPage, EventQuery, ListedEvent } from './event-feed.js';
 
 const HOUR_MS = 3_600_000;
@@ -54,6 +57,8 @@ export interface CatchUpDeps {
   feed: EventFeed;
   /** Nothing new starts after this instant. */
   deadline: Date;
+  /** Where the last run stopped. */
+  state: CatchUpStateStore;
 }
 
 /** How an event the audit log did not have was found. */
@@ -88,7 +93,10 @@ export interface CatchUpResult {
   replayed: number;
   failed: number;
   stripePages: number;
-  /** Pages or time ran out (or Stripe failed) before everything was looked at: the next run continues. */
+  /**
+   * Work was left for the next run, which continues where this one stopped: pages or time ran out, Stripe failed, or
+   * re-sync had more FAILED or stuck rows than `maxReplays` (`resync.more`).
+   */
   truncated: boolean;
   /** Why a listing stopped early (Stripe unreachable, rate-limited). */
   errors: string[];
@@ -98,12 +106,14 @@ export interface CatchUpResult {
 
 export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Promise<CatchUpResult> {
   const now = deps.clock.now();
+  const state = await deps.state.load();
   const resync = await resyncFailedEvents(
     {
       selection: {
         kind: 'since',
         since: new Date(now.getTime() - DEFAULT_RESYNC_LOOKBACK_DAYS * 24 * HOUR_MS),
         limit: settings.maxReplays,
+        ...(state.failedAfter ? { after: state.failedAfter } : {}),
       },
       dryRun: false,
     },
@@ -125,6 +135,7 @@ export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Pro
   const undelivered = await sweep(query(settings.undeliveredLookbackHours, true), 'undelivered');
   const lookback = await sweep(query(settings.lookbackHours, false), 'not_in_audit_log');
   const endpoint = await checkEndpoint(settings.endpoint, deps);
+  await deps.state.save({ ...(resync.next ? { failedAfter: resync.next } : {}) }, deps.clock.now());
 
   return {
     resync: {
@@ -138,7 +149,7 @@ export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Pro
     replayed: found.filter((event) => event.outcome === 'replayed').length,
     failed: found.filter((event) => event.outcome === 'failed').length,
     stripePages: budget.used,
-    truncated: budget.truncated || found.some((event) => event.outcome === 'not_attempted'),
+    truncated: budget.truncated || resync.more || found.some((event) => event.outcome === 'not_attempted'),
     errors,
     endpoint,
     found,

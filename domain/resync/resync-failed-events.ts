@@ -12,7 +12,7 @@
  * fixed, the worker marks it FAILED again (and alerts), and the next re-sync shows it again.
  * A dry run only lists: no Stripe call, no write, no message.
  */
-import type { AuditRecord, ProcessEventMessage } from '../model.js';
+import type { AuditListPosition, AuditRecord, ProcessEventMessage } from '../model.js';
 import type { AlertSink, AuditLog, Clock, MessageQueue } from '../ports.js';
 import { buildAlert } from '../webhook/alert.js';
 import { type DiagnosticLog, receiveWebhookEvent } from '../webhook/receive-event.js';
@@ -50,6 +50,11 @@ export interface ResyncResult {
   wouldReplay: number;
   /** True when more FAILED events exist since `since` than this request took (ask again). */
   more: boolean;
+  /**
+   * Where the FAILED rows left for later begin: pass it as the selection's `after` and the next request takes them,
+   * not the same oldest ones again. Unset when every FAILED row up to the newest had its turn (start from the oldest).
+   */
+  next?: AuditListPosition;
   items: ResyncItem[];
 }
 
@@ -74,7 +79,7 @@ export const NOT_ATTEMPTED = 'not attempted: this request ran out of time; run r
 export async function resyncFailedEvents(request: ResyncRequest, deps: ResyncDeps): Promise<ResyncResult> {
   const now = deps.clock.now();
   const stuck: StuckRule = (record) => stuckReason(record, now, deps.stuckAfterMs);
-  const { candidates, skipped, more } = await selectEvents(request.selection, deps.auditLog, stuck);
+  const { candidates, skipped, more, failedLeft } = await selectEvents(request.selection, deps.auditLog, stuck);
   const replays = request.dryRun
     ? candidates.map((record): ResyncItem => ({ ...identify(record, stuck), outcome: 'would_replay' }))
     : await mapConcurrently(candidates, RESYNC_CONCURRENCY, (record) => {
@@ -85,6 +90,8 @@ export async function resyncFailedEvents(request: ResyncRequest, deps: ResyncDep
       });
   const items = [...replays, ...skipped];
   const count = (outcome: ResyncOutcome) => items.filter((item) => item.outcome === outcome).length;
+  const next =
+    request.selection.kind === 'since' ? resumeAt(request.selection, candidates, replays, failedLeft) : undefined;
   return {
     dryRun: request.dryRun,
     replayed: count('replayed'),
@@ -92,14 +99,40 @@ export async function resyncFailedEvents(request: ResyncRequest, deps: ResyncDep
     skipped: count('skipped'),
     wouldReplay: count('would_replay'),
     more: more || items.some((item) => item.error === NOT_ATTEMPTED),
+    ...(next ? { next } : {}),
     items,
   };
+}
+
+/**
+ * After the last FAILED row this request took in turn (a row it ran out of time for, and those after it, keep their
+ * turn); the same `after` when it took none; unset once the FAILED rows were read to the newest and all had a turn.
+ */
+function resumeAt(
+  selection: Extract<ResyncSelection, { kind: 'since' }>,
+  candidates: readonly AuditRecord[],
+  replays: readonly ResyncItem[],
+  failedLeft: boolean,
+): AuditListPosition | undefined {
+  let last: AuditRecord | undefined;
+  let cutShort = false;
+  for (const [index, record] of candidates.entries()) {
+    if (replays[index]?.error === NOT_ATTEMPTED) {
+      cutShort = true;
+      break;
+    }
+    if (record.status === 'FAILED') last = record;
+  }
+  if (!failedLeft && !cutShort) return undefined;
+  return last ? { createdAt: last.createdAt, stripeEventId: last.stripeEventId } : selection.after;
 }
 
 interface Selection {
   candidates: AuditRecord[];
   skipped: ResyncItem[];
   more: boolean;
+  /** FAILED rows were left for a later request (not read, or read and not taken). */
+  failedLeft: boolean;
 }
 
 const isCandidate = (record: AuditRecord, stuck: StuckRule): boolean =>
@@ -107,21 +140,25 @@ const isCandidate = (record: AuditRecord, stuck: StuckRule): boolean =>
 
 async function selectEvents(selection: ResyncSelection, auditLog: AuditLog, stuck: StuckRule): Promise<Selection> {
   if (selection.kind === 'since') {
+    // FAILED rows from `after` on, so a row that fails for good (and keeps its createdAt) does not take the turn of
+    // those behind it on every request. Stuck RECEIVED rows need no such turn: a replay's new lease keeps one off
+    // the next requests for over an hour.
     const [failed, received] = await Promise.all([
-      auditLog.listByStatus('FAILED', selection.since, selection.limit + 1),
+      auditLog.listByStatus('FAILED', selection.since, selection.limit + 1, selection.after),
       auditLog.listByStatus('RECEIVED', selection.since, RECEIVED_SCAN_LIMIT),
     ]);
     // The index is eventually consistent: trust only rows that are still FAILED (or stuck) as read.
     const candidates = [...failed, ...received]
       .filter((record) => isCandidate(record, stuck))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const taken = candidates.slice(0, selection.limit);
+    const failedLeft =
+      failed.length > selection.limit || failed.some((record) => record.status === 'FAILED' && !taken.includes(record));
     return {
-      candidates: candidates.slice(0, selection.limit),
+      candidates: taken,
       skipped: [],
-      more:
-        candidates.length > selection.limit ||
-        failed.length > selection.limit ||
-        received.length >= RECEIVED_SCAN_LIMIT,
+      more: candidates.length > selection.limit || failedLeft || received.length >= RECEIVED_SCAN_LIMIT,
+      failedLeft,
     };
   }
   const candidates: AuditRecord[] = [];
@@ -134,7 +171,7 @@ async function selectEvents(selection: ResyncSelection, auditLog: AuditLog, stuc
       skipped.push({ ...identify(record, stuck), outcome: 'skipped', error: `event is ${why}` });
     } else candidates.push(record);
   }
-  return { candidates, skipped, more: false };
+  return { candidates, skipped, more: false, failedLeft: false };
 }
 
 async function replay(record: AuditRecord, deps: ResyncDeps, stuck: StuckRule): Promise<ResyncItem> {

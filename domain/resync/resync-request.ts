@@ -4,6 +4,7 @@
  * `limit` of them, oldest first; stuck RECEIVED events too, see resync-failed-events.ts) or a list of event ids;
  * not both.
  */
+import type { AuditListPosition } from '../model.js';
 import { InvalidRequestError } from '../platform/errors.js';
 import {
   isoInstant,
@@ -20,7 +21,9 @@ export const MAX_RESYNC_EVENTS = 100;
 export const DEFAULT_RESYNC_LIMIT = 25;
 export const DEFAULT_RESYNC_LOOKBACK_DAYS = 30;
 
-export type ResyncSelection = { kind: 'since'; since: Date; limit: number } | { kind: 'ids'; stripeEventIds: string[] };
+export type ResyncSelection =
+  /** `after`: the FAILED rows are taken from after this one (where an earlier selection stopped, `next`). */
+  { kind: 'since'; since: Date; limit: number; after?: AuditListPosition } | { kind: 'ids'; stripeEventIds: string[] };
 
 export interface ResyncRequest {
   selection: ResyncSelection;

@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { metricNames } from '#contracts/observability.js';
 import { type CatchUpResult, type CatchUpSettings, catchUp } from '../../domain/catch-up/catch-up.js';
+import type { CatchUpStateStore } from '../../domain/catch-up/catch-up-state.js';
 import type { EventFeed } from '../../domain/catch-up/event-feed.js';
 import type { ProcessEventMessage } from '../../domain/model.js';
 import type { AlertSink, AuditLog, Clock, MessageQueue } from '../../domain/ports.js';
@@ -27,6 +28,7 @@ export interface CatchUpHandlerDeps {
   /** Stripe for one invocation, built from the API key the secret middleware put on the context. */
   stripe: (context: Context) => { events: EventSource; feed: EventFeed };
   auditLog: AuditLog;
+  state: CatchUpStateStore;
   processEventQueue: MessageQueue<ProcessEventMessage>;
   alerts: AlertSink;
   clock: Clock;

@@ -1,5 +1,6 @@
 /** The catch-up's composition root: the one place its adapters are chosen and wired. */
 import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
+import { DynamoDbCatchUpState } from '../../adapters/dynamodb/catch-up-state.js';
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
 import { StripeEventFeed } from '../../adapters/stripe/event-feed.js';
@@ -23,6 +24,7 @@ export const composeCatchUp = (
       return { events: new StripeEventSource(stripe), feed: new StripeEventFeed(stripe) };
     },
     auditLog: new DynamoDbAuditLog(runtime.dynamodb, config.auditTable),
+    state: new DynamoDbCatchUpState(runtime.dynamodb, config.auditTable),
     processEventQueue: new SqsMessageQueue(runtime.sqs, config.processEventQueueUrl),
     alerts: new SqsAlertSink(runtime.sqs, config.alertsQueueUrl, runtime.observability.logger),
     clock: runtime.clock,

@@ -6,12 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type Stripe from 'stripe';
 import { apiRoutes, type FunctionName, queueConsumers } from '#contracts/api-routes.js';
 import { type QueueKey, queues } from '#contracts/resources.js';
 import { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
+import { CATCH_UP_STATE_KEY } from '../../adapters/dynamodb/catch-up-state.js';
 import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
@@ -176,6 +177,16 @@ export class PayoutHarness {
       this.runtime('catch-up'),
       { ...config, settings: { ...config.settings, ...settings } },
       overrides,
+    );
+  }
+
+  /** Forgets where the last catch-up run stopped, so the next one starts afresh (each test its own runs). */
+  async clearCatchUpState(): Promise<void> {
+    await this.documents.send(
+      new DeleteCommand({
+        TableName: this.resources.tables.webhookAuditLog,
+        Key: { stripeEventId: CATCH_UP_STATE_KEY },
+      }),
     );
   }
 
