@@ -5,11 +5,19 @@
  * redeliveries and replays harmless: once the target is reached the plan is `none`.
  *
  *   clawed back < target: reverse from the part's newest transfer with something left to reverse; with nothing left
- *                         (or before the part is transferred: the transfer itself is made smaller), the district owes it
+ *                         the district owes it
  *   clawed back > target: forgive what is still owed first, then pay the rest again with a new transfer
+ *   not transferred yet:  the transfer itself is made smaller; what it cannot give back (the share netted to settle
+ *                         the district's debts on other rows is no longer in it) is owed on the part
  */
 import { type DisputeCause, repaymentIdempotencyKey, reversalIdempotencyKey } from './clawback-keys.js';
-import { askedFromTransfer, type MoneyMovement, partTotals, reversibleTransfers } from './money-movements.js';
+import {
+  askedFromTransfer,
+  type MoneyMovement,
+  type PartTotals,
+  partTotals,
+  reversibleTransfers,
+} from './money-movements.js';
 
 export interface PlanInput {
   revenueShareId: string;
@@ -46,9 +54,7 @@ export function planClawback(input: PlanInput): ClawbackPlan {
     throw new ClawbackTargetError(`clawback target ${targetCents} is outside 0..${shareCents}`);
   }
   const totals = partTotals(shareCents, movements);
-  if (!totals.hasTransfer) {
-    return { action: 'reduce-transfer', transferCents: Math.max(0, shareCents - targetCents - totals.nettedCents) };
-  }
+  if (!totals.hasTransfer) return planBeforeTransfer(shareCents, targetCents, totals);
   const delta = targetCents - totals.clawedBackCents;
   if (delta > 0) {
     const source = reversibleTransfers(movements).find((t) => t.remainingCents > 0);
@@ -73,6 +79,25 @@ export function planClawback(input: PlanInput): ClawbackPlan {
     };
   }
   return { action: 'none' };
+}
+
+/**
+ * A part not transferred can give back at most what its transfer would pay, S − netted: the netted share already
+ * went to the district (its debt on another row was settled with it). The target above that, E, is owed on this part:
+ * owed until what it raised (less what was forgiven) is E, forgiven down to E when less goes back (a refund failed),
+ * then the transfer is made smaller. Recovered debt stays counted: netting it from another payout settled it.
+ */
+function planBeforeTransfer(shareCents: number, targetCents: number, totals: PartTotals): ClawbackPlan {
+  const transferableCents = Math.max(0, shareCents - totals.nettedCents);
+  const excessCents = Math.max(0, targetCents - transferableCents);
+  const chargedCents = totals.owedRaisedCents - totals.owedForgivenCents;
+  if (chargedCents < excessCents) {
+    return { action: 'owe', amountCents: excessCents - chargedCents, note: 'netted to settle a debt, then taken back' };
+  }
+  if (chargedCents > excessCents && totals.owedCents > 0) {
+    return { action: 'forgive', amountCents: Math.min(totals.owedCents, chargedCents - excessCents) };
+  }
+  return { action: 'reduce-transfer', transferCents: Math.max(0, transferableCents - targetCents) };
 }
 
 /** The ledger entry a plan makes once its request succeeded (reverse, repay: with the Stripe id) or at once. */

@@ -45,6 +45,24 @@ describe('planning the next clawback movement', () => {
     });
   });
 
+  it('before the transfer, owes what the netted share settled once more goes back than the transfer can give', () => {
+    // Prepare: 1000 of the 1500 share netted to settle a debt; 500 left to transfer
+    const netted: MoneyMovement = { kind: 'NETTED', amountCents: 1000, partIndex: 0, at: AT, counterpartRowId: 'rs_0' };
+    const owe = (movements: MoneyMovement[], targetCents: number) => planClawback({ ...base, movements, targetCents });
+    // Act + Assess: a full refund owes 1000 first, then cancels the transfer; asked again, nothing more is owed
+    const first = owe([netted], 1500);
+    expect(first).toEqual({ action: 'owe', amountCents: 1000, note: 'netted to settle a debt, then taken back' });
+    const owed = movementOf(first as Extract<typeof first, { action: 'owe' }>, context);
+    expect(owe([netted, owed], 1500)).toEqual({ action: 'reduce-transfer', transferCents: 0 });
+    // Within what the transfer can give back, nothing is owed
+    expect(owe([netted], 300)).toEqual({ action: 'reduce-transfer', transferCents: 200 });
+    // Less goes back (the refund failed): the debt is forgiven down to what is still above 500, then the transfer
+    expect(owe([netted, owed], 900)).toEqual({ action: 'forgive', amountCents: 600 });
+    const forgiven = movementOf({ action: 'forgive', amountCents: 600 }, context);
+    expect(owe([netted, owed, forgiven], 900)).toEqual({ action: 'reduce-transfer', transferCents: 0 });
+    expect(owe([netted, owed, forgiven], 0)).toEqual({ action: 'forgive', amountCents: 400 });
+  });
+
   it('records a refused reversal as owed, and forgives what is owed before paying anything again', () => {
     // Prepare: a reversal of 600 refused
     const refused = refusedReversal(
