@@ -11,3 +11,14 @@ export class MissingTransferIdError extends Error {
 export function assertHasTransferId(row: RevenueShare): asserts row is RevenueShare & { stripeTransferId: string } {
   if (!row.stripeTransferId) throw new MissingTransferIdError(row.revenueShareId);
 }
+
+/**
+ * A clawback is in flight on the row (its intent is written: a reversal may exist at Stripe that the row does not
+ * record yet): the transfer cannot be judged now. Thrown, so the message comes back once the intent is completed.
+ */
+export class ClawbackInFlightError extends Error {
+  constructor(readonly revenueShareId: string) {
+    super(`ledger row ${revenueShareId} has a clawback in flight: it is verified once that is recorded`);
+    this.name = 'ClawbackInFlightError';
+  }
+}

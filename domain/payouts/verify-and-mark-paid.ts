@@ -3,8 +3,8 @@
  * (each part's amount, currency, destination, its charge as source_transaction, not reversed, metadata naming the
  * row; the parts adding up to shareCents). A row whose parts are not all transferred is refused. The update is
  * conditional on the status and version read, so concurrent runs make one change; a run that loses to a writer that
- * left the row PENDING verifies it again (verifyAndMarkPaid). A mismatch leaves the status alone, records why in
- * lastError and raises TRANSFER_MISMATCH.
+ * left the row PENDING verifies it again (verifyAndMarkPaid). A row with a clawback in flight is not judged (thrown:
+ * retried). A mismatch leaves the status alone, records why in lastError and raises TRANSFER_MISMATCH.
  */
 import { clawbackStatus } from '../clawback/money-movements.js';
 import type { MarkPaidMessage, RevenueShare } from '../model.js';
@@ -16,7 +16,7 @@ import {
   type PaymentProvider,
   PaymentProviderError,
 } from '../ports.js';
-import { assertHasTransferId, MissingTransferIdError } from './errors.js';
+import { assertHasTransferId, ClawbackInFlightError, MissingTransferIdError } from './errors.js';
 import { rowContext } from './execute-transfer.js';
 import { raiseAlert } from './raise-alert.js';
 import { partsOf, recordedTransferIds } from './transfer-plan.js';
@@ -63,7 +63,7 @@ export async function verifyAndMarkPaid(
   }
 }
 
-/** One verification; `changed`: the row changed under it and is still PENDING, so it must be verified again. */
+/** One verification; `changed`: the row changed under it (lost update, or a mismatch), so it is verified again. */
 async function verifyOnce(
   message: MarkPaidMessage,
   deps: VerifyAndMarkPaidDeps,
@@ -98,8 +98,12 @@ async function verifyOnce(
     return { outcome: 'refused', reason };
   }
 
+  if (row.clawbackIntent) throw new ClawbackInFlightError(row.revenueShareId);
   const reasons = await mismatchesAtProvider(row, row.stripeTransferId, deps);
   if (reasons.length > 0) {
+    // A clawback may have written its intent and reversed at Stripe after the row was read: judge the row as it is
+    // now, which says so (the intent is written before the reversal is asked for).
+    if ((await deps.ledger.get(row.revenueShareId))?.version !== row.version) return { outcome: 'changed' };
     const why = `transfer verification failed: ${reasons.join('; ')}`;
     await recordLastError(row, why, deps);
     await raiseAlert(deps.alerts, deps.clock, {

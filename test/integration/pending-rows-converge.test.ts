@@ -1,11 +1,14 @@
 /**
  * A PENDING row that something raced (a refund, a reversal, a clawback in flight) still reaches its final status, or
  * raises an alert for a person: never left PENDING with nothing queued and nobody told. Real local services and the
- * Stripe emulator; the races are forced by wrapping the workers' Stripe payments.
+ * Stripe emulator; the races are forced by wrapping the workers' Stripe payments or their DynamoDB client.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import type { District, RevenueShare } from '../../domain/model.js';
 import { type PaymentsForContext, stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
+import { localDynamoDbClient } from '../../local/aws-clients.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 
 describe('PENDING rows that a race met reach a final status or alert', () => {
@@ -33,11 +36,12 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
   }
 
-  /** A worker's Stripe payments, running `race` once, right after the first call of `method` returned. */
-  function afterFirst(
+  /** A worker's Stripe payments, running `race` once, just before (or right after) the first call of `method`. */
+  function aroundFirst(
     functionName: 'transfer' | 'mark-paid',
     method: 'createTransfer' | 'retrieveTransfer',
     race: () => Promise<void>,
+    when: 'before' | 'after' = 'after',
   ): { payments: PaymentsForContext; raced: () => boolean } {
     const real = stripePaymentsFromContext(harness.runtime(functionName).stripe);
     let raced = false;
@@ -49,17 +53,49 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
           if (typeof value !== 'function') return value;
           if (name !== method) return value.bind(target);
           return async (...args: unknown[]) => {
+            const first = !raced;
+            raced = true;
+            if (first && when === 'before') await race();
             const answer = await value.apply(target, args);
-            if (!raced) {
-              raced = true;
-              await race();
-            }
+            if (first && when === 'after') await race();
             return answer;
           };
         },
       });
     };
     return { payments, raced: () => raced };
+  }
+
+  /**
+   * Refunds 40.00 of the row's (100.00) charge and runs its clawback once, dying after the reversal is made at Stripe
+   * and before it is recorded: the row keeps its clawback intent and the money event's message comes back.
+   */
+  async function refundWithClawbackDying(row: RevenueShare): Promise<void> {
+    const dynamodb = localDynamoDbClient(inject('dynamodbEndpoint'));
+    let completionsToFail = 1;
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { UpdateExpression?: string };
+        const completes =
+          context.commandName === 'UpdateItemCommand' && /REMOVE .*clawbackIntent/.test(input.UpdateExpression ?? '');
+        if (completes && completionsToFail-- > 0) {
+          throw Object.assign(new Error('the worker died before recording the reversal'), { name: 'WorkerDied' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'dieBeforeRecordingTheReversal' },
+    );
+    const ledger = new DynamoDbLedgerStore(
+      DynamoDBDocumentClient.from(dynamodb),
+      harness.resources.tables.revenueShares,
+    );
+    const event = await harness.refundCharge(row.sourceCharges?.[0]?.chargeId ?? '', 4_000);
+    await harness.queueForRevenueShare(
+      await harness.receivedEvent(event.type, event.data.object as Record<string, unknown>),
+    );
+    const died = await harness.runQueue('revenueShare', harness.revenueShareHandler({ ledger }), 1);
+    expect(completionsToFail).toBe(0);
+    expect(died.failedMessageIds).toHaveLength(1);
   }
 
   it("names the row when the first part's charge is refunded between its transfer and its record", async () => {
@@ -71,7 +107,7 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     ]);
     const [first, second] = row.transferParts ?? [];
     if (!first?.sourceChargeId || !second) throw new Error('the test row is not split over two charges');
-    const racing = afterFirst('transfer', 'createTransfer', () => refundAndProcess(first.sourceChargeId ?? ''));
+    const racing = aroundFirst('transfer', 'createTransfer', () => refundAndProcess(first.sourceChargeId ?? ''));
 
     // Act
     await harness.runQueue('transfer', harness.transferHandler({ payments: racing.payments }));
@@ -101,7 +137,7 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     const row = await harness.writtenRow(district, 10_000);
     await harness.runQueue('transfer', harness.transferHandler());
     const chargeId = row.sourceCharges?.[0]?.chargeId ?? '';
-    const racing = afterFirst('mark-paid', 'retrieveTransfer', async () => {
+    const racing = aroundFirst('mark-paid', 'retrieveTransfer', async () => {
       const event = await harness.refundCharge(chargeId, 4_000);
       await harness.queueForRevenueShare(
         await harness.receivedEvent(event.type, event.data.object as Record<string, unknown>),
@@ -118,6 +154,56 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     const now = await harness.ledger.get(row.revenueShareId);
     expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 600, netPaidCents: 900 });
     expect(now?.paidAt).toBeDefined();
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+  });
+
+  it('does not judge a row whose clawback is in flight: retried, PARTIALLY_REVERSED once the reversal is recorded', async () => {
+    // Prepare: transferred, verification queued; a 40.00 refund's clawback reverses 6.00 at Stripe and dies before
+    // recording it (the row keeps its clawback intent; its message comes back)
+    const row = await harness.writtenRow(district, 10_000);
+    await harness.runQueue('transfer', harness.transferHandler());
+    await refundWithClawbackDying(row);
+    expect((await harness.ledger.get(row.revenueShareId))?.clawbackIntent).toBeDefined();
+
+    // Act: the verification while the intent is in flight, the clawback's retry, the verification's retry
+    const inFlight = await harness.runQueue('markPaid', harness.markPaidHandler(), 1);
+    const whileInFlight = await harness.ledger.get(row.revenueShareId);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    const verified = await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: not judged while in flight (the message came back, no alert), verified once the reversal is recorded
+    expect(inFlight.failedMessageIds).toHaveLength(1);
+    expect(whileInFlight).toMatchObject({ payoutStatus: 'PENDING' });
+    expect(whileInFlight?.lastError).toBeUndefined();
+    expect(verified.failedMessageIds).toEqual([]);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 600, netPaidCents: 900 });
+    expect(now?.clawbackIntent).toBeUndefined();
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+  });
+
+  it('does not judge a row whose clawback started after it was read: retried, then PARTIALLY_REVERSED', async () => {
+    // Prepare: mark-paid reads the row (no intent yet); before it retrieves the transfer, the clawback writes its
+    // intent, reverses 6.00 at Stripe and dies before recording it
+    const row = await harness.writtenRow(district, 10_000);
+    await harness.runQueue('transfer', harness.transferHandler());
+    const racing = aroundFirst('mark-paid', 'retrieveTransfer', () => refundWithClawbackDying(row), 'before');
+
+    // Act
+    const raced = await harness.runQueue('markPaid', harness.markPaidHandler({ payments: racing.payments }), 1);
+    const whileInFlight = await harness.ledger.get(row.revenueShareId);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    const verified = await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: the mismatch it saw was the clawback's: not alerted, retried, verified once the reversal is recorded
+    expect(racing.raced()).toBe(true);
+    expect(raced.failedMessageIds).toHaveLength(1);
+    expect(whileInFlight?.lastError).toBeUndefined();
+    expect(verified.failedMessageIds).toEqual([]);
+    expect(await harness.ledger.get(row.revenueShareId)).toMatchObject({
+      payoutStatus: 'PARTIALLY_REVERSED',
+      reversedCents: 600,
+    });
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
   });
 
