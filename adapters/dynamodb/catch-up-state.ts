@@ -21,7 +21,13 @@ export class DynamoDbCatchUpState implements CatchUpStateStore {
       new GetCommand({ TableName: this.tableName, Key: { stripeEventId: CATCH_UP_STATE_KEY }, ConsistentRead: true }),
     );
     const failedAfter = position(Item?.failedAfter);
-    return { ...(failedAfter ? { failedAfter } : {}) };
+    const text = (name: string) => (typeof Item?.[name] === 'string' ? { [name]: Item[name] as string } : {});
+    return {
+      ...(failedAfter ? { failedAfter } : {}),
+      ...text('undeliveredAfter'),
+      ...text('lookbackAfter'),
+      ...(Item?.lookbackFirst === true ? { lookbackFirst: true } : {}),
+    };
   }
 
   async save(state: CatchUpState, now: Date): Promise<void> {

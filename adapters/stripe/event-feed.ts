@@ -10,6 +10,7 @@ import {
   EventFeedError,
   type EventPage,
   type EventQuery,
+  UnknownEventCursorError,
   type WebhookEndpointState,
 } from '../../domain/catch-up/event-feed.js';
 
@@ -44,6 +45,9 @@ export class StripeEventFeed implements EventFeed {
         hasMore: page.has_more,
       };
     } catch (error) {
+      if (query.startingAfter && isUnknownCursor(error)) {
+        throw new UnknownEventCursorError(`Stripe has no event ${query.startingAfter} to list after`, { cause: error });
+      }
       throw new EventFeedError(`Stripe events.list failed: ${describe(error)}`, { cause: error });
     }
   }
@@ -69,6 +73,11 @@ export class StripeEventFeed implements EventFeed {
     }
   }
 }
+
+const isUnknownCursor = (error: unknown): boolean =>
+  error instanceof Stripe.errors.StripeInvalidRequestError &&
+  error.code === 'resource_missing' &&
+  error.param === 'starting_after';
 
 const toState = (endpoint: Stripe.WebhookEndpoint): WebhookEndpointState => ({
   id: endpoint.id,

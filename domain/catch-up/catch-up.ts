@@ -12,7 +12,10 @@
  * second run (or a delivery racing the run) changes nothing. Bounded: no Stripe page is asked for and no replay
  * started after `deadline`, at most `maxPages` list pages and `maxReplays` re-synced rows per run; `truncated` says
  * when work was left, and the state saved for the next run (catch-up-state.ts) says where that run continues: the
- * FAILED rows after the last one this run took, so rows that fail for good do not take every run's turn.
+ * FAILED rows after the last one this run took, so rows that fail for good do not take every run's turn; each Stripe
+ * listing after the last event it looked at (Stripe keeps listing a replayed event as undelivered, so starting from
+ * the newest every run would never reach the oldest), from the newest again once it reached the oldest. A listing
+ * left unfinished for want of pages goes first in the next run.
  * Events younger than `settleSeconds` are left to the delivery that is probably under way.
  */
 import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
@@ -24,7 +27,14 @@ import { DEFAULT_RESYNC_LOOKBACK_DAYS } from '../resync/resync-request.js';
 import { type DiagnosticLog, receiveWebhookEvent } from '../webhook/receive-event.js';
 import { parseStripeEvent } from '../webhook/stripe-event.js';
 import type { CatchUpStateStore } from './catch-up-state.js';
-import type { EndpointMatch, EventFeed, EventPage, EventQuery, ListedEvent } from './event-feed.js';
+import {
+  type EndpointMatch,
+  type EventFeed,
+  type EventPage,
+  type EventQuery,
+  type ListedEvent,
+  UnknownEventCursorError,
+} from './event-feed.js';
 
 const HOUR_MS = 3_600_000;
 /** Audit-log look-ups and replays run a few at a time. */
@@ -132,10 +142,31 @@ export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Pro
     undeliveredOnly,
   });
 
-  const undelivered = await sweep(query(settings.undeliveredLookbackHours, true), 'undelivered');
-  const lookback = await sweep(query(settings.lookbackHours, false), 'not_in_audit_log');
+  // The sweep the last run left unfinished for want of pages goes first this time, so each gets whole runs.
+  const sweepUndelivered = () =>
+    sweep(query(settings.undeliveredLookbackHours, true), 'undelivered', state.undeliveredAfter);
+  const sweepLookback = () => sweep(query(settings.lookbackHours, false), 'not_in_audit_log', state.lookbackAfter);
+  let undeliveredSweep: Sweep;
+  let lookbackSweep: Sweep;
+  if (state.lookbackFirst) {
+    lookbackSweep = await sweepLookback();
+    undeliveredSweep = await sweepUndelivered();
+  } else {
+    undeliveredSweep = await sweepUndelivered();
+    lookbackSweep = await sweepLookback();
+  }
+  const { counts: undelivered } = undeliveredSweep;
+  const { counts: lookback } = lookbackSweep;
   const endpoint = await checkEndpoint(settings.endpoint, deps);
-  await deps.state.save({ ...(resync.next ? { failedAfter: resync.next } : {}) }, deps.clock.now());
+  await deps.state.save(
+    {
+      ...(resync.next ? { failedAfter: resync.next } : {}),
+      ...(undeliveredSweep.resumeAfter ? { undeliveredAfter: undeliveredSweep.resumeAfter } : {}),
+      ...(lookbackSweep.resumeAfter ? { lookbackAfter: lookbackSweep.resumeAfter } : {}),
+      ...(!lookbackSweep.done && !state.lookbackFirst ? { lookbackFirst: true } : {}),
+    },
+    deps.clock.now(),
+  );
 
   return {
     resync: {
@@ -155,24 +186,41 @@ export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Pro
     found,
   };
 
-  async function sweep(base: Omit<EventQuery, 'startingAfter'>, foundBy: FoundBy): Promise<ListingCounts> {
+  /**
+   * One listing, newest first, from after `savedAfter` (where the last run stopped) when given. Stopped short, it
+   * says where the next run continues: after the last event it looked at, or before the first it had no time to
+   * replay. Done (it reached the oldest), the next run starts from the newest again.
+   */
+  async function sweep(
+    base: Omit<EventQuery, 'startingAfter'>,
+    foundBy: FoundBy,
+    savedAfter: string | undefined,
+  ): Promise<Sweep> {
     const counts: ListingCounts = { listed: 0, missing: 0 };
-    let startingAfter: string | undefined;
+    let startingAfter = savedAfter;
+    const stopped = (resumeAfter: string | undefined): Sweep => {
+      budget.truncated = true;
+      return { counts, done: false, ...(resumeAfter ? { resumeAfter } : {}) };
+    };
     for (;;) {
-      if (budget.used >= budget.pages || outOfTime(deps)) {
-        budget.truncated = true;
-        return counts;
-      }
+      if (budget.used >= budget.pages || outOfTime(deps)) return stopped(startingAfter);
       budget.used++;
       let page: EventPage;
       try {
         page = await deps.feed.listEvents({ ...base, ...(startingAfter ? { startingAfter } : {}) });
       } catch (error) {
+        if (error instanceof UnknownEventCursorError && startingAfter !== undefined) {
+          deps.log.warn('Catch-up lists from the newest event: Stripe no longer has the one it stopped at', {
+            foundBy,
+            startingAfter,
+          });
+          startingAfter = undefined;
+          continue;
+        }
         const message = `events.list (${foundBy}) failed: ${error instanceof Error ? error.message : String(error)}`;
         deps.log.error('Catch-up could not list events at Stripe', { error: message });
         errors.push(message.slice(0, 500));
-        budget.truncated = true;
-        return counts;
+        return stopped(startingAfter);
       }
       counts.listed += page.events.length;
       const fresh = page.events.filter((event) => !seen.has(event.id));
@@ -180,12 +228,25 @@ export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Pro
       const rows = await mapConcurrently(fresh, (event) => deps.auditLog.get(event.id));
       const missing = fresh.filter((_event, index) => rows[index] === undefined);
       counts.missing += missing.length;
-      found.push(...(await mapConcurrently(missing, (event) => replayFound(event, foundBy, deps))));
+      const outcomes = await mapConcurrently(missing, (event) => replayFound(event, foundBy, deps));
+      found.push(...outcomes);
+      const untried = new Set(
+        outcomes.filter((event) => event.outcome === 'not_attempted').map((e) => e.stripeEventId),
+      );
+      const firstUntried = page.events.findIndex((event) => untried.has(event.id));
+      if (firstUntried >= 0) return stopped(firstUntried === 0 ? startingAfter : page.events[firstUntried - 1]?.id);
       const last = page.events.at(-1);
-      if (!page.hasMore || !last) return counts;
+      if (!page.hasMore || !last) return { counts, done: true };
       startingAfter = last.id;
     }
   }
+}
+
+/** What one listing did, and where the next run continues it (unset: from the newest). */
+interface Sweep {
+  counts: ListingCounts;
+  done: boolean;
+  resumeAfter?: string;
 }
 
 async function replayFound(event: ListedEvent, foundBy: FoundBy, deps: CatchUpDeps): Promise<FoundEvent> {

@@ -44,12 +44,20 @@ export interface EndpointMatch {
 }
 
 export interface EventFeed {
-  /** One page (newest first, at most 100 events). Throws EventFeedError when the provider cannot answer. */
+  /**
+   * One page (newest first, at most 100 events). Throws EventFeedError when the provider cannot answer,
+   * UnknownEventCursorError when it does not know `startingAfter`.
+   */
   listEvents(query: EventQuery): Promise<EventPage>;
   /** This stack's endpoint, or undefined when none matches. Throws EventFeedError when the provider cannot answer. */
   findWebhookEndpoint(match: EndpointMatch): Promise<WebhookEndpointState | undefined>;
 }
 
 export class EventFeedError extends Error {
-  override readonly name = 'EventFeedError';
+  override readonly name: string = 'EventFeedError';
+}
+
+/** The page cursor (`startingAfter`) names an event the provider does not have (any more): list from the newest. */
+export class UnknownEventCursorError extends EventFeedError {
+  override readonly name = 'UnknownEventCursorError';
 }

@@ -33,6 +33,7 @@ describe('catch-up', () => {
 
   beforeEach(async () => {
     harness.emulator.reset();
+    await harness.clearCatchUpState();
     await harness.drain('revenueShare');
     await harness.alerts();
     // Metrics print EMF only when enabled; POWERTOOLS_DEV (set for tests) disables them otherwise.
@@ -49,9 +50,12 @@ describe('catch-up', () => {
   });
 
   /** One scheduled invocation; no settle time, so the events just made count. */
-  async function runCatchUp(overrides: Parameters<PayoutHarness['catchUpHandler']>[1] = {}) {
+  async function runCatchUp(
+    overrides: Parameters<PayoutHarness['catchUpHandler']>[1] = {},
+    settings: Parameters<PayoutHarness['catchUpHandler']>[0] = {},
+  ) {
     const handler = harness.catchUpHandler(
-      { settleSeconds: 0, endpoint: { url: DEAD_WEBHOOK_URL } },
+      { settleSeconds: 0, endpoint: { url: DEAD_WEBHOOK_URL }, ...settings },
       { observability: createObservability('catch-up'), ...overrides },
     );
     return (await handler({}, lambdaContext('catch-up', 60))) as CatchUpResult;
@@ -200,5 +204,47 @@ describe('catch-up', () => {
     expect(harness.emulator.requestCounts().routes['GET /v1/events']?.served).toBe(2);
     expect(result.endpoint).toEqual({ checked: false, reason: 'no endpoint id or URL configured' });
     expect(await harness.depth('revenueShare')).toBe(100);
+  });
+
+  it('continues a truncated listing where the last run stopped, so more undelivered events than one run reads all get in', async () => {
+    // Prepare: 101 routed events Stripe could not deliver (one page holds 100), none recorded
+    harness.emulator.setDeliveryOptions({ maxAttempts: 1 });
+    await harness.stripe.webhookEndpoints.create({ url: DEAD_WEBHOOK_URL, enabled_events: [...ROUTED_EVENT_TYPES] });
+    const events = Array.from({ length: 101 }, (_, i) =>
+      harness.emulator.createEvent('transfer.reversed', { id: `tr_outage${i}`, object: 'transfer' }),
+    );
+    await harness.emulator.whenDelivered();
+    const unrecorded = async () =>
+      (await Promise.all(events.map((event) => harness.auditLog.get(event.id)))).filter((row) => !row).length;
+
+    // Act: one page per run, until every event has an audit row (or five runs)
+    const runs: CatchUpResult[] = [];
+    while (runs.length < 5 && (await unrecorded()) > 0) runs.push(await runCatchUp({}, { maxPages: 1 }));
+
+    // Assess: the runs read on where the last stopped (a restart from the newest would never reach the oldest)
+    expect(await unrecorded()).toBe(0);
+    expect(runs.length).toBeLessThanOrEqual(3);
+    expect(runs[0]).toMatchObject({ undelivered: { listed: 100, missing: 100 }, stripePages: 1, truncated: true });
+    expect(runs.flatMap((run) => run.found.map((event) => event.stripeEventId)).sort()).toEqual(
+      events.map((event) => event.id).sort(),
+    );
+    expect(await harness.depth('revenueShare')).toBe(101);
+  });
+
+  it('lists from the newest again when Stripe no longer has the event the last run stopped at', async () => {
+    // Prepare: a run stopped inside a listing, then Stripe forgot its events (the emulator starts afresh)
+    for (let i = 0; i < 101; i++)
+      harness.emulator.createEvent('transfer.reversed', { id: `tr_gone${i}`, object: 'transfer' });
+    const stopped = await runCatchUp({}, { maxPages: 2 });
+    expect(stopped).toMatchObject({ lookback: { listed: 100 }, truncated: true });
+    harness.emulator.reset();
+    const { event } = await paidInvoiceEvent();
+
+    // Act: the look-back goes first (it was left unfinished) and its saved position names an event Stripe lacks
+    const result = await runCatchUp({}, { maxPages: 2 });
+
+    // Assess
+    expect(result).toMatchObject({ errors: [], lookback: { listed: 1, missing: 1 }, replayed: 1 });
+    expect(result.found.map((found) => found.stripeEventId)).toEqual([event.id]);
   });
 });
