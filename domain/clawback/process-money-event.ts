@@ -5,8 +5,10 @@
  * credit_note.created is attribution only: the refund it makes arrives as its own charge.refunded, which moves the
  * money, so a credit note and its refund never reverse twice.
  */
-import type { RevenueShare, TransferPart } from '../model.js';
+import type { RevenueShare, TransferMessage, TransferPart } from '../model.js';
+import { transferSendOptions } from '../payouts/messages.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
+import { canRestoreToPending } from '../payouts/transitions.js';
 import {
   type AlertSink,
   type AuditLog,
@@ -14,6 +16,7 @@ import {
   type Clock,
   type DistrictStore,
   type LedgerStore,
+  type MessageQueue,
   PaymentProviderError,
   type ProviderTransfer,
 } from '../ports.js';
@@ -34,6 +37,8 @@ export interface MoneyEventDeps {
   provider: ClawbackProvider;
   alerts: AlertSink;
   clock: Clock;
+  /** A row cancelled before its transfer that got its money back is paid after all: its transfer is queued. */
+  transferQueue: MessageQueue<TransferMessage>;
 }
 
 export interface MoneyEventResult {
@@ -69,6 +74,7 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
       ...context,
     });
   }
+  await queueTransferIfDue(row, deps);
   await deps.auditLog.markProcessed(event.id, deps.clock.now(), {
     ...context,
     metadata: { revenueShareId: row.revenueShareId, chargeId },
@@ -84,6 +90,25 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
 }
 
 export type ClawbackDeps = Pick<MoneyEventDeps, 'ledger' | 'districts' | 'provider' | 'alerts' | 'clock'>;
+
+/**
+ * A PENDING row with money to transfer and no transfer made (its money came back: reduceTransfer restored it) needs a
+ * transfer message for its attempt. Sent before the event is PROCESSED, on every delivery, as invoice.paid does: a
+ * crash after the restore is repaired by the retry, and the FIFO dedup id (row, attempt) drops the duplicates.
+ * A district without automatic transfers (attempt 0) waits for a person, as it did before the money went back.
+ */
+async function queueTransferIfDue(row: RevenueShare, deps: MoneyEventDeps): Promise<void> {
+  const parts = partsOf(row);
+  const due =
+    row.payoutStatus === 'PENDING' &&
+    row.transferAttempt > 0 &&
+    row.stripeTransferId === undefined &&
+    parts.every((part) => part.stripeTransferId === undefined) &&
+    parts.some((part) => part.amountCents > 0);
+  if (!due) return;
+  const message = { revenueShareId: row.revenueShareId, transferAttempt: row.transferAttempt };
+  await deps.transferQueue.send(message, transferSendOptions(message));
+}
 
 /**
  * Brings the parts of `found` paid by `chargeId` to the clawback target of the charge as Stripe has it now (a
@@ -339,6 +364,7 @@ async function reduceTransfer(
     p.index === partIndex ? { ...p, amountCents: transferCents, plannedCents } : p,
   );
   const nothingLeft = parts.every((p) => p.amountCents === 0 && !p.stripeTransferId);
+  const restored = { ...row, transferParts: parts };
   const result = await deps.ledger.update({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
@@ -346,12 +372,32 @@ async function reduceTransfer(
     changes: {
       transferParts: parts,
       ...(nothingLeft ? { payoutStatus: 'REVERSED', reversedCents: row.shareCents, netPaidCents: 0 } : {}),
+      ...(canRestoreToPending(restored) ? await restoredToPending(restored, deps) : {}),
       updatedAt: deps.clock.now().toISOString(),
     },
   });
   if (!result.updated)
     throw new Error(`ledger row ${row.revenueShareId} changed while its transfer was reduced; retrying`);
   return result.row;
+}
+
+/**
+ * A row cancelled before its transfer (REVERSED, every part 0) whose money came back (a refund failed, a dispute was
+ * won) is to be paid after all: PENDING again (domain/payouts/transitions.ts: canRestoreToPending), its totals from its
+ * movements, and a new transfer attempt, so the message queued for it (queueTransferIfDue) is not dropped as a
+ * duplicate of the one the transfer worker skipped while the row was REVERSED. The new attempt's keys are new too:
+ * the transfer worker lists the row's transfer group first (its plan changed), so nothing made before is made again.
+ * A row of a district without automatic transfers that no person started (attempt 0) stays at 0: it waits for one.
+ */
+async function restoredToPending(row: RevenueShare, deps: ClawbackDeps) {
+  const totals = totalsOf(row);
+  const automatic = row.transferAttempt > 0 || (await deps.districts.get(row.districtId))?.autoTransfer === true;
+  return {
+    payoutStatus: 'PENDING' as const,
+    transferAttempt: automatic ? row.transferAttempt + 1 : row.transferAttempt,
+    reversedCents: totals.reversedCents,
+    netPaidCents: totals.netPaidCents,
+  };
 }
 
 /** Appends movements (and clears the intent they complete), with the derived totals, conditional on the version. */

@@ -13,9 +13,12 @@
  *   NEEDS_REVIEW     -> PENDING          a person approved paying it (recorded with who and why)
  *   NEEDS_REVIEW     -> NO_PAYOUT        approved, but its share is 0: nothing to transfer
  *   NEEDS_REVIEW     -> CLOSED           a person closed it, with a reason: it is never paid
+ *   REVERSED         -> PENDING          guarded (canRestoreToPending): a row never transferred, cancelled because its
+ *                                        money went back before the transfer, gets it back (a refund failed, a
+ *                                        dispute was won): its transfer is to be made after all
  *   NO_PAYOUT, CLOSED                    terminal (REVERSED is left only when money is given back)
  */
-import type { PayoutStatus } from '../model.js';
+import type { PayoutStatus, RevenueShare } from '../model.js';
 
 const ALLOWED: Readonly<Record<PayoutStatus, readonly PayoutStatus[]>> = {
   PENDING: ['PAID', 'TRANSFER_FAILED', 'REVERSED', 'PARTIALLY_REVERSED'],
@@ -46,3 +49,18 @@ export const canTransition = (from: PayoutStatus, to: PayoutStatus): boolean => 
 export function assertTransition(from: PayoutStatus, to: PayoutStatus): void {
   if (!canTransition(from, to)) throw new InvalidPayoutTransitionError(from, to);
 }
+
+type RestoredRow = Pick<RevenueShare, 'payoutStatus' | 'paidAt' | 'stripeTransferId' | 'transferParts'>;
+
+/**
+ * REVERSED -> PENDING, the one transition that depends on more than the two statuses, so it is not in the table
+ * (canTransition stays false for it): only a row that was never paid in any way (no paidAt: not PAID by netting either,
+ * no transfer recorded on it or any part), which a refund or dispute cancelled before its transfer, and which now
+ * has money to transfer again. A row that was transferred keeps its transfer: money given back to it is a re-payment.
+ */
+export const canRestoreToPending = (row: RestoredRow): boolean =>
+  row.payoutStatus === 'REVERSED' &&
+  row.paidAt === undefined &&
+  row.stripeTransferId === undefined &&
+  (row.transferParts ?? []).every((part) => part.stripeTransferId === undefined) &&
+  (row.transferParts ?? []).some((part) => part.amountCents > 0);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PAYOUT_STATUSES, type PayoutStatus } from '../../domain/model.js';
-import { assertTransition, canTransition, InvalidPayoutTransitionError } from '../../domain/payouts/transitions.js';
+import {
+  assertTransition,
+  canRestoreToPending,
+  canTransition,
+  InvalidPayoutTransitionError,
+} from '../../domain/payouts/transitions.js';
 
 const allowed: Array<[PayoutStatus, PayoutStatus]> = [
   ['PENDING', 'PAID'],
@@ -42,6 +47,24 @@ describe('payout state machine', () => {
       expect(canTransition('NO_PAYOUT', to)).toBe(false);
       expect(canTransition('CLOSED', to)).toBe(false);
     }
+  });
+
+  it('restores REVERSED to PENDING only for a row never paid in any way that has money to transfer again', () => {
+    const cancelled = {
+      payoutStatus: 'REVERSED' as const,
+      transferParts: [{ index: 0, amountCents: 1500, plannedCents: 1500, sourceChargeId: 'ch_1' }],
+    };
+    expect(canRestoreToPending(cancelled)).toBe(true);
+    // Not a transition of the table: no other use case may make it
+    expect(canTransition('REVERSED', 'PENDING')).toBe(false);
+    expect(canRestoreToPending({ ...cancelled, paidAt: '2026-01-01T00:00:00.000Z' })).toBe(false);
+    expect(canRestoreToPending({ ...cancelled, stripeTransferId: 'tr_1' })).toBe(false);
+    const transferred = [{ index: 0, amountCents: 1500, stripeTransferId: 'tr_1' }];
+    expect(canRestoreToPending({ ...cancelled, transferParts: transferred })).toBe(false);
+    expect(
+      canRestoreToPending({ ...cancelled, transferParts: [{ index: 0, amountCents: 0, plannedCents: 1500 }] }),
+    ).toBe(false);
+    expect(canRestoreToPending({ ...cancelled, payoutStatus: 'PAID' })).toBe(false);
   });
 
   it('throws a typed error naming both statuses', () => {
