@@ -4,6 +4,7 @@
  *   POST /_emulator/clock               { advance }           -> { now } after moving emulator time `advance` seconds on
  *   POST /_emulator/account-balance     { account, available, currency? } -> the connected account's balance
  *   POST /_emulator/refund-failures     { refund }            -> the refund, now failed
+ *   POST /_emulator/disputes            { charge }            -> a dispute opened now on that succeeded charge
  *   POST /_emulator/dispute-outcomes    { dispute, status: 'won' | 'lost' } -> the closed dispute
  *   POST /_emulator/subscription-details { invoice, subscription, metadata? } -> the invoice with parent.subscription_details
  */
@@ -53,6 +54,11 @@ export function moneyControlRoutes(emulator: StripeEmulator): Record<string, Rou
       const refund = text(body.refund);
       if (!refund) return badRequest('refund (a re_ id) is required');
       return guarded(() => emulator.failRefund(refund));
+    },
+    'POST /_emulator/disputes': (body) => {
+      const charge = text(body.charge);
+      if (!charge) return badRequest('charge (a ch_ id) is required');
+      return guarded(() => emulator.openDispute(charge));
     },
     'POST /_emulator/dispute-outcomes': (body) => {
       const dispute = text(body.dispute);

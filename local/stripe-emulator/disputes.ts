@@ -1,7 +1,8 @@
 /**
  * Disputes, as the dispute test card makes them: opened right after the charge succeeds, the disputed amount
- * withdrawn from the platform balance at once; closed by the API (`close`: the platform accepts the loss) or by the
- * emulator control as won (funds reinstated) or lost.
+ * withdrawn from the platform balance at once; or opened later on any succeeded charge by the emulator control (as a
+ * cardholder's bank does, days after the payment); closed by the API (`close`: the platform accepts the loss) or by
+ * the emulator control as won (funds reinstated) or lost.
  */
 import type Stripe from 'stripe';
 import { type Core, previousOf } from './core.js';
@@ -93,6 +94,17 @@ export class Disputes {
     this.move(dispute, -dispute.amount, 'dispute', `Chargeback withdrawal for ${charge.id}`);
     this.core.emit('charge.dispute.funds_withdrawn', dispute, ctx);
     return dispute;
+  }
+
+  /** Opens a dispute on a charge that succeeded earlier (the control); one dispute per charge, as the card makes. */
+  openLater(chargeId: string, ctx: RequestContext): Stripe.Dispute {
+    const charge = this.core.payments.getCharge(chargeId, 'charge', 400);
+    if (charge.status !== 'succeeded' || charge.disputed) {
+      throw invalidState(
+        `Charge ${charge.id} cannot be disputed (status ${charge.status}, disputed ${charge.disputed}).`,
+      );
+    }
+    return this.open(charge, ctx);
   }
 
   /** `POST /v1/disputes/:id/close`: the platform accepts the dispute, which is then lost. */

@@ -16,6 +16,8 @@ export interface MoneyControls {
   accountBalance(account: string): Stripe.Balance;
   /** Makes a succeeded refund fail after the fact (refund.updated, refund.failed; the charge's amount_refunded goes back down). */
   failRefund(refundId: string): Stripe.Refund;
+  /** Opens a dispute of the whole of a succeeded charge now (charge.dispute.created, funds_withdrawn). */
+  openDispute(chargeId: string): Stripe.Dispute;
   /** Closes an open dispute as won (funds reinstated) or lost (charge.dispute.closed). */
   closeDispute(disputeId: string, outcome: 'won' | 'lost'): Stripe.Dispute;
   /** Makes an invoice a subscription invoice: `parent.subscription_details` as Stripe sets it. */
@@ -33,6 +35,7 @@ export function moneyControls(store: EmulatorStore): MoneyControls {
       store.setBalance(available, currency, account),
     accountBalance: (account) => store.balance(account),
     failRefund: (refundId) => structuredClone(store.refunds.fail(refundId, CONTROL)),
+    openDispute: (chargeId) => structuredClone(store.disputes.openLater(chargeId, CONTROL)),
     closeDispute: (disputeId, outcome) => structuredClone(store.disputes.settle(disputeId, outcome, CONTROL)),
     setSubscriptionDetails: (invoiceId, details) =>
       structuredClone(store.invoicing.setSubscriptionDetails(invoiceId, details)),

@@ -92,6 +92,24 @@ describe('disputes', () => {
     expect(types).toEqual(['charge.dispute.closed', 'charge.dispute.funds_withdrawn', 'charge.dispute.created']);
   });
 
+  it('opens a dispute later on a charge that succeeded (control), once: events, the platform debited', async () => {
+    // Prepare
+    const { charge } = await payInvoice(ctx.stripe, 4_000, 'pm_card_bypassPending');
+    const before = amountIn((await ctx.stripe.balance.retrieve()).available);
+
+    // Act
+    const dispute = ctx.emulator.openDispute(charge.id);
+
+    // Assess
+    expect(dispute).toMatchObject({ charge: charge.id, amount: 4_000, status: 'needs_response' });
+    expect((await ctx.stripe.charges.retrieve(charge.id)).disputed).toBe(true);
+    expect((await ctx.stripe.disputes.list({ charge: charge.id })).data.map((d) => d.id)).toEqual([dispute.id]);
+    expect(await available()).toBe(before - 4_000);
+    expect(() => ctx.emulator.openDispute(charge.id)).toThrow(/cannot be disputed/);
+    const types = (await ctx.stripe.events.list({ type: 'charge.dispute.*' })).data.map((e) => e.type);
+    expect(types).toEqual(['charge.dispute.funds_withdrawn', 'charge.dispute.created']);
+  });
+
   it('reinstates the funds of a dispute won, and keeps them withdrawn when lost (control)', async () => {
     // Prepare
     const won = await payInvoice(ctx.stripe, 1_000, 'pm_card_createDispute');
