@@ -256,6 +256,11 @@ export interface ProviderTransfer {
 export interface InvoiceCharges {
   /** Succeeded charges of the invoice's paid payments, oldest first, each with what it paid of this invoice. */
   charges: SourceCharge[];
+  /**
+   * Each of those charges as Stripe has it now (refunded, disputed), read with the payments: a refund or dispute
+   * that came before the ledger row is netted from its plan as the clawback would (domain/payouts/transfer-plan.ts).
+   */
+  chargeStates: ChargeSnapshot[];
 }
 
 /** Reads how an invoice was paid. A provider error is a PaymentProviderError (never an empty answer). */

@@ -52,23 +52,25 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
 
   /** The charge as it is now, and every dispute of it (refunds that failed are no longer in amount_refunded). */
   async chargeSnapshot(chargeId: string): Promise<ChargeSnapshot> {
-    return await mapErrors(async () => {
-      const charge = await this.stripe.charges.retrieve(chargeId);
-      const disputes: ChargeSnapshot['disputes'] = [];
-      if (charge.disputed) {
-        for await (const dispute of this.stripe.disputes.list({ charge: chargeId, limit: 100 })) {
-          disputes.push({ disputeId: dispute.id, amountCents: dispute.amount, status: dispute.status });
-        }
+    return await mapErrors(async () => await this.snapshotOf(await this.stripe.charges.retrieve(chargeId)));
+  }
+
+  /** A charge already read, with its disputes: listed only when it is disputed (no call for an undisputed one). */
+  private async snapshotOf(charge: Stripe.Charge): Promise<ChargeSnapshot> {
+    const disputes: ChargeSnapshot['disputes'] = [];
+    if (charge.disputed) {
+      for await (const dispute of this.stripe.disputes.list({ charge: charge.id, limit: 100 })) {
+        disputes.push({ disputeId: dispute.id, amountCents: dispute.amount, status: dispute.status });
       }
-      const intent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
-      return {
-        chargeId,
-        amountCents: charge.amount,
-        refundedCents: charge.amount_refunded,
-        disputes,
-        ...(intent ? { paymentIntentId: intent } : {}),
-      };
-    });
+    }
+    const intent = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+    return {
+      chargeId: charge.id,
+      amountCents: charge.amount,
+      refundedCents: charge.amount_refunded,
+      disputes,
+      ...(intent ? { paymentIntentId: intent } : {}),
+    };
   }
 
   async invoicesPaidWith(paymentIntentId: string): Promise<string[]> {
@@ -102,7 +104,8 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
    * Since API 2025-03-31.basil an invoice names no charge: its paid invoice payments name a payment intent (whose
    * `latest_charge` is the charge) or, for a charge without an intent, the charge. Payment records (money recorded
    * outside Stripe) have no charge and collect nothing here. Each succeeded charge in the invoice's currency counts
-   * for what its payment paid of this invoice (never more than the charge). Any Stripe error is thrown, classified.
+   * for what its payment paid of this invoice (never more than the charge), and comes with its state now (refunded,
+   * disputed) as chargeSnapshot reads it, from the same expanded charge. Any Stripe error is thrown, classified.
    */
   async chargesOf(invoiceId: string, currency: string): Promise<InvoiceCharges> {
     return await mapErrors(async () => {
@@ -117,14 +120,17 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
       for await (const payment of listing) payments.push(payment);
       payments.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
       const charges: SourceCharge[] = [];
+      const chargeStates: ChargeSnapshot[] = [];
       for (const payment of payments) {
         const charge = await this.chargeOf(payment.payment);
         if (!charge) continue;
         if (charge.status !== 'succeeded' || charge.currency.toLowerCase() !== currency.toLowerCase()) continue;
         const amountCents = Math.min(payment.amount_paid ?? 0, charge.amount);
-        if (amountCents > 0) charges.push({ chargeId: charge.id, amountCents });
+        if (amountCents <= 0) continue;
+        charges.push({ chargeId: charge.id, amountCents });
+        chargeStates.push(await this.snapshotOf(charge));
       }
-      return { charges };
+      return { charges, chargeStates };
     });
   }
 

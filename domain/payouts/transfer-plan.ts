@@ -8,6 +8,8 @@
  * non-zero remainder, so floor + 1 ≤ ceil(S × a_i / A) ≤ a_i. Parts of 0 cents are dropped (no transfer). BigInt
  * keeps S × a_i exact for every safe-integer amount.
  */
+import { type ChargeSnapshot, partTargetCents } from '../clawback/charge-state.js';
+import type { DisputePolicy } from '../clawback/dispute-policy.js';
 import type { RevenueShare, SourceCharge, TransferPart } from '../model.js';
 
 /** A source of the invoice's money: a charge (`chargeId`), or the amount paid outside Stripe (no chargeId). */
@@ -59,6 +61,28 @@ export function planTransferParts(shareCents: number, sources: readonly MoneySou
     });
   });
   return parts;
+}
+
+/**
+ * The parts as the clawback leaves a part not yet transferred (domain/clawback/process-money-event.ts, reduceTransfer)
+ * when its charge already gave money back as the row is written: a refund or dispute that came before invoice.paid
+ * was processed, whose own event found no row. A part whose charge has a clawback target T > 0 (the same target the
+ * clawback computes from the same charge state) keeps its share as plannedCents and transfers max(0, share − T), so
+ * a later money event on that charge computes the same target and moves only what changed since.
+ */
+export function netOfChargeStates(
+  parts: readonly TransferPart[],
+  states: readonly ChargeSnapshot[],
+  shareBps: number,
+  policy: DisputePolicy,
+): TransferPart[] {
+  return parts.map((part) => {
+    const state = states.find((s) => s.chargeId === part.sourceChargeId);
+    if (!part.sourceChargeId || !state) return part;
+    const targetCents = partTargetCents(part.amountCents, shareBps, state, policy);
+    if (targetCents === 0) return part;
+    return { ...part, amountCents: Math.max(0, part.amountCents - targetCents), plannedCents: part.amountCents };
+  });
 }
 
 /** The sources of an invoice: its charges, then what was paid outside Stripe (when anything was). */

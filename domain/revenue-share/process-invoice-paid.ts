@@ -10,15 +10,17 @@
  * paid automatically unless the district opted in (autoPayOutOfBand): the row is NEEDS_REVIEW with its reason, and
  * an alert asks a person to approve or close it.
  */
-import type { District, RevenueShare, SourceCharge, TransferMessage, TransferPart } from '../model.js';
+import { DEFAULT_DISPUTE_POLICY } from '../clawback/dispute-policy.js';
+import type { District, RevenueShare, TransferMessage, TransferPart } from '../model.js';
 import { transferSendOptions } from '../payouts/messages.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
-import { moneySources, planTransferParts } from '../payouts/transfer-plan.js';
+import { moneySources, netOfChargeStates, planTransferParts } from '../payouts/transfer-plan.js';
 import type {
   AlertSink,
   AuditLog,
   Clock,
   DistrictStore,
+  InvoiceCharges,
   InvoicePaymentReader,
   LedgerStore,
   MessageQueue,
@@ -84,7 +86,7 @@ export async function processInvoicePaid(event: StoredEvent, deps: ProcessInvoic
   if (known && known.districtId === districtId) {
     current = known;
   } else {
-    const { charges } = await deps.invoicePayments.chargesOf(invoiceId, currency);
+    const paidWith = await deps.invoicePayments.chargesOf(invoiceId, currency);
     const now = deps.clock.now().toISOString();
     const row: RevenueShare = {
       revenueShareId,
@@ -99,7 +101,7 @@ export async function processInvoicePaid(event: StoredEvent, deps: ProcessInvoic
       version: 1,
       createdAt: now,
       updatedAt: now,
-      ...payoutOf(amountCents, shareCents, charges, district),
+      ...payoutOf(amountCents, shareCents, paidWith, district),
     };
     const created = await deps.ledger.create(row);
     if (!created.created && 'invoiceTakenBy' in created) {
@@ -155,7 +157,14 @@ export async function processInvoicePaid(event: StoredEvent, deps: ProcessInvoic
 
 type PayoutFields = Pick<
   RevenueShare,
-  'payoutStatus' | 'transferAttempt' | 'collectedCents' | 'sourceCharges' | 'transferParts' | 'reviewReason'
+  | 'payoutStatus'
+  | 'transferAttempt'
+  | 'collectedCents'
+  | 'sourceCharges'
+  | 'transferParts'
+  | 'reviewReason'
+  | 'reversedCents'
+  | 'netPaidCents'
 >;
 
 /**
@@ -166,8 +175,15 @@ type PayoutFields = Pick<
  *   some or all out of band, district opted in (autoPayOutOfBand)           -> PENDING, plus a platform-balance part
  *   some or all out of band, otherwise                                      -> NEEDS_REVIEW
  *   charges above amount_paid (cannot be split)                             -> NEEDS_REVIEW
+ * A charge refunded or disputed before this event was processed (its money event found no row and FAILED) has its
+ * part made smaller as the clawback makes a part not yet transferred; every part at 0 -> REVERSED, nothing paid.
  */
-function payoutOf(amountCents: number, shareCents: number, charges: SourceCharge[], district: District): PayoutFields {
+function payoutOf(
+  amountCents: number,
+  shareCents: number,
+  { charges, chargeStates }: InvoiceCharges,
+  district: District,
+): PayoutFields {
   const collectedCents = charges.reduce((sum, charge) => sum + charge.amountCents, 0);
   const money = { collectedCents, sourceCharges: charges };
   const review = (reviewReason: string): PayoutFields => ({
@@ -195,7 +211,23 @@ function payoutOf(amountCents: number, shareCents: number, charges: SourceCharge
             `charges collected ${collectedCents}`,
     );
   }
-  const transferParts: TransferPart[] = planTransferParts(shareCents, moneySources(charges, outOfBandCents));
+  const transferParts: TransferPart[] = netOfChargeStates(
+    planTransferParts(shareCents, moneySources(charges, outOfBandCents)),
+    chargeStates,
+    district.shareBps,
+    district.disputePolicy ?? DEFAULT_DISPUTE_POLICY,
+  );
+  if (transferParts.every((part) => part.amountCents === 0)) {
+    // As the clawback leaves a row whose every charge went back before its transfer: nothing is ever paid.
+    return {
+      payoutStatus: 'REVERSED',
+      transferAttempt: 0,
+      ...money,
+      transferParts,
+      reversedCents: shareCents,
+      netPaidCents: 0,
+    };
+  }
   return {
     payoutStatus: 'PENDING',
     // Attempt 1 is started now when the district transfers automatically; otherwise the retry API starts it.

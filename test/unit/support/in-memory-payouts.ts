@@ -114,7 +114,10 @@ export class MemoryPaymentProvider implements PaymentProvider, InvoicePaymentRea
   readonly invoiceCharges = new Map<string, InvoiceCharges['charges']>();
 
   async chargesOf(invoiceId: string): Promise<InvoiceCharges> {
-    return { charges: structuredClone(this.invoiceCharges.get(invoiceId) ?? []) };
+    const charges = structuredClone(this.invoiceCharges.get(invoiceId) ?? []);
+    // Nothing refunded or disputed: the in-memory charges only ever succeed.
+    const chargeStates = charges.map((c) => ({ ...c, refundedCents: 0, disputes: [] }));
+    return { charges, chargeStates };
   }
   private readonly keys = new Map<string, { request: string; result: ProviderTransfer | PaymentProviderError }>();
   private nextFault: ProviderFault | undefined;
