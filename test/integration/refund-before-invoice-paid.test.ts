@@ -176,12 +176,15 @@ describe('a refund before invoice.paid is processed', () => {
     expect(await harness.ledger.get(id)).toMatchObject({ payoutStatus: 'REVERSED', version: row?.version });
   });
 
-  // Known gap, not in the row's creation: the clawback gives a part reduced before its transfer its amount back
-  // (reduceTransfer) but leaves a REVERSED row REVERSED and queues no transfer, so the share of a dispute won (or a
-  // refund failed) after the whole row was held back is never paid. Flip to `it` once that path pays it.
-  it.fails('pays the whole share once a dispute open before invoice.paid is won', async () => {
+  it('pays the whole share once a dispute open before invoice.paid is won: the held-back row goes back to PENDING', async () => {
+    // Prepare: held back while the dispute is open
     const { id, disputeId } = await disputedBeforeInvoicePaid();
+    expect(harness.transfersTo(district.stripeAccountId)).toEqual([]);
+
+    // Act
     await closeDispute(disputeId, 'won');
+
+    // Assess: one transfer of the whole share, verified
     expect(harness.transfersTo(district.stripeAccountId).map((t) => t.amount)).toEqual([1_500]);
     expect((await harness.ledger.get(id))?.payoutStatus).toBe('PAID');
   });
