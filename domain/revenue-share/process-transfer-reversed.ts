@@ -1,11 +1,15 @@
 /**
- * transfer.reversed -> the ledger row that owns the transfer (found through its guard item) becomes REVERSED,
- * on-call is alerted, the audit row is PROCESSED. A transfer no row owns is a permanent failure.
+ * transfer.reversed -> the ledger row that owns the transfer (found through its guard item, or for a re-payment
+ * through its metadata) records what Stripe reversed that the row does not know yet: a REVERSAL movement of that
+ * amount on the part that owns the transfer, the totals derived again, and a paid row's status from them
+ * (PARTIALLY_REVERSED, or REVERSED once the whole share is taken back). On-call is alerted, the audit row is
+ * PROCESSED. The clawback's own reversals are already recorded and change nothing. A transfer no row owns is a
+ * permanent failure.
  */
 
-import { clawbackStatus, type MoneyMovement, reversedFromTransfer } from '../clawback/money-movements.js';
-import { totalsOf } from '../clawback/process-money-event.js';
-import type { RevenueShare } from '../model.js';
+import { clawbackStatus, type MoneyMovement, partTotals, reversedFromTransfer } from '../clawback/money-movements.js';
+import { partMovements, totalsOf } from '../clawback/process-money-event.js';
+import type { PayoutStatus, RevenueShare } from '../model.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
 import { canTransition } from '../payouts/transitions.js';
 import type { AlertSink, AuditLog, Clock, LedgerStore } from '../ports.js';
@@ -37,33 +41,21 @@ export async function processTransferReversed(
   if (!transferId) throw new PermanentEventError(`transfer.reversed event ${event.id} carries no transfer id`);
   const found = (await deps.ledger.findByTransferId(transferId)) ?? (await repaymentOwner(transfer, transferId, deps));
   if (!found) throw new PermanentEventError(`transfer ${transferId} was reversed but no ledger row owns it`);
-
-  // The clawback's own reversals (recorded on the row) are known: nothing more to do. A partial reversal made
-  // elsewhere (the dashboard) is recorded for its amount, not as a whole-row REVERSED.
-  const reversedAtStripe = typeof transfer.amount_reversed === 'number' ? transfer.amount_reversed : undefined;
-  const recorded = reversedFromTransfer(found.moneyHistory ?? [], transferId);
   if (found.clawbackIntent?.transferId === transferId) {
     throw new Error(`ledger row ${found.revenueShareId} has a clawback of ${transferId} in flight; retrying`);
   }
-  const partial =
-    reversedAtStripe !== undefined && typeof transfer.amount === 'number' && reversedAtStripe < transfer.amount;
-  if (reversedAtStripe !== undefined && reversedAtStripe <= recorded) {
-    await deps.auditLog.markProcessed(event.id, deps.clock.now(), {
-      districtId: found.districtId,
-      invoiceId: found.invoiceId,
-      metadata: { revenueShareId: found.revenueShareId, stripeTransferId: transferId, known: 'clawback' },
-    });
-    return {
-      outcome: 'reversed',
-      revenueShareId: found.revenueShareId,
-      districtId: found.districtId,
-      invoiceId: found.invoiceId,
-    };
-  }
-  if (reversedAtStripe !== undefined && partial) {
-    return await recordPartialReversal(event, found, transferId, reversedAtStripe - recorded, deps);
+
+  const reversedAtStripe = typeof transfer.amount_reversed === 'number' ? transfer.amount_reversed : undefined;
+  const partIndex = partOwning(found, transferId);
+  if (reversedAtStripe !== undefined && typeof transfer.amount === 'number' && partIndex !== undefined) {
+    // Stripe's amount_reversed is cumulative: only what the row does not record yet is new (the clawback's own
+    // reversals, or an earlier delivery of this reversal, are recorded already).
+    const newCents = reversedAtStripe - reversedFromTransfer(found.moneyHistory ?? [], transferId);
+    if (newCents <= 0) return await markKnown(event, found, transferId, deps);
+    return await recordOutsideReversal(event, found, { transferId, partIndex, amountCents: newCents }, deps);
   }
 
+  // An event without Stripe's amounts (or a row without transfer parts): the whole row is marked REVERSED.
   const reason =
     `transfer ${transferId} reversed: ${String(transfer.amount_reversed)} of ` +
     `${String(transfer.amount)} ${String(transfer.currency)}`;
@@ -82,6 +74,28 @@ export async function processTransferReversed(
     districtId,
     invoiceId,
     metadata: { revenueShareId, stripeTransferId: transferId },
+  });
+  return { outcome: 'reversed', revenueShareId, districtId, invoiceId };
+}
+
+/** The part a transfer belongs to: the part it paid, or the part a re-payment gave back to. */
+function partOwning(row: RevenueShare, transferId: string): number | undefined {
+  const part = (row.transferParts ?? []).find((p) => p.stripeTransferId === transferId);
+  if (part) return part.index;
+  return (row.moneyHistory ?? []).find((m) => m.kind === 'REPAYMENT' && m.stripeId === transferId)?.partIndex;
+}
+
+async function markKnown(
+  event: StoredEvent,
+  row: RevenueShare,
+  transferId: string,
+  deps: ProcessTransferReversedDeps,
+): Promise<TransferReversedResult> {
+  const { revenueShareId, districtId, invoiceId } = row;
+  await deps.auditLog.markProcessed(event.id, deps.clock.now(), {
+    districtId,
+    invoiceId,
+    metadata: { revenueShareId, stripeTransferId: transferId, known: 'clawback' },
   });
   return { outcome: 'reversed', revenueShareId, districtId, invoiceId };
 }
@@ -124,27 +138,46 @@ async function repaymentOwner(
   return row?.moneyHistory?.some((m) => m.kind === 'REPAYMENT' && m.stripeId === transferId) ? row : undefined;
 }
 
-/** A reversal of part of a transfer made outside the clawback: its amount joins the history; alert. */
-async function recordPartialReversal(
+const PAID_STATUSES: readonly PayoutStatus[] = ['PAID', 'PARTIALLY_REVERSED', 'REVERSED'];
+
+/**
+ * A reversal made outside the clawback (the dashboard), in part or in whole: its amount joins the history of the
+ * part that owns the transfer; alert. What the part's district still owes is settled by it first, as far as the
+ * part would otherwise have given back more than its share (a refused reversal, then the dashboard reversed it).
+ */
+async function recordOutsideReversal(
   event: StoredEvent,
   row: RevenueShare,
-  transferId: string,
-  amountCents: number,
+  reversal: { transferId: string; partIndex: number; amountCents: number },
   deps: ProcessTransferReversedDeps,
 ): Promise<TransferReversedResult> {
-  const part = (row.transferParts ?? []).find((p) => p.stripeTransferId === transferId);
-  const movement: MoneyMovement = {
+  const { transferId, partIndex, amountCents } = reversal;
+  const at = deps.clock.now().toISOString();
+  const base = { partIndex, at, causeEventId: event.id };
+  const reversed: MoneyMovement = {
+    ...base,
     kind: 'REVERSAL',
     amountCents,
-    partIndex: part?.index ?? 0,
-    at: deps.clock.now().toISOString(),
-    causeEventId: event.id,
     transferId,
     note: 'reversed outside this stack (transfer.reversed)',
   };
-  const moneyHistory = [...(row.moneyHistory ?? []), movement];
+  const movements = [reversed];
+  const settledCents = owedSettledBy(row, partIndex, reversed);
+  if (settledCents > 0) {
+    movements.push({
+      ...base,
+      kind: 'OWED_FORGIVEN',
+      amountCents: settledCents,
+      transferId,
+      note: 'settled by the reversal outside this stack',
+    });
+  }
+  const moneyHistory = [...(row.moneyHistory ?? []), ...movements];
   const totals = totalsOf({ ...row, moneyHistory });
-  const status = clawbackStatus(row.shareCents, totals.reversedCents) ?? row.payoutStatus;
+  // A row not yet verified stays PENDING: mark-paid accepts the reversals the row records and sets the status then.
+  const status = PAID_STATUSES.includes(row.payoutStatus)
+    ? (clawbackStatus(row.shareCents, totals.reversedCents) ?? 'PAID')
+    : row.payoutStatus;
   const result = await deps.ledger.update({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
@@ -154,14 +187,20 @@ async function recordPartialReversal(
       netPaidCents: totals.netPaidCents,
       owedCents: totals.owedCents,
       ...(canTransition(row.payoutStatus, status) ? { payoutStatus: status } : {}),
-      updatedAt: deps.clock.now().toISOString(),
+      updatedAt: at,
     },
   });
   if (!result.updated) throw new Error(`ledger row ${row.revenueShareId} changed while recording a reversal; retrying`);
   const { revenueShareId, districtId, invoiceId } = row;
+  const over = totals.reversedCents - row.shareCents;
   await raiseAlert(deps.alerts, deps.clock, {
     kind: 'TRANSFER_REVERSED',
-    message: `transfer ${transferId} partly reversed outside this stack: ${amountCents} cents; ledger row ${revenueShareId} has ${totals.reversedCents} of ${row.shareCents} reversed`,
+    message:
+      `transfer ${transferId} reversed outside this stack: ${amountCents} cents` +
+      (settledCents > 0 ? ` (${settledCents} of them settle what the district owed)` : '') +
+      `; ledger row ${revenueShareId} has ${totals.reversedCents} of ${row.shareCents} reversed` +
+      (over > 0 ? `, ${over} cents more than its share` : '') +
+      `, status ${result.row.payoutStatus}`,
     stripeEventId: event.id,
     districtId,
     invoiceId,
@@ -173,4 +212,14 @@ async function recordPartialReversal(
     metadata: { revenueShareId, stripeTransferId: transferId },
   });
   return { outcome: 'reversed', revenueShareId, districtId, invoiceId };
+}
+
+/** Of what the part still owes, how much `reversal` pays: what it takes back beyond the part's share. */
+function owedSettledBy(row: RevenueShare, partIndex: number, reversal: MoneyMovement): number {
+  const part = (row.transferParts ?? []).find((p) => p.index === partIndex);
+  if (!part) return 0;
+  const { shareCents, movements } = partMovements(row, part);
+  const after = partTotals(shareCents, [...movements, reversal]);
+  const beyondShare = after.clawedBackCents - shareCents;
+  return Math.max(0, Math.min(after.owedCents, beyondShare));
 }

@@ -143,6 +143,141 @@ describe('money that comes back', () => {
     expect((await harness.alerts()).map((a) => a.kind)).toContain('TRANSFER_REVERSED');
   });
 
+  /** Reverses a transfer at the emulator as the dashboard does (no metadata of ours) and delivers transfer.reversed. */
+  async function reverseOutside(transferId: string, amount?: number): Promise<void> {
+    const seen = harness.emulator.events().length;
+    await harness.stripe.transfers.createReversal(transferId, amount === undefined ? {} : { amount });
+    const events = eventsSince(seen, 'transfer.reversed');
+    expect(events).toHaveLength(1);
+    for (const event of events) await deliver(event);
+    await runMoneyEvents();
+  }
+
+  it('records a full reversal made outside the stack, so a refund after it reverses nothing more and owes nothing', async () => {
+    // Prepare: PAID, then all of its transfer reversed from the dashboard
+    const row = await paidRow(10_000);
+    const transferId = row.stripeTransferId ?? '';
+    await harness.alerts();
+    await reverseOutside(transferId);
+    let now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500, netPaidCents: 0, owedCents: 0 });
+    expect(now?.moneyHistory).toEqual([
+      expect.objectContaining({ kind: 'REVERSAL', amountCents: 1_500, transferId, partIndex: 0 }),
+    ]);
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual(['TRANSFER_REVERSED']);
+
+    // Act: the charge is refunded in full
+    await deliver(await harness.refundCharge(chargeOf(row)));
+    await runMoneyEvents();
+
+    // Assess: the share was taken back once, at Stripe and in the ledger; the district owes nothing
+    now = await harness.ledger.get(row.revenueShareId);
+    expect(reversalsOf(transferId)).toBe(1_500);
+    expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500, netPaidCents: 0, owedCents: 0 });
+    expect(now?.moneyHistory?.map((m) => m.kind)).toEqual(['REVERSAL']);
+    expect((await harness.alerts()).map((a) => a.kind)).not.toContain('REVERSAL_REFUSED');
+  });
+
+  it('records the rest of a transfer reversed outside the stack after the clawback reversed part of it', async () => {
+    // Prepare: a third refunded (the clawback reverses 500), then the dashboard reverses the remaining 1000
+    const row = await paidRow(10_000);
+    const transferId = row.stripeTransferId ?? '';
+    await deliver(await harness.refundCharge(chargeOf(row), 3_333));
+    await runMoneyEvents();
+    expect(reversalsOf(transferId)).toBe(500);
+    await reverseOutside(transferId);
+    await harness.alerts();
+
+    // Act: the rest refunded
+    await deliver(await harness.refundCharge(chargeOf(row)));
+    await runMoneyEvents();
+
+    // Assess
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(reversalsOf(transferId)).toBe(1_500);
+    expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500, netPaidCents: 0, owedCents: 0 });
+    expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([
+      ['REVERSAL', 500],
+      ['REVERSAL', 1_000],
+    ]);
+    expect((await harness.alerts()).map((a) => a.kind)).not.toContain('REVERSAL_REFUSED');
+  });
+
+  it('records a full reversal of one part of a split row on that part, not as a whole-row REVERSED', async () => {
+    // Prepare: 100.00 paid by two charges, a share of 15.00 in two parts (900 and 600), PAID
+    const written = await harness.writtenRow(district, 10_000, [
+      { paymentMethod: 'pm_card_bypassPending', amount: 6_000 },
+      { paymentMethod: 'pm_card_bypassPending', amount: 4_000 },
+    ]);
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+    const row = await harness.ledger.get(written.revenueShareId);
+    expect(row?.payoutStatus).toBe('PAID');
+    const second = row?.transferParts?.find((p) => p.amountCents === 600);
+    expect(second?.stripeTransferId).toMatch(/^tr_/);
+
+    // Act: the dashboard reverses all of the second part's transfer
+    await reverseOutside(second?.stripeTransferId ?? '');
+
+    // Assess
+    const now = await harness.ledger.get(written.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 600, netPaidCents: 900 });
+    expect(now?.moneyHistory).toEqual([
+      expect.objectContaining({ kind: 'REVERSAL', amountCents: 600, partIndex: second?.index }),
+    ]);
+  });
+
+  it('settles what the district owes with a reversal made outside the stack after Stripe refused one', async () => {
+    // Prepare: refunded while the district's balance was empty: it owes the share
+    const row = await paidRow(10_000);
+    harness.emulator.setAccountBalance(district.stripeAccountId, 0);
+    await deliver(await harness.refundCharge(chargeOf(row)));
+    await runMoneyEvents();
+    expect(await harness.ledger.get(row.revenueShareId)).toMatchObject({ owedCents: 1_500 });
+
+    // Act: the district's balance is back and someone reverses the transfer from the dashboard
+    harness.emulator.setAccountBalance(district.stripeAccountId, 1_500);
+    await reverseOutside(row.stripeTransferId ?? '');
+
+    // Assess: taken back once: nothing owed is left to net from the next payout
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500, netPaidCents: 0, owedCents: 0 });
+    expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([
+      ['OWED', 1_500],
+      ['REVERSAL', 1_500],
+      ['OWED_FORGIVEN', 1_500],
+    ]);
+  });
+
+  it('records a re-payment reversed outside the stack on its part, not as a whole-row REVERSED', async () => {
+    // Prepare: 40.00 refunded (600 reversed), the refund failed (600 paid again with a new transfer)
+    const row = await paidRow(10_000);
+    const seen = harness.emulator.events().length;
+    const created = await harness.stripe.refunds.create({ charge: chargeOf(row), amount: 4_000 });
+    await deliver(eventsSince(seen, 'charge.refunded')[0] as StripeEventLike);
+    await runMoneyEvents();
+    const before = harness.emulator.events().length;
+    harness.emulator.failRefund(created.id);
+    for (const event of eventsSince(before, 'refund.failed')) await deliver(event);
+    await runMoneyEvents();
+    const repaid = await harness.ledger.get(row.revenueShareId);
+    const repayment = repaid?.moneyHistory?.find((m) => m.kind === 'REPAYMENT');
+    expect(repaid).toMatchObject({ payoutStatus: 'PAID', reversedCents: 0 });
+
+    // Act: the dashboard reverses the re-payment
+    await reverseOutside(repayment?.stripeId ?? '');
+
+    // Assess: 600 of the share taken back again, on the part the re-payment gave back to
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 600, netPaidCents: 900 });
+    expect(now?.moneyHistory?.at(-1)).toMatchObject({
+      kind: 'REVERSAL',
+      amountCents: 600,
+      transferId: repayment?.stripeId,
+      partIndex: 0,
+    });
+  });
+
   it('makes the transfer smaller when the refund comes before it', async () => {
     // Prepare: the row is written and its transfer queued, not yet made
     const row = await harness.writtenRow(district, 10_000);

@@ -323,8 +323,8 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
   });
 
   describe('transfer.reversed', () => {
-    it('marks the row owning the transfer REVERSED and raises an alert', async () => {
-      // Prepare: a paid-out row whose transfer is then reversed at Stripe
+    it('records the reversal on the unverified row owning the transfer, alerts, and mark-paid then makes it REVERSED', async () => {
+      // Prepare: a paid-out row, not yet verified, whose transfer is then reversed at Stripe
       const message = await harness.invoicePaid({ amount_paid: 10_000, metadata: { districtId: district.districtId } });
       await processOnce(message);
       await harness.runQueue('transfer', harness.transferHandler());
@@ -341,14 +341,24 @@ describe('revenue-share worker on DynamoDB Local, the SQS server and the Stripe 
       // Assess
       expect(response.batchItemFailures).toEqual([]);
       const revenueShareId = deriveRevenueShareId(message.invoiceId);
+      // Recorded, and still PENDING: mark-paid verifies the transfer (its reversal is the row's) and sets the status.
       expect(await harness.ledger.get(revenueShareId)).toMatchObject({
-        payoutStatus: 'REVERSED',
-        lastError: `transfer ${transfer?.id} reversed: 1500 of 1500 usd`,
+        payoutStatus: 'PENDING',
+        reversedCents: 1_500,
+        netPaidCents: 0,
+        moneyHistory: [expect.objectContaining({ kind: 'REVERSAL', amountCents: 1_500, transferId: transfer?.id })],
       });
       expect(await harness.alerts()).toEqual([
         expect.objectContaining({ kind: 'TRANSFER_REVERSED', revenueShareId, districtId: district.districtId }),
       ]);
       expect((await harness.auditLog.get(reversal.stripeEventId))?.status).toBe('PROCESSED');
+      await harness.runQueue('markPaid', harness.markPaidHandler());
+      expect(await harness.ledger.get(revenueShareId)).toMatchObject({
+        payoutStatus: 'REVERSED',
+        paidAt: expect.any(String),
+        reversedCents: 1_500,
+      });
+      expect(await harness.alerts()).toEqual([]);
     });
 
     it('fails an event for a transfer no ledger row owns', async () => {
