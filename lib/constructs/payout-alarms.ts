@@ -26,6 +26,17 @@ export const runbooks = {
   catchUpFoundLostEvents: 'alarm-catch-up-found-lost-events',
 } as const;
 
+/** Consecutive catch-up check periods (two runs each) that must all be truncated before it pages. */
+export const CATCH_UP_TRUNCATED_PERIODS = 2;
+
+/**
+ * The daily reconcile's heartbeat: its ReconcileMismatches series (one data point per run, 0 included) is looked at
+ * in 6-hour periods, and 5 of them in a row without a data point (30 hours) page. Any 30 hours hold one daily run;
+ * a day without one (never invoked, or every attempt failed before publishing) is noticed within about 36 hours.
+ */
+export const RECONCILE_HEARTBEAT_PERIOD = Duration.hours(6);
+export const RECONCILE_HEARTBEAT_PERIODS = 5;
+
 /** A message older than this means its consumer keeps failing or has stopped (healthy ones take seconds). */
 export const OLDEST_MESSAGE_AGE_ALARM_SECONDS = 600;
 
@@ -181,6 +192,41 @@ export class PayoutAlarms extends Construct {
       description:
         'The catch-up found events Stripe could not deliver (or never sent) that the audit log did not have, and ' +
         'replayed them. Find out why the webhook did not get them.',
+    });
+
+    // Minimum over two runs: every run of the period left work. Missing data is fine here: a catch-up that does not
+    // run is the endpoint alarm's (its check publishes nothing then).
+    const runs = CATCH_UP_TRUNCATED_PERIODS * 2;
+    this.add('CatchUpTruncated', {
+      alarmName: 'catch-up-truncated',
+      metric: dimensionless(metricNames.catchUpTruncated, cloudwatch.Stats.MINIMUM, checkPeriod),
+      threshold: 1,
+      evaluationPeriods: CATCH_UP_TRUNCATED_PERIODS,
+      datapointsToAlarm: CATCH_UP_TRUNCATED_PERIODS,
+      // TODO(runbook): a section of its own (alarm-catch-up-truncated) once the README has one.
+      runbook: runbooks.catchUpFoundLostEvents,
+      description:
+        `The catch-up left work for the next run ${runs} runs in a row (${runs * settings.catchUpIntervalMinutes} ` +
+        'minutes): more undelivered or missing events than catchUpMaxStripePages x 100, more FAILED or stuck ' +
+        'events than it replays per run, Stripe failing, or its time running out. Each run continues where the last ' +
+        'stopped, but events wait meanwhile. Read the catch-up log (errors, resync, stripePages).',
+    });
+
+    this.add('ReconcileNotRun', {
+      alarmName: 'reconcile-not-run',
+      metric: dimensionless(metricNames.reconcileMismatches, cloudwatch.Stats.SAMPLE_COUNT, RECONCILE_HEARTBEAT_PERIOD),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: RECONCILE_HEARTBEAT_PERIODS,
+      datapointsToAlarm: RECONCILE_HEARTBEAT_PERIODS,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      // TODO(runbook): a section of its own (alarm-reconcile-not-run) once the README has one.
+      runbook: runbooks.functionErrors,
+      description:
+        `The daily reconcile published no result for ${RECONCILE_HEARTBEAT_PERIODS * RECONCILE_HEARTBEAT_PERIOD.toHours()} ` +
+        'hours: its schedule did not invoke it (rule disabled or deleted) or every attempt failed. A day is not ' +
+        'reconciled: check the ReconcileSchedule rule and the reconcile log, then run npm run ops -- reconcile --date ' +
+        'for each day missed.',
     });
   }
 

@@ -89,9 +89,9 @@ describe('on-call paging', () => {
 });
 
 describe('alarms', () => {
-  it('there is one per DLQ, per queue backlog, per function errors and throttles, four for money, four for lost events', () => {
+  it('there is one per DLQ, per queue backlog, per function errors and throttles, four for money, four for lost events, two for the scheduled work', () => {
     // Assess
-    expect(alarms).toHaveLength(queueKeys.length * 2 + functionNames.length * 2 + 4 + 4);
+    expect(alarms).toHaveLength(queueKeys.length * 2 + functionNames.length * 2 + 4 + 4 + 2);
   });
 
   it('every alarm pages on-call when it fires and again when it recovers', () => {
@@ -109,12 +109,13 @@ describe('alarms', () => {
     }
   });
 
-  it('every alarm but the two that watch for silence treats missing data as fine', () => {
+  it('every alarm but the three that watch for silence treats missing data as fine', () => {
     // Assess
     for (const alarm of alarms) {
       const silence = [
         'district-payouts-dev-invoice-paid-silence',
         'district-payouts-dev-webhook-endpoint-not-enabled',
+        'district-payouts-dev-reconcile-not-run',
       ].includes(alarm.AlarmName as string);
       expect(alarm.TreatMissingData).toBe(silence ? 'breaching' : 'notBreaching');
     }
@@ -313,6 +314,38 @@ describe('lost events: rejected deliveries, silence, the endpoint at Stripe, the
         .sort(),
     ).toEqual(['CatchUpEventsMissing', 'CatchUpEventsUndelivered']);
     expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
+  });
+
+  it('a catch-up that leaves work for the next run four runs in a row pages (an hour by default)', () => {
+    // Assess
+    expect(alarmNamed('catch-up-truncated')).toMatchObject({
+      Namespace: 'DistrictPayouts',
+      MetricName: 'CatchUpTruncated',
+      Statistic: 'Minimum',
+      Period: 2 * catchUpDefaults.intervalMinutes * 60,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarmNamed('catch-up-truncated').Dimensions).toBeUndefined();
+  });
+
+  it('a daily reconcile that published nothing for 30 hours pages, and no data at all counts as not run', () => {
+    // Assess
+    expect(alarmNamed('reconcile-not-run')).toMatchObject({
+      Namespace: 'DistrictPayouts',
+      MetricName: 'ReconcileMismatches',
+      Statistic: 'SampleCount',
+      Period: 6 * 3600,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+    expect(alarmNamed('reconcile-not-run').Dimensions).toBeUndefined();
   });
 
   it('the catch-up runs every 15 minutes by default', () => {
