@@ -24,6 +24,8 @@ export const runbooks = {
   invoicePaidSilence: 'alarm-invoice-paid-silence',
   webhookEndpointNotEnabled: 'alarm-webhook-endpoint-not-enabled',
   catchUpFoundLostEvents: 'alarm-catch-up-found-lost-events',
+  catchUpTruncated: 'alarm-catch-up-truncated',
+  reconcileNotRun: 'alarm-reconcile-not-run',
 } as const;
 
 /** Consecutive catch-up check periods (two runs each) that must all be truncated before it pages. */
@@ -203,8 +205,7 @@ export class PayoutAlarms extends Construct {
       threshold: 1,
       evaluationPeriods: CATCH_UP_TRUNCATED_PERIODS,
       datapointsToAlarm: CATCH_UP_TRUNCATED_PERIODS,
-      // TODO(runbook): a section of its own (alarm-catch-up-truncated) once the README has one.
-      runbook: runbooks.catchUpFoundLostEvents,
+      runbook: runbooks.catchUpTruncated,
       description:
         `The catch-up left work for the next run ${runs} runs in a row (${runs * settings.catchUpIntervalMinutes} ` +
         'minutes): more undelivered or missing events than catchUpMaxStripePages x 100, more FAILED or stuck ' +
@@ -220,8 +221,7 @@ export class PayoutAlarms extends Construct {
       evaluationPeriods: RECONCILE_HEARTBEAT_PERIODS,
       datapointsToAlarm: RECONCILE_HEARTBEAT_PERIODS,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      // TODO(runbook): a section of its own (alarm-reconcile-not-run) once the README has one.
-      runbook: runbooks.functionErrors,
+      runbook: runbooks.reconcileNotRun,
       description:
         `The daily reconcile published no result for ${RECONCILE_HEARTBEAT_PERIODS * RECONCILE_HEARTBEAT_PERIOD.toHours()} ` +
         'hours: its schedule did not invoke it (rule disabled or deleted) or every attempt failed. A day is not ' +
