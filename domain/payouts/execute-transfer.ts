@@ -10,6 +10,7 @@
  *   - each id is recorded with a guard item (the guard first, then the row), conditional on the version read.
  * A permanent provider error -> TRANSFER_FAILED with `<code>: <message>` and an alert; a transient one is thrown.
  * A payable row without a plan (no charge to pay from) is refused: TRANSFER_FAILED `no_transfer_plan`, an alert.
+ * A row a person approved is first brought to its charges' clawback targets (refunds and disputes while it waited).
  */
 import { netDebts } from '../clawback/net-debts.js';
 import { bringChargeToTarget } from '../clawback/process-money-event.js';
@@ -96,13 +97,17 @@ export async function executeTransfer(
         : `its transfer parts add up to ${planned}, not shareCents ${row.shareCents}`;
     return await markFailed(row, `no_transfer_plan: ${why}`, deps);
   }
+  if (deps.clawback && approvedBeforeAnyTransfer(row)) {
+    row = await clawBackCharges(row, chargesOf(row), deps.clawback, deps);
+    if (refundedAwayBeforeTransfer(row)) return await reverseTransfersMadeMeanwhile(row, deps);
+  }
 
   // A plan changed after the row was written (a refund, a netting) may have a transfer made for the earlier plan
   // whose record was lost to that change: list the group so it is found, never made again under another amount.
   let existing = await transfersAlreadyMade(
     row,
     deps,
-    parts.some((p) => p.plannedCents !== undefined),
+    partsOf(row).some((p) => p.plannedCents !== undefined),
   );
   // What the district owes on other rows is netted from the parts not yet transferred (domain/clawback/net-debts.ts).
   // A part whose transfer may already exist at Stripe keeps its amount: the group is listed whenever there are debts.
@@ -188,6 +193,19 @@ export async function executeTransfer(
   if (newlyRecorded === 0) return { outcome: 'already_transferred', stripeTransferId };
   return { outcome: 'transferred', stripeTransferId, reusedExisting, transfers: newlyRecorded };
 }
+
+/**
+ * A person approved the row (NEEDS_REVIEW -> PENDING) with a plan of the charges' full shares: the platform API never
+ * reads Stripe, and a refund or dispute while the row waited found no part to reduce. Before its first transfer its
+ * charges are brought to their clawback targets, so what went back meanwhile is not paid. Only approved rows pay
+ * these calls; invoice.paid already plans a normal row net of its charges' state (netOfChargeStates).
+ */
+const approvedBeforeAnyTransfer = (row: RevenueShare): boolean =>
+  row.decision?.action === 'approve' && partsOf(row).every((part) => !part.stripeTransferId);
+
+/** The charges the row's parts are funded by, once each (a part paid from the platform balance has none). */
+const chargesOf = (row: RevenueShare): Set<string> =>
+  new Set(partsOf(row).flatMap((part) => (part.sourceChargeId ? [part.sourceChargeId] : [])));
 
 /** Refunds of every charge cancelled the row (REVERSED, every part 0) before any transfer of it was recorded. */
 const refundedAwayBeforeTransfer = (row: RevenueShare): boolean => {
