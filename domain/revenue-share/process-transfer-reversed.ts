@@ -8,7 +8,7 @@
  */
 
 import { clawbackStatus, type MoneyMovement, partTotals, reversedFromTransfer } from '../clawback/money-movements.js';
-import { partMovements, totalsOf } from '../clawback/process-money-event.js';
+import { partMovements, totalsOf } from '../clawback/row-totals.js';
 import type { PayoutStatus, RevenueShare } from '../model.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
 import { canTransition } from '../payouts/transitions.js';
@@ -142,8 +142,8 @@ const PAID_STATUSES: readonly PayoutStatus[] = ['PAID', 'PARTIALLY_REVERSED', 'R
 
 /**
  * A reversal made outside the clawback (the dashboard), in part or in whole: its amount joins the history of the
- * part that owns the transfer; alert. What the part's district still owes is settled by it first, as far as the
- * part would otherwise have given back more than its share (a refused reversal, then the dashboard reversed it).
+ * part that owns the transfer; alert. It settles what the part's district still owes first (a refused reversal, then
+ * the dashboard reversed it): as much as it takes back, up to the debt, is OWED_FORGIVEN.
  */
 async function recordOutsideReversal(
   event: StoredEvent,
@@ -214,12 +214,14 @@ async function recordOutsideReversal(
   return { outcome: 'reversed', revenueShareId, districtId, invoiceId };
 }
 
-/** Of what the part still owes, how much `reversal` pays: what it takes back beyond the part's share. */
+/**
+ * Of what the part still owes, how much `reversal` pays: all of it, up to the reversal's amount. A refused reversal
+ * is owed; the dashboard reversal that follows collects that debt, so it is not owed (and netted) a second time.
+ */
 function owedSettledBy(row: RevenueShare, partIndex: number, reversal: MoneyMovement): number {
   const part = (row.transferParts ?? []).find((p) => p.index === partIndex);
   if (!part) return 0;
   const { shareCents, movements } = partMovements(row, part);
-  const after = partTotals(shareCents, [...movements, reversal]);
-  const beyondShare = after.clawedBackCents - shareCents;
-  return Math.max(0, Math.min(after.owedCents, beyondShare));
+  const { owedCents } = partTotals(shareCents, movements);
+  return Math.max(0, Math.min(owedCents, reversal.amountCents));
 }

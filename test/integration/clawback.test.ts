@@ -249,6 +249,33 @@ describe('money that comes back', () => {
     ]);
   });
 
+  it('settles what the district owes for a partial refund with a reversal outside the stack of exactly that debt', async () => {
+    // Prepare: 40.00 of 100.00 refunded while the district's balance was empty: it owes 600 of the share
+    const row = await paidRow(10_000);
+    harness.emulator.setAccountBalance(district.stripeAccountId, 0);
+    await deliver(await harness.refundCharge(chargeOf(row), 4_000));
+    await runMoneyEvents();
+    expect(await harness.ledger.get(row.revenueShareId)).toMatchObject({ reversedCents: 600, owedCents: 600 });
+
+    // Act: finance collects the debt: 600 reversed from the dashboard
+    harness.emulator.setAccountBalance(district.stripeAccountId, 1_500);
+    await reverseOutside(row.stripeTransferId ?? '', 600);
+
+    // Assess: 600 taken back once; nothing owed is left to net from the next payout
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({
+      payoutStatus: 'PARTIALLY_REVERSED',
+      reversedCents: 600,
+      netPaidCents: 900,
+      owedCents: 0,
+    });
+    expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([
+      ['OWED', 600],
+      ['REVERSAL', 600],
+      ['OWED_FORGIVEN', 600],
+    ]);
+  });
+
   it('records a re-payment reversed outside the stack on its part, not as a whole-row REVERSED', async () => {
     // Prepare: 40.00 refunded (600 reversed), the refund failed (600 paid again with a new transfer)
     const row = await paidRow(10_000);
@@ -288,11 +315,11 @@ describe('money that comes back', () => {
     await harness.runQueue('transfer', harness.transferHandler());
     await harness.runQueue('markPaid', harness.markPaidHandler());
 
-    // Assess: one transfer of 750 (the share of the 50.00 kept), no reversal, PAID
+    // Assess: one transfer of 750 (the share of the 50.00 kept), no reversal; the 750 held back is taken back
     const transfers = harness.transfersTo(district.stripeAccountId);
     expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[750, 0]]);
     const now = await harness.ledger.get(row.revenueShareId);
-    expect(now?.payoutStatus).toBe('PAID');
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 750, netPaidCents: 750 });
     expect(now?.transferParts?.[0]).toMatchObject({ amountCents: 750, plannedCents: 1_500 });
   });
 
