@@ -10,6 +10,8 @@ export interface ClawbackIntent {
   idempotencyKey: string;
   /** reverse: the transfer to reverse. */
   transferId?: string;
+  /** repay: the charge that funds it (source_transaction); unset: the platform balance pays it. */
+  sourceChargeId?: string;
   chargeId?: string;
   causeEventId?: string;
   disputeId?: string;

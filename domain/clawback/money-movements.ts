@@ -73,8 +73,17 @@ const sum = (movements: readonly MoneyMovement[], kind: MovementKind) =>
 export const movementsOfPart = (movements: readonly MoneyMovement[], partIndex: number): MoneyMovement[] =>
   movements.filter((m) => m.partIndex === partIndex);
 
-/** The totals of one part of share `shareCents`, from its movements only. */
-export function partTotals(shareCents: number, movements: readonly MoneyMovement[]): PartTotals {
+/**
+ * The totals of one part of share `shareCents`, from its movements. `untransferredCents`: what the transfer of a part
+ * not transferred yet will send; what it holds back of the share is taken back already (counted in clawedBackCents),
+ * as it is once that transfer is made. Unset: a part without a transfer counts nothing as taken back (the planner's
+ * view: it only reads what moved).
+ */
+export function partTotals(
+  shareCents: number,
+  movements: readonly MoneyMovement[],
+  untransferredCents?: number,
+): PartTotals {
   const transferredCents = sum(movements, 'TRANSFER');
   const repaidCents = sum(movements, 'REPAYMENT');
   const reversalsCents = sum(movements, 'REVERSAL');
@@ -84,7 +93,8 @@ export function partTotals(shareCents: number, movements: readonly MoneyMovement
   const owedRecoveredCents = sum(movements, 'OWED_RECOVERED');
   const hasTransfer = movements.some((m) => m.kind === 'TRANSFER');
   // A transfer below the share (a refund that came first) took that much back before any money moved.
-  const reducedCents = hasTransfer ? Math.max(0, shareCents - nettedCents - transferredCents) : 0;
+  const sentCents = hasTransfer ? transferredCents : untransferredCents;
+  const reducedCents = sentCents === undefined ? 0 : Math.max(0, shareCents - nettedCents - sentCents);
   return {
     transferredCents,
     repaidCents,
@@ -130,7 +140,10 @@ export const reversedFromTransfer = (movements: readonly MoneyMovement[], transf
 
 export interface RowPart {
   index: number;
+  /** The part's share (its planned amount). */
   amountCents: number;
+  /** A part not transferred yet: what its transfer will send (see partTotals). */
+  untransferredCents?: number;
 }
 
 export interface RowMoneyTotals {
@@ -153,7 +166,9 @@ export function rowMoneyTotals(
   movements: readonly MoneyMovement[],
 ): RowMoneyTotals {
   const list = parts.length > 0 ? parts : [{ index: 0, amountCents: shareCents }];
-  const totals = list.map((part) => partTotals(part.amountCents, movementsOfPart(movements, part.index)));
+  const totals = list.map((part) =>
+    partTotals(part.amountCents, movementsOfPart(movements, part.index), part.untransferredCents),
+  );
   const add = (pick: (t: PartTotals) => number) => totals.reduce((s, t) => s + pick(t), 0);
   const reversedCents = add((t) => t.clawedBackCents);
   return {

@@ -18,7 +18,7 @@ import type { RevenueShare, TransferPart } from '../model.js';
 import type { Clock, DebtLedger, LedgerStore } from '../ports.js';
 import { type MoneyMovement, movementsOfPart, partTotals } from './money-movements.js';
 import { type Debt, planNetting } from './netting.js';
-import { partMovements, totalsOf } from './process-money-event.js';
+import { partMovements, totalsOf } from './row-totals.js';
 
 export interface NetDebtsDeps {
   ledger: LedgerStore;

@@ -26,9 +26,10 @@ import { type ChargeSnapshot, partTargetCents } from './charge-state.js';
 import type { ClawbackIntent } from './clawback-intent.js';
 import { type DisputeCause, repaymentTransferGroupOf } from './clawback-keys.js';
 import { DEFAULT_DISPUTE_POLICY, type DisputePolicy } from './dispute-policy.js';
-import { clawbackStatus, type MoneyMovement, movementsOfPart, rowMoneyTotals } from './money-movements.js';
+import { clawbackStatus, type MoneyMovement } from './money-movements.js';
 import { movementOf, planClawback, refusedReversal } from './plan-clawback.js';
 import { rowPaidBy } from './row-paid-by.js';
+import { isSettledWithoutTransfer, partMovements, totalsChanges } from './row-totals.js';
 
 export interface MoneyEventDeps {
   auditLog: AuditLog;
@@ -159,26 +160,6 @@ function disputeCauseOf(event: StoredEvent): DisputeCause | undefined {
   return { disputeId, step: step === 'closed' ? (stringField(event.object, 'status') ?? 'closed') : step };
 }
 
-/** The part's share before any reduction, and its movements including its transfer. */
-export function partMovements(
-  row: RevenueShare,
-  part: TransferPart,
-): { shareCents: number; movements: MoneyMovement[] } {
-  const history = movementsOfPart(row.moneyHistory ?? [], part.index);
-  const transfer: MoneyMovement[] = part.stripeTransferId
-    ? [
-        {
-          kind: 'TRANSFER',
-          amountCents: part.amountCents,
-          partIndex: part.index,
-          at: row.paidAt ?? row.updatedAt,
-          stripeId: part.stripeTransferId,
-        },
-      ]
-    : [];
-  return { shareCents: part.plannedCents ?? part.amountCents, movements: [...transfer, ...history] };
-}
-
 const partsOf = (row: RevenueShare): TransferPart[] => row.transferParts ?? [];
 
 type Step = (row: RevenueShare, deps: ClawbackDeps) => Promise<RevenueShare>;
@@ -223,6 +204,9 @@ function nextStep(
         amountCents: plan.amountCents,
         idempotencyKey: plan.idempotencyKey,
         ...(plan.action === 'reverse' ? { transferId: plan.transferId } : {}),
+        ...(plan.action === 'repay' && paysItsOwnTransfer(row, part, movements) && part.sourceChargeId
+          ? { sourceChargeId: part.sourceChargeId }
+          : {}),
         chargeId: charge.chargeId,
         ...(causeEventId ? { causeEventId } : {}),
         ...(dispute ? { disputeId: dispute.disputeId, disputeStep: dispute.step } : {}),
@@ -235,6 +219,15 @@ function nextStep(
   }
   return undefined;
 }
+
+/**
+ * The first re-payment of a part its row was verified without (its charge went back before the transfer, then the
+ * money came back) stands in for the transfer it never had: it is funded by the part's charge (source_transaction),
+ * which no transfer drew on yet, as that transfer would have been. Later re-payments of it are paid as every other
+ * re-payment, from the platform balance: the charge may already fund as much as it can.
+ */
+const paysItsOwnTransfer = (row: RevenueShare, part: TransferPart, movements: readonly MoneyMovement[]): boolean =>
+  isSettledWithoutTransfer(row, part) && !movements.some((m) => m.kind === 'REPAYMENT');
 
 async function writeIntent(row: RevenueShare, intent: ClawbackIntent, deps: ClawbackDeps): Promise<RevenueShare> {
   const result = await deps.ledger.update({
@@ -312,6 +305,7 @@ async function completeIntent(
         transferGroup: repaymentTransferGroupOf(row.revenueShareId),
         metadata: { ...metadata, invoiceId: row.invoiceId, districtId: row.districtId },
         description: `Re-payment of the share of ${row.invoiceId}`,
+        ...(intent.sourceChargeId ? { sourceTransaction: intent.sourceChargeId } : {}),
       },
       intent.idempotencyKey,
     );
@@ -371,7 +365,9 @@ async function reduceTransfer(
     // A part must still have no transfer: the plan may only change before any transfer is recorded.
     changes: {
       transferParts: parts,
-      ...(nothingLeft ? { payoutStatus: 'REVERSED', reversedCents: row.shareCents, netPaidCents: 0 } : {}),
+      // What the smaller transfer holds back is taken back now (row-totals.ts), not once it is made.
+      ...totalsChanges(restored),
+      ...(nothingLeft ? { payoutStatus: 'REVERSED' } : {}),
       ...(canRestoreToPending(restored) ? await restoredToPending(restored, deps) : {}),
       updatedAt: deps.clock.now().toISOString(),
     },
@@ -390,13 +386,10 @@ async function reduceTransfer(
  * A row of a district without automatic transfers that no person started (attempt 0) stays at 0: it waits for one.
  */
 async function restoredToPending(row: RevenueShare, deps: ClawbackDeps) {
-  const totals = totalsOf(row);
   const automatic = row.transferAttempt > 0 || (await deps.districts.get(row.districtId))?.autoTransfer === true;
   return {
     payoutStatus: 'PENDING' as const,
     transferAttempt: automatic ? row.transferAttempt + 1 : row.transferAttempt,
-    reversedCents: totals.reversedCents,
-    netPaidCents: totals.netPaidCents,
   };
 }
 
@@ -408,15 +401,12 @@ async function record(
   clearIntent = false,
 ): Promise<RevenueShare> {
   const moneyHistory = [...(row.moneyHistory ?? []), ...movements];
-  const totals = totalsOf({ ...row, moneyHistory });
   const result = await deps.ledger.update({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
     changes: {
       moneyHistory,
-      reversedCents: totals.reversedCents,
-      netPaidCents: totals.netPaidCents,
-      owedCents: totals.owedCents,
+      ...totalsChanges({ ...row, moneyHistory }),
       ...(clearIntent ? { clawbackIntent: null } : {}),
       updatedAt: deps.clock.now().toISOString(),
     },
@@ -426,25 +416,25 @@ async function record(
   return result.row;
 }
 
-/** Row totals over its parts, each part's transfer included. */
-export function totalsOf(row: RevenueShare) {
-  const parts = partsOf(row);
-  const movements = parts.flatMap((part) => partMovements(row, part).movements);
-  const rowParts = parts.map((part) => ({ index: part.index, amountCents: part.plannedCents ?? part.amountCents }));
-  return rowMoneyTotals(row.shareCents, rowParts, movements);
-}
-
-/** PAID / PARTIALLY_REVERSED / REVERSED from what was taken back, once the row was paid. */
+/**
+ * PAID / PARTIALLY_REVERSED / REVERSED from what was taken back, once the row was paid, written with the totals it
+ * is decided from (a row written before the totals counted a smaller transfer gets them here).
+ */
 async function settleStatus(row: RevenueShare, deps: ClawbackDeps): Promise<RevenueShare> {
   const paidStatuses = ['PAID', 'PARTIALLY_REVERSED', 'REVERSED'];
   if (!paidStatuses.includes(row.payoutStatus) || !row.paidAt) return row;
-  const totals = totalsOf(row);
+  const totals = totalsChanges(row);
   const status = clawbackStatus(row.shareCents, totals.reversedCents) ?? 'PAID';
-  if (status === row.payoutStatus) return row;
+  const unchanged =
+    status === row.payoutStatus &&
+    totals.reversedCents === (row.reversedCents ?? 0) &&
+    totals.netPaidCents === (row.netPaidCents ?? row.shareCents) &&
+    totals.owedCents === (row.owedCents ?? 0);
+  if (unchanged) return row;
   const result = await deps.ledger.update({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
-    changes: { payoutStatus: status, updatedAt: deps.clock.now().toISOString() },
+    changes: { payoutStatus: status, ...totals, updatedAt: deps.clock.now().toISOString() },
   });
   if (!result.updated) throw new Error(`ledger row ${row.revenueShareId} changed while its status was set; retrying`);
   return result.row;

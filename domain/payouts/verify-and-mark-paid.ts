@@ -4,10 +4,13 @@
  * row; the parts adding up to shareCents). A row whose parts are not all transferred is refused. The update is
  * conditional on the status and version read, so concurrent runs make one change; a run that loses to a writer that
  * left the row PENDING verifies it again (verifyAndMarkPaid). A row with a clawback in flight is not judged (thrown:
- * retried). A mismatch leaves the status alone, records why in lastError and raises TRANSFER_MISMATCH.
+ * retried), nor one whose transfer Stripe shows reversed beyond what the row records, while nothing else differs: a
+ * reversal whose transfer.reversed is not processed yet (thrown: retried once it records the reversal). Any other
+ * mismatch leaves the status alone, records why in lastError and raises TRANSFER_MISMATCH.
  */
 import { clawbackStatus } from '../clawback/money-movements.js';
-import type { MarkPaidMessage, RevenueShare } from '../model.js';
+import { totalsChanges } from '../clawback/row-totals.js';
+import type { MarkPaidMessage, RevenueShare, TransferPart } from '../model.js';
 import {
   type AlertSink,
   type Clock,
@@ -16,11 +19,16 @@ import {
   type PaymentProvider,
   PaymentProviderError,
 } from '../ports.js';
-import { assertHasTransferId, ClawbackInFlightError, MissingTransferIdError } from './errors.js';
+import {
+  assertHasTransferId,
+  ClawbackInFlightError,
+  MissingTransferIdError,
+  UnrecordedReversalError,
+} from './errors.js';
 import { rowContext } from './execute-transfer.js';
 import { raiseAlert } from './raise-alert.js';
 import { partsOf, recordedTransferIds } from './transfer-plan.js';
-import { planMismatches, transferMismatches } from './transfer-verification.js';
+import { planMismatches, reversalCheck, transferFieldMismatches } from './transfer-verification.js';
 import { assertTransition } from './transitions.js';
 
 export interface VerifyAndMarkPaidDeps {
@@ -99,11 +107,13 @@ async function verifyOnce(
   }
 
   if (row.clawbackIntent) throw new ClawbackInFlightError(row.revenueShareId);
-  const reasons = await mismatchesAtProvider(row, row.stripeTransferId, deps);
-  if (reasons.length > 0) {
+  const { mismatches, unrecordedReversals } = await mismatchesAtProvider(row, row.stripeTransferId, deps);
+  if (mismatches.length > 0 || unrecordedReversals.length > 0) {
     // A clawback may have written its intent and reversed at Stripe after the row was read: judge the row as it is
     // now, which says so (the intent is written before the reversal is asked for).
     if ((await deps.ledger.get(row.revenueShareId))?.version !== row.version) return { outcome: 'changed' };
+    if (mismatches.length === 0) throw new UnrecordedReversalError(row.revenueShareId, unrecordedReversals);
+    const reasons = [...mismatches, ...unrecordedReversals];
     const why = `transfer verification failed: ${reasons.join('; ')}`;
     await recordLastError(row, why, deps);
     await raiseAlert(deps.alerts, deps.clock, {
@@ -115,41 +125,63 @@ async function verifyOnce(
   }
 
   // Money that came back before the verification (domain/clawback) decides the status: PAID, or partly/fully reversed.
-  const status = clawbackStatus(row.shareCents, row.reversedCents ?? 0) ?? 'PAID';
+  // Held back before the transfer counts too (a part made smaller by a refund that came first); the totals the status
+  // is decided from are written with it, derived from the row as it was verified.
+  // A row without parts (written before plans) keeps what it recorded: its movements name no part.
+  const totals = partsOf(row).length > 0 ? totalsChanges(row) : undefined;
+  const status = clawbackStatus(row.shareCents, (totals ?? row).reversedCents ?? 0) ?? 'PAID';
   assertTransition(row.payoutStatus, status);
   const now = deps.clock.now().toISOString();
   const result = await deps.ledger.update({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
     expectedStatus: 'PENDING',
-    changes: { payoutStatus: status, paidAt: now, lastError: null, updatedAt: now },
+    changes: { payoutStatus: status, paidAt: now, ...(totals ?? {}), lastError: null, updatedAt: now },
   });
   if (result.updated) return { outcome: 'paid', row: result.row };
   return result.current?.payoutStatus === 'PENDING' ? { outcome: 'changed' } : { outcome: 'conflict' };
+}
+
+interface ProviderMismatches {
+  /** Why the transfers do not prove the row paid. */
+  mismatches: string[];
+  /** Transfers Stripe shows reversed beyond what the row records: their transfer.reversed will record it. */
+  unrecordedReversals: string[];
 }
 
 async function mismatchesAtProvider(
   row: RevenueShare,
   stripeTransferId: string,
   deps: VerifyAndMarkPaidDeps,
-): Promise<string[]> {
+): Promise<ProviderMismatches> {
+  const found: ProviderMismatches = { mismatches: [], unrecordedReversals: [] };
   try {
     const parts = partsOf(row);
     const district = await deps.districts.get(row.districtId);
+    const check = async (transferId: string, part?: TransferPart) => {
+      const transfer = await deps.payments.retrieveTransfer(transferId);
+      const named = (reasons: string[]) =>
+        parts.length > 1 && part ? reasons.map((reason) => `part ${part.index}: ${reason}`) : reasons;
+      found.mismatches.push(...named(transferFieldMismatches(row, district, transfer, part)));
+      const reversal = reversalCheck(row, transfer);
+      (reversal.unrecordedCents > 0 ? found.unrecordedReversals : found.mismatches).push(...named(reversal.reasons));
+    };
     if (parts.length === 0) {
-      return transferMismatches(row, district, await deps.payments.retrieveTransfer(stripeTransferId));
+      await check(stripeTransferId);
+      return found;
     }
-    const reasons = planMismatches(row);
+    found.mismatches.push(...planMismatches(row));
     for (const part of parts) {
       if (!part.stripeTransferId && part.amountCents === 0) continue;
-      const transfer = await deps.payments.retrieveTransfer(part.stripeTransferId ?? '');
-      const found = transferMismatches(row, district, transfer, part);
-      reasons.push(...(parts.length > 1 ? found.map((reason) => `part ${part.index}: ${reason}`) : found));
+      await check(part.stripeTransferId ?? '', part);
     }
-    return reasons;
+    return found;
   } catch (error) {
     if (error instanceof PaymentProviderError && error.permanent) {
-      return [`transfer ${stripeTransferId} could not be retrieved: ${error.code}: ${error.message}`];
+      return {
+        mismatches: [`transfer ${stripeTransferId} could not be retrieved: ${error.code}: ${error.message}`],
+        unrecordedReversals: [],
+      };
     }
     throw error;
   }

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_DISPUTE_POLICY } from '../clawback/dispute-policy.js';
 import type { MoneyMovement } from '../clawback/money-movements.js';
+import { totalsChanges } from '../clawback/row-totals.js';
 import type { AuditRecord, District, RevenueShare, ReviewDecision, SourceCharge, TransferPart } from '../model.js';
 
 export interface RevenueShareView {
@@ -57,10 +58,8 @@ export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
   ...optional('transferParts', row.transferParts?.map(transferPartView)),
   ...optional('reviewReason', row.reviewReason),
   ...optional('decision', row.decision && decisionView(row.decision)),
-  ...optional('reversedCents', row.reversedCents),
+  ...moneyTotalsOf(row),
   ...nettedOf(row),
-  ...optional('netPaidCents', row.netPaidCents),
-  ...optional('owedCents', row.owedCents),
   ...optional('moneyHistory', row.moneyHistory?.map(movementView)),
   destinationAccountId: row.destinationAccountId,
   ...optional('lastError', row.lastError),
@@ -70,6 +69,23 @@ export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
   updatedAt: row.updatedAt,
   ...optional('paidAt', row.paidAt),
 });
+
+/**
+ * reversedCents, netPaidCents, owedCents as the row's parts and movements give them (domain/clawback/row-totals.ts),
+ * so a row stored before a writer counted what its smaller transfer held back shows the same as one stored after;
+ * left out for a row nothing was taken back from that stored none. A row without parts shows what it stored.
+ */
+function moneyTotalsOf(row: RevenueShare): Pick<RevenueShareView, 'reversedCents' | 'netPaidCents' | 'owedCents'> {
+  const stored = {
+    ...optional('reversedCents', row.reversedCents),
+    ...optional('netPaidCents', row.netPaidCents),
+    ...optional('owedCents', row.owedCents),
+  };
+  if (!row.transferParts?.length) return stored;
+  const derived = totalsChanges(row);
+  const takenBack = derived.reversedCents > 0 || derived.owedCents > 0;
+  return takenBack || Object.keys(stored).length > 0 ? derived : {};
+}
 
 const nettedOf = (row: RevenueShare): { nettedCents?: number } => {
   const netted = (row.moneyHistory ?? []).filter((m) => m.kind === 'NETTED');

@@ -11,6 +11,7 @@
  * an alert asks a person to approve or close it.
  */
 import { DEFAULT_DISPUTE_POLICY } from '../clawback/dispute-policy.js';
+import { totalsChanges } from '../clawback/row-totals.js';
 import type { District, RevenueShare, TransferMessage, TransferPart } from '../model.js';
 import { transferSendOptions } from '../payouts/messages.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
@@ -228,13 +229,21 @@ function payoutOf(
       netPaidCents: 0,
     };
   }
+  const heldBack = transferParts.some((part) => part.plannedCents !== undefined);
   return {
     payoutStatus: 'PENDING',
     // Attempt 1 is started now when the district transfers automatically; otherwise the retry API starts it.
     transferAttempt: district.autoTransfer ? 1 : 0,
     ...money,
     transferParts,
+    // What a smaller part holds back is taken back from the start, as the clawback counts it (row-totals.ts).
+    ...(heldBack ? heldBackTotals(shareCents, transferParts) : {}),
   };
+}
+
+function heldBackTotals(shareCents: number, transferParts: TransferPart[]) {
+  const { reversedCents, netPaidCents } = totalsChanges({ shareCents, transferParts });
+  return { reversedCents, netPaidCents };
 }
 
 function invoiceCurrency(value: unknown, details: { districtId: string; invoiceId: string }): string {

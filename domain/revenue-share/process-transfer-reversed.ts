@@ -8,7 +8,7 @@
  */
 
 import { clawbackStatus, type MoneyMovement, partTotals, reversedFromTransfer } from '../clawback/money-movements.js';
-import { partMovements, totalsOf } from '../clawback/process-money-event.js';
+import { partMovements, totalsOf } from '../clawback/row-totals.js';
 import type { PayoutStatus, RevenueShare } from '../model.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
 import { canTransition } from '../payouts/transitions.js';

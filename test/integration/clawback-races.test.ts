@@ -72,7 +72,7 @@ describe('money events racing a transfer', () => {
     return { payments, raced: () => raced };
   }
 
-  it('skips a part whose charge was fully refunded before the transfer and pays the other: PAID', async () => {
+  it('skips a part whose charge was fully refunded before the transfer and pays the other: PARTIALLY_REVERSED', async () => {
     // Prepare: 100.00 paid by two charges (60.00 + 40.00): parts of 9.00 and 6.00; the first charge refunded
     const row = await writtenRow([
       { paymentMethod: 'pm_card_bypassPending', amount: 6_000 },
@@ -86,11 +86,11 @@ describe('money events racing a transfer', () => {
     await harness.runQueue('transfer', harness.transferHandler());
     await harness.runQueue('markPaid', harness.markPaidHandler());
 
-    // Assess: one transfer, of the second part; nothing of 0 sent; PAID
+    // Assess: one transfer, of the second part; nothing of 0 sent; the first part's 900 taken back
     const transfers = harness.transfersTo(district.stripeAccountId);
     expect(transfers.map((t) => t.amount)).toEqual([600]);
     const now = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
-    expect(now.payoutStatus).toBe('PAID');
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 900, netPaidCents: 600 });
     const zero = now.transferParts?.find((p) => p.sourceChargeId === first);
     const paid = now.transferParts?.find((p) => p.sourceChargeId !== first);
     expect(zero).toMatchObject({ amountCents: 0, plannedCents: 900 });

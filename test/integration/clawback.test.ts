@@ -315,11 +315,11 @@ describe('money that comes back', () => {
     await harness.runQueue('transfer', harness.transferHandler());
     await harness.runQueue('markPaid', harness.markPaidHandler());
 
-    // Assess: one transfer of 750 (the share of the 50.00 kept), no reversal, PAID
+    // Assess: one transfer of 750 (the share of the 50.00 kept), no reversal; the 750 held back is taken back
     const transfers = harness.transfersTo(district.stripeAccountId);
     expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[750, 0]]);
     const now = await harness.ledger.get(row.revenueShareId);
-    expect(now?.payoutStatus).toBe('PAID');
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 750, netPaidCents: 750 });
     expect(now?.transferParts?.[0]).toMatchObject({ amountCents: 750, plannedCents: 1_500 });
   });
 
