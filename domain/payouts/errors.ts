@@ -22,3 +22,19 @@ export class ClawbackInFlightError extends Error {
     this.name = 'ClawbackInFlightError';
   }
 }
+
+/**
+ * Stripe shows a transfer of the row reversed beyond what the row records, and nothing else differs: a reversal made
+ * outside the stack whose transfer.reversed event is not processed yet. Judged now it would be a false mismatch and,
+ * acknowledged, nothing would queue the row again. Thrown, so the message comes back once that event records it (an
+ * event that never comes ends in the DLQ alarm).
+ */
+export class UnrecordedReversalError extends Error {
+  constructor(
+    readonly revenueShareId: string,
+    readonly reasons: readonly string[],
+  ) {
+    super(`ledger row ${revenueShareId} is verified once its transfer.reversed is recorded: ${reasons.join('; ')}`);
+    this.name = 'UnrecordedReversalError';
+  }
+}

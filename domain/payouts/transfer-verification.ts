@@ -6,9 +6,19 @@ import { partsOf } from './transfer-plan.js';
  * Why a transfer does not prove that (a part of) a ledger row was paid; empty when it does. The transfer must be the
  * row's, for exactly the part's amount (shareCents for a row without parts) in the row's currency, to the row's
  * destination, which must still be the district's account, funded by the part's charge (`source_transaction`; none
- * for a part paid from the platform balance), and must not be reversed in whole or in part.
+ * for a part paid from the platform balance), and reversed by exactly what the row records (reversalCheck).
  */
 export function transferMismatches(
+  row: RevenueShare,
+  district: District | undefined,
+  transfer: ProviderTransfer,
+  part?: TransferPart,
+): string[] {
+  return [...transferFieldMismatches(row, district, transfer, part), ...reversalCheck(row, transfer).reasons];
+}
+
+/** transferMismatches without the reversals: the transfer's id, amount, currency, destination, source and owner. */
+export function transferFieldMismatches(
   row: RevenueShare,
   district: District | undefined,
   transfer: ProviderTransfer,
@@ -44,8 +54,29 @@ export function transferMismatches(
         `${part.sourceChargeId ?? '(none: platform balance)'}`,
     );
   }
-  // The clawback may reverse a transfer before it is verified (a refund came first): what the row records as
-  // reversed from this transfer is expected; anything else is not.
+  if (transfer.metadata.revenueShareId !== row.revenueShareId) {
+    reasons.push(`metadata.revenueShareId ${transfer.metadata.revenueShareId ?? '(missing)'} is not this row`);
+  }
+  return reasons;
+}
+
+export interface ReversalCheck {
+  /** Why what Stripe shows reversed is not what the row records; empty when it is. */
+  reasons: string[];
+  /**
+   * How much more Stripe shows reversed than the row records: a reversal whose transfer.reversed event is not
+   * processed yet (made from the dashboard), which will record it. 0 when Stripe shows no more.
+   */
+  unrecordedCents: number;
+}
+
+/**
+ * The transfer's reversals against the row's. The clawback may reverse a transfer before it is verified (a refund
+ * came first), and transfer.reversed records a reversal made outside the stack: what the row records as reversed from
+ * this transfer is expected; anything else is not.
+ */
+export function reversalCheck(row: RevenueShare, transfer: ProviderTransfer): ReversalCheck {
+  const reasons: string[] = [];
   const recordedReversed = (row.moneyHistory ?? [])
     .filter((m) => m.kind === 'REVERSAL' && m.transferId === transfer.id)
     .reduce((sum, m) => sum + m.amountCents, 0);
@@ -57,10 +88,7 @@ export function transferMismatches(
     );
   }
   if (transfer.reversed && recordedReversed < transfer.amountCents) reasons.push('transfer is reversed');
-  if (transfer.metadata.revenueShareId !== row.revenueShareId) {
-    reasons.push(`metadata.revenueShareId ${transfer.metadata.revenueShareId ?? '(missing)'} is not this row`);
-  }
-  return reasons;
+  return { reasons, unrecordedCents: Math.max(0, transfer.amountReversedCents - recordedReversed) };
 }
 
 /** Why a row's plan does not add up: parts must exist, be recorded, and sum to shareCents. */

@@ -207,6 +207,38 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
   });
 
+  it('does not judge a transfer reversed outside the stack before its transfer.reversed: retried, then REVERSED', async () => {
+    // Prepare: transferred, verification queued; the dashboard reverses the whole transfer at Stripe, and its
+    // transfer.reversed is not processed yet
+    const row = await harness.writtenRow(district, 10_000);
+    await harness.runQueue('transfer', harness.transferHandler());
+    const transferId = (await harness.ledger.get(row.revenueShareId))?.stripeTransferId ?? '';
+    const seen = harness.emulator.events().length;
+    await harness.stripe.transfers.createReversal(transferId);
+    const reversedEvents = harness.emulator
+      .events()
+      .slice(seen)
+      .filter((e) => e.type === 'transfer.reversed');
+    expect(reversedEvents).toHaveLength(1);
+
+    // Act: the verification first, then transfer.reversed, then the verification's retry
+    const early = await harness.runQueue('markPaid', harness.markPaidHandler(), 1);
+    const beforeTheEvent = await harness.ledger.get(row.revenueShareId);
+    for (const event of reversedEvents) await harness.deliverToRevenueShare(event);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    const verified = await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: not judged before the reversal was recorded (the message came back), verified once it is
+    expect(early.failedMessageIds).toHaveLength(1);
+    expect(beforeTheEvent).toMatchObject({ payoutStatus: 'PENDING' });
+    expect(beforeTheEvent?.lastError).toBeUndefined();
+    expect(verified.failedMessageIds).toEqual([]);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'REVERSED', reversedCents: 1_500, netPaidCents: 0, owedCents: 0 });
+    expect(now?.paidAt).toBeDefined();
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual(['TRANSFER_REVERSED']);
+  });
+
   it('alerts when mark-paid refuses a row whose parts record transfers but which names none', async () => {
     // Prepare: a row as the worker left it before the fix above: part 0 records a transfer, the row names none
     const row = await harness.pendingRow(district, {
