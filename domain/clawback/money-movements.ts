@@ -9,6 +9,9 @@
  *   OWED_FORGIVEN   an owed amount no longer owed (the refund failed, the dispute was won) before it was recovered
  *   OWED_RECOVERED  an owed amount settled by netting it from another payout (`counterpartRowId`)
  *   REPAYMENT       a new transfer giving back what was reversed (a dispute won, a refund failed)
+ *   REPAYMENT_REFUSED  a re-payment Stripe refused: nothing moved, so no total counts it. It says how many of the
+ *                   part's re-payments were refused so far (`refusals`), which the next re-payment's key names; the
+ *                   part keeps only its latest, so a refusal replayed on every catch-up run does not grow the row
  */
 
 export const MOVEMENT_KINDS = [
@@ -19,6 +22,7 @@ export const MOVEMENT_KINDS = [
   'OWED_FORGIVEN',
   'OWED_RECOVERED',
   'REPAYMENT',
+  'REPAYMENT_REFUSED',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
@@ -45,8 +49,10 @@ export interface MoneyMovement {
   counterpartRowId?: string;
   /** NETTED: the owing row's part it settled; OWED_RECOVERED: the paying row's part. */
   counterpartPartIndex?: number;
-  /** OWED: Stripe's code and message; otherwise a short reason. */
+  /** OWED, REPAYMENT_REFUSED: Stripe's code and message; otherwise a short reason. */
   note?: string;
+  /** REPAYMENT_REFUSED: how many re-payments of the part Stripe refused so far, this one included. */
+  refusals?: number;
 }
 
 export interface PartTotals {
@@ -108,6 +114,20 @@ export function partTotals(
     clawedBackCents: reducedCents + reversalsCents - repaidCents + owedRaisedCents - owedForgivenCents,
     stripeNetCents: transferredCents + repaidCents - reversalsCents,
   };
+}
+
+/** How many re-payments of a part Stripe refused so far (its REPAYMENT_REFUSED entry keeps the count). */
+export const repaymentRefusals = (movements: readonly MoneyMovement[]): number =>
+  movements.reduce((count, m) => (m.kind === 'REPAYMENT_REFUSED' ? Math.max(count, m.refusals ?? 1) : count), 0);
+
+/**
+ * The history with one more refused re-payment of `refusal.partIndex`: it replaces the part's earlier refusal entry,
+ * counting it (refusals + 1).
+ */
+export function withRefusedRepayment(history: readonly MoneyMovement[], refusal: MoneyMovement): MoneyMovement[] {
+  const isEarlier = (m: MoneyMovement) => m.kind === 'REPAYMENT_REFUSED' && m.partIndex === refusal.partIndex;
+  const refusals = repaymentRefusals(history.filter(isEarlier)) + 1;
+  return [...history.filter((m) => !isEarlier(m)), { ...refusal, kind: 'REPAYMENT_REFUSED', refusals }];
 }
 
 /** A part's transfers (its TRANSFER and REPAYMENTs) with what is left to reverse of each, newest first. */

@@ -6,7 +6,8 @@
  *
  *   clawed back < target: reverse from the part's newest transfer with something left to reverse; with nothing left
  *                         the district owes it
- *   clawed back > target: forgive what is still owed first, then pay the rest again with a new transfer
+ *   clawed back > target: forgive what is still owed first, then pay the rest again with a new transfer (a new key
+ *                         after each refusal of it)
  *   not transferred yet:  the transfer itself is made smaller; what it cannot give back (the share netted to settle
  *                         the district's debts on other rows is no longer in it) is owed on the part
  */
@@ -16,6 +17,7 @@ import {
   type MoneyMovement,
   type PartTotals,
   partTotals,
+  repaymentRefusals,
   reversibleTransfers,
 } from './money-movements.js';
 
@@ -75,7 +77,13 @@ export function planClawback(input: PlanInput): ClawbackPlan {
     return {
       action: 'repay',
       amountCents: giveBack,
-      idempotencyKey: repaymentIdempotencyKey(input.revenueShareId, input.partIndex, repaidAfter, input.dispute),
+      idempotencyKey: repaymentIdempotencyKey(
+        input.revenueShareId,
+        input.partIndex,
+        repaidAfter,
+        repaymentRefusals(movements),
+        input.dispute,
+      ),
     };
   }
   return { action: 'none' };

@@ -26,7 +26,7 @@ import { type ChargeSnapshot, partTargetCents } from './charge-state.js';
 import type { ClawbackIntent } from './clawback-intent.js';
 import { type DisputeCause, repaymentTransferGroupOf } from './clawback-keys.js';
 import { DEFAULT_DISPUTE_POLICY, type DisputePolicy } from './dispute-policy.js';
-import { clawbackStatus, type MoneyMovement } from './money-movements.js';
+import { clawbackStatus, type MoneyMovement, withRefusedRepayment } from './money-movements.js';
 import { movementOf, planClawback, refusedReversal } from './plan-clawback.js';
 import { rowPaidBy } from './row-paid-by.js';
 import { isSettledWithoutTransfer, partMovements, totalsChanges } from './row-totals.js';
@@ -64,7 +64,7 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
   const found = await rowPaidBy(await deps.provider.chargeSnapshot(chargeId), deps);
   if (!found) throw new PermanentEventError(`no ledger row was paid by charge ${chargeId} (${event.type} ${event.id})`);
   const context = { districtId: found.districtId, invoiceId: found.invoiceId };
-  const { row, policy } = await bringChargeToTarget(found, chargeId, deps, event.id, dispute);
+  const { row, policy, refusedRepayments } = await bringChargeToTarget(found, chargeId, deps, event.id, dispute);
   if (dispute?.step === 'created') {
     await raiseAlert(deps.alerts, deps.clock, {
       kind: 'DISPUTE_OPENED',
@@ -76,6 +76,11 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
     });
   }
   await queueTransferIfDue(row, deps);
+  if (refusedRepayments.length > 0) {
+    // Not PROCESSED: re-sync replays a FAILED event (the catch-up's on every run), and that replay asks again with a
+    // new key, so funding the platform balance is all it takes. REPAYMENT_REFUSED was the page: no EVENT_FAILED too.
+    throw new PermanentEventError(`re-payment refused: ${refusedRepayments.join('; ')}`, context, { alerted: true });
+  }
   await deps.auditLog.markProcessed(event.id, deps.clock.now(), {
     ...context,
     metadata: { revenueShareId: row.revenueShareId, chargeId },
@@ -114,7 +119,8 @@ async function queueTransferIfDue(row: RevenueShare, deps: MoneyEventDeps): Prom
 /**
  * Brings the parts of `found` paid by `chargeId` to the clawback target of the charge as Stripe has it now (a
  * snapshot passed in must have been read after `found`: see processMoneyEvent), one movement at a time, then sets
- * the status from what was taken back. Also run by the transfer worker after it records a transfer made for a plan a
+ * the status from what was taken back. A part whose re-payment Stripe refused is left short of its target (its
+ * refusal recorded and alerted, in `refusedRepayments`); the other parts are still brought to theirs. Also run by the transfer worker after it records a transfer made for a plan a
  * refund has since made smaller (the money event that came meanwhile saw no transfer to reverse): the result
  * converges whichever came first.
  */
@@ -124,12 +130,12 @@ export async function bringChargeToTarget(
   deps: ClawbackDeps,
   causeEventId?: string,
   dispute?: DisputeCause,
-): Promise<{ row: RevenueShare; policy: DisputePolicy }> {
+): Promise<{ row: RevenueShare; policy: DisputePolicy; refusedRepayments: string[] }> {
   const district = await deps.districts.get(found.districtId);
   const policy = district?.disputePolicy ?? DEFAULT_DISPUTE_POLICY;
   const charge = typeof chargeOrId === 'string' ? await deps.provider.chargeSnapshot(chargeOrId) : chargeOrId;
-  // Re-payments Stripe refused in this run: not asked again now (the same key would get the same refusal).
-  const refused = new Set<string>();
+  // Re-payments Stripe refused in this run, by part: not asked again now (the cause is not fixed in between).
+  const refused = new Map<number, string>();
   let row = found;
   for (let step = 0; step < MAX_STEPS; step++) {
     if (row.clawbackIntent) {
@@ -143,7 +149,7 @@ export async function bringChargeToTarget(
   if (row.clawbackIntent || nextStep(row, charge, policy, refused, causeEventId, dispute)) {
     throw new Error(`ledger row ${row.revenueShareId} did not reach its clawback target in ${MAX_STEPS} steps`);
   }
-  return { row: await settleStatus(row, deps), policy };
+  return { row: await settleStatus(row, deps), policy, refusedRepayments: [...refused.values()] };
 }
 
 function chargeIdOf(event: StoredEvent): string {
@@ -168,7 +174,7 @@ function nextStep(
   row: RevenueShare,
   charge: ChargeSnapshot,
   policy: Parameters<typeof partTargetCents>[3],
-  refused: Set<string>,
+  refused: Map<number, string>,
   causeEventId: string | undefined,
   dispute: DisputeCause | undefined,
 ): Step | undefined {
@@ -183,7 +189,7 @@ function nextStep(
       targetCents,
       ...(dispute ? { dispute } : {}),
     });
-    if (plan.action === 'none' || (plan.action === 'repay' && refused.has(plan.idempotencyKey))) continue;
+    if (plan.action === 'none' || (plan.action === 'repay' && refused.has(part.index))) continue;
     const at = () => new Date().toISOString();
     if (plan.action === 'reduce-transfer') {
       if (plan.transferCents === part.amountCents) continue;
@@ -246,7 +252,7 @@ async function completeIntent(
   row: RevenueShare,
   intent: ClawbackIntent,
   deps: ClawbackDeps,
-  refused: Set<string>,
+  refused: Map<number, string>,
 ): Promise<RevenueShare> {
   if (!row.clawbackIntent || row.clawbackIntent.idempotencyKey !== intent.idempotencyKey) {
     throw new Error(`ledger row ${row.revenueShareId} holds another clawback intent; retrying`);
@@ -319,26 +325,45 @@ async function completeIntent(
 
 /**
  * A re-payment has no source charge: it is paid from the platform balance, which Stripe may refuse
- * (balance_insufficient). Nothing moved, so nothing is recorded: the intent is cleared (a later money event is not
- * blocked by it), the row still shows the money as taken back, and on-call is told the district is owed it.
+ * (balance_insufficient). No money moved: the intent is cleared (a later money event is not blocked by it), the row
+ * still shows the money as taken back, the refusal is counted on the part (REPAYMENT_REFUSED, which no total counts
+ * and the next re-payment's key names), and on-call is told the district is owed it. The money event that asked is
+ * left FAILED (processMoneyEvent), so re-sync asks again until Stripe pays.
  */
 async function refusedRepayment(
   row: RevenueShare,
   intent: ClawbackIntent,
   error: PaymentProviderError,
   deps: ClawbackDeps,
-  refused: Set<string>,
+  refused: Map<number, string>,
 ): Promise<RevenueShare> {
-  refused.add(intent.idempotencyKey);
-  const updated = await record(row, [], deps, true);
+  const reason = `${error.code}: ${error.message}`;
+  const refusal: MoneyMovement = {
+    kind: 'REPAYMENT_REFUSED',
+    amountCents: intent.amountCents,
+    partIndex: intent.partIndex,
+    at: deps.clock.now().toISOString(),
+    idempotencyKey: intent.idempotencyKey,
+    note: reason.slice(0, 300),
+    ...(intent.chargeId ? { chargeId: intent.chargeId } : {}),
+    ...(intent.causeEventId ? { causeEventId: intent.causeEventId } : {}),
+    ...(intent.disputeId ? { disputeId: intent.disputeId, disputeStep: intent.disputeStep ?? '' } : {}),
+  };
+  const updated = await writeHistory(row, withRefusedRepayment(row.moneyHistory ?? [], refusal), deps, true);
+  refused.set(
+    intent.partIndex,
+    `Stripe refused re-paying ${intent.amountCents} ${row.currency} cents of part ${intent.partIndex} of row ` +
+      `${row.revenueShareId} to ${row.destinationAccountId} (${reason})`,
+  );
   await raiseAlert(deps.alerts, deps.clock, {
     kind: 'REPAYMENT_REFUSED',
     message:
       `Stripe refused re-paying ${intent.amountCents} ${row.currency} cents to ${row.destinationAccountId} ` +
-      `(${error.code}: ${error.message}); district ${row.districtId} is owed them on row ${row.revenueShareId} ` +
+      `(${reason}); district ${row.districtId} is owed them on row ${row.revenueShareId} ` +
       `(part ${intent.partIndex}${intent.chargeId ? `, charge ${intent.chargeId}` : ''}), which still counts them ` +
-      'as taken back. Fix the cause (platform balance, Connect account); the next money event of the charge asks ' +
-      'again with the same key (Stripe replays a refusal for 24 h). Do not pay it by hand: the row would pay it again',
+      'as taken back. Fix the cause (platform balance, Connect account); the money event stays FAILED and re-sync ' +
+      'replays it (the catch-up every run, or ops resync), asking again with a new key. Do not pay it by hand: the ' +
+      'row would pay it again',
     ...(intent.causeEventId ? { stripeEventId: intent.causeEventId } : {}),
     districtId: row.districtId,
     invoiceId: row.invoiceId,
@@ -394,13 +419,15 @@ async function restoredToPending(row: RevenueShare, deps: ClawbackDeps) {
 }
 
 /** Appends movements (and clears the intent they complete), with the derived totals, conditional on the version. */
-async function record(
+const record = (row: RevenueShare, movements: MoneyMovement[], deps: ClawbackDeps, clearIntent = false) =>
+  writeHistory(row, [...(row.moneyHistory ?? []), ...movements], deps, clearIntent);
+
+async function writeHistory(
   row: RevenueShare,
-  movements: MoneyMovement[],
+  moneyHistory: MoneyMovement[],
   deps: ClawbackDeps,
-  clearIntent = false,
+  clearIntent: boolean,
 ): Promise<RevenueShare> {
-  const moneyHistory = [...(row.moneyHistory ?? []), ...movements];
   const result = await deps.ledger.update({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,

@@ -77,7 +77,10 @@ export async function processEvent(message: ProcessEventMessage, deps: ProcessEv
   }
 }
 
-/** Audit row FAILED with the reason, then an alert. If the audit write fails, alert that and throw (retry). */
+/**
+ * Audit row FAILED with the reason, then an alert (EVENT_FAILED, unless the cause raised its own). If the audit write
+ * fails, alert that and throw (retry).
+ */
 async function recordPermanentFailure(
   audit: AuditRecord,
   rawEvent: string | undefined,
@@ -101,7 +104,8 @@ async function recordPermanentFailure(
     });
     throw writeError;
   }
-  await raiseAlert(deps.alerts, deps.clock, { kind: 'EVENT_FAILED', message: error.message, ...context });
+  if (!error.alerted)
+    await raiseAlert(deps.alerts, deps.clock, { kind: 'EVENT_FAILED', message: error.message, ...context });
 }
 
 function moneyDeps(deps: ProcessEventDeps) {

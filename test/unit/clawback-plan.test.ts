@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { clawbackStatus, type MoneyMovement, rowMoneyTotals } from '../../domain/clawback/money-movements.js';
+import {
+  clawbackStatus,
+  type MoneyMovement,
+  rowMoneyTotals,
+  withRefusedRepayment,
+} from '../../domain/clawback/money-movements.js';
 import { ClawbackTargetError, movementOf, planClawback, refusedReversal } from '../../domain/clawback/plan-clawback.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
@@ -99,6 +104,36 @@ describe('planning the next clawback movement', () => {
       action: 'repay',
       amountCents: 1500,
       idempotencyKey: 'clawback:rs_1:0:repaid:1500:dp_1:won',
+    });
+  });
+
+  it('asks a refused re-payment again with a new key, the refusal counted on the part and in no total', () => {
+    // Prepare: 600 reversed; its re-payment refused twice (the part keeps one entry, counting both)
+    const reversal = movementOf(
+      { action: 'reverse', transferId: 'tr_1', amountCents: 600, idempotencyKey: 'k' },
+      context,
+      'trr_1',
+    );
+    const refusal: MoneyMovement = { kind: 'REPAYMENT_REFUSED', amountCents: 600, partIndex: 0, at: AT, note: 'x' };
+    const otherPart: MoneyMovement = { ...refusal, partIndex: 1, refusals: 4 };
+    const once = withRefusedRepayment([transfer, reversal, otherPart], refusal);
+    const twice = withRefusedRepayment(once, { ...refusal, note: 'y' });
+    // Assess: one entry per part, the count grown; the totals as without it; the next key names the count
+    expect(twice.map((m) => [m.kind, m.partIndex, m.refusals, m.note])).toEqual([
+      ['TRANSFER', 0, undefined, undefined],
+      ['REVERSAL', 0, undefined, undefined],
+      ['REPAYMENT_REFUSED', 1, 4, 'x'],
+      ['REPAYMENT_REFUSED', 0, 2, 'y'],
+    ]);
+    const part0 = twice.filter((m) => m.partIndex === 0);
+    expect(rowMoneyTotals(1500, [], part0)).toEqual(rowMoneyTotals(1500, [], [transfer, reversal]));
+    expect(planClawback({ ...base, movements: [transfer, reversal], targetCents: 0 })).toMatchObject({
+      idempotencyKey: 'clawback:rs_1:0:repaid:600',
+    });
+    expect(planClawback({ ...base, movements: part0, targetCents: 0 })).toEqual({
+      action: 'repay',
+      amountCents: 600,
+      idempotencyKey: 'clawback:rs_1:0:repaid:600:refused:2',
     });
   });
 
