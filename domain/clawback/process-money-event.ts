@@ -75,7 +75,7 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
       ...context,
     });
   }
-  await queueTransferIfDue(row, deps);
+  await queueTransferIfDue(row, event.id, deps);
   if (refusedRepayments.length > 0) {
     // Not PROCESSED: re-sync replays a FAILED event (the catch-up's on every run), and that replay asks again with a
     // new key, so funding the platform balance is all it takes. REPAYMENT_REFUSED was the page: no EVENT_FAILED too.
@@ -98,22 +98,25 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
 export type ClawbackDeps = Pick<MoneyEventDeps, 'ledger' | 'districts' | 'provider' | 'alerts' | 'clock'>;
 
 /**
- * A PENDING row with money to transfer and no transfer made (its money came back: reduceTransfer restored it) needs a
- * transfer message for its attempt. Sent before the event is PROCESSED, on every delivery, as invoice.paid does: a
- * crash after the restore is repaired by the retry, and the FIFO dedup id (row, attempt) drops the duplicates.
+ * A PENDING row with a part that has money to transfer and no transfer (its money came back: reduceTransfer restored
+ * it) needs a transfer message for its attempt. Sent before the event is PROCESSED, on every delivery, as invoice.paid
+ * does: a crash after the restore is repaired by the retry, and the FIFO dedup id drops the duplicates. That id is
+ * (row, attempt) while no part is transferred (a cancelled row restored gets a new attempt). Once a part is, the
+ * attempt's message was consumed, maybe under 5 minutes ago, and a second one under its id would be dropped: the
+ * money event names it. The transfer worker transfers only the parts without a transfer (it lists the row's transfer
+ * group, its plan having changed), then queues the verification of them all.
  * A district without automatic transfers (attempt 0) waits for a person, as it did before the money went back.
  */
-async function queueTransferIfDue(row: RevenueShare, deps: MoneyEventDeps): Promise<void> {
+async function queueTransferIfDue(row: RevenueShare, eventId: string, deps: MoneyEventDeps): Promise<void> {
   const parts = partsOf(row);
   const due =
     row.payoutStatus === 'PENDING' &&
     row.transferAttempt > 0 &&
-    row.stripeTransferId === undefined &&
-    parts.every((part) => part.stripeTransferId === undefined) &&
-    parts.some((part) => part.amountCents > 0);
+    parts.some((part) => part.stripeTransferId === undefined && part.amountCents > 0);
   if (!due) return;
+  const started = row.stripeTransferId !== undefined || parts.some((part) => part.stripeTransferId !== undefined);
   const message = { revenueShareId: row.revenueShareId, transferAttempt: row.transferAttempt };
-  await deps.transferQueue.send(message, transferSendOptions(message));
+  await deps.transferQueue.send(message, transferSendOptions(message, started ? eventId : undefined));
 }
 
 /**

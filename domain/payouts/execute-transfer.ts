@@ -79,7 +79,7 @@ export async function executeTransfer(
   }
   if (row.stripeTransferId && (allPartsTransferred(row) || partsOf(row).length === 0)) {
     // Recorded by an earlier delivery that may have died before queueing the verification: queue it again.
-    if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, row.stripeTransferId, deps);
+    if (row.payoutStatus === 'PENDING') await queueVerification(row, deps);
     return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId };
   }
   if (refundedAwayBeforeTransfer(row)) return await reverseTransfersMadeMeanwhile(row, deps);
@@ -189,7 +189,7 @@ export async function executeTransfer(
   if (partsOf(row).every((p) => !p.stripeTransferId)) return await settleWithoutTransfer(row, deps);
   if (deps.clawback) row = await clawBackCharges(row, reapply, deps.clawback, deps);
   const stripeTransferId = row.stripeTransferId ?? '';
-  if (row.payoutStatus === 'PENDING') await queueVerification(row.revenueShareId, stripeTransferId, deps);
+  if (row.payoutStatus === 'PENDING') await queueVerification(row, deps);
   if (newlyRecorded === 0) return { outcome: 'already_transferred', stripeTransferId };
   return { outcome: 'transferred', stripeTransferId, reusedExisting, transfers: newlyRecorded };
 }
@@ -424,9 +424,16 @@ async function settleWithoutTransfer(row: RevenueShare, deps: ExecuteTransferDep
   return { outcome: 'skipped', reason: 'the whole share settled what the district owed: nothing to transfer' };
 }
 
-function queueVerification(revenueShareId: string, stripeTransferId: string, deps: ExecuteTransferDeps) {
-  const message = { revenueShareId };
-  return deps.markPaidQueue.send(message, markPaidSendOptions(message, stripeTransferId));
+/**
+ * Deduplicated by the transfer naming the row, and by how many parts are transferred once that is more than one: a
+ * redelivery collapses, but a part transferred after the row's verification was first queued (its money came back,
+ * domain/clawback/process-money-event.ts) queues a new one, though the first may be under 5 minutes old.
+ */
+function queueVerification(row: RevenueShare, deps: ExecuteTransferDeps) {
+  const message = { revenueShareId: row.revenueShareId };
+  const transferred = partsOf(row).filter((part) => part.stripeTransferId !== undefined).length;
+  const key = `${row.stripeTransferId ?? ''}${transferred > 1 ? `+${transferred}` : ''}`;
+  return deps.markPaidQueue.send(message, markPaidSendOptions(message, key));
 }
 
 export const rowContext = (row: RevenueShare) => ({

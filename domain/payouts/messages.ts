@@ -2,10 +2,14 @@
 import type { MarkPaidMessage, TransferMessage } from '../model.js';
 import type { SendOptions } from '../ports.js';
 
-/** Group = the row (one transfer at a time per row); dedup = row + attempt (a re-queued attempt is dropped). */
-export const transferSendOptions = (message: TransferMessage): SendOptions => ({
+/**
+ * Group = the row (one transfer at a time per row); dedup = row + attempt (a re-queued attempt is dropped), and
+ * `reason` when the attempt is queued again on purpose after its first message was consumed (a part of a partly
+ * transferred row got its money back: the money event's id).
+ */
+export const transferSendOptions = (message: TransferMessage, reason?: string): SendOptions => ({
   groupId: message.revenueShareId,
-  deduplicationId: `${message.revenueShareId}#${message.transferAttempt}`,
+  deduplicationId: `${message.revenueShareId}#${message.transferAttempt}${reason ? `#${reason}` : ''}`,
 });
 
 /**
