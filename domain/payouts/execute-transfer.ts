@@ -77,7 +77,7 @@ export async function executeTransfer(
       reason: `stale attempt ${message.transferAttempt}: the row is at attempt ${row.transferAttempt}`,
     };
   }
-  if (row.stripeTransferId && (allPartsTransferred(row) || partsOf(row).length === 0)) {
+  if (row.stripeTransferId && (allPartsTransferred(row) || partsOf(row).length === 0) && !heldBackUnlisted(row)) {
     // Recorded by an earlier delivery that may have died before queueing the verification: queue it again.
     if (row.payoutStatus === 'PENDING') await queueVerification(row, deps);
     return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId };
@@ -202,6 +202,15 @@ export async function executeTransfer(
  */
 const approvedBeforeAnyTransfer = (row: RevenueShare): boolean =>
   row.decision?.action === 'approve' && partsOf(row).every((part) => !part.stripeTransferId);
+
+/**
+ * A part held back to 0 (its charge refunded, or its share netted) while the row is not verified yet: a transfer
+ * for it may have been made before the hold-back and not recorded (the record lost to the clawback's write, or a
+ * crash), so the row is not done until its group is listed; a transfer found there is recorded and clawed back.
+ */
+const heldBackUnlisted = (row: RevenueShare): boolean =>
+  row.payoutStatus === 'PENDING' &&
+  partsOf(row).some((part) => part.amountCents === 0 && part.plannedCents !== undefined && !part.stripeTransferId);
 
 /** The charges the row's parts are funded by, once each (a part paid from the platform balance has none). */
 const chargesOf = (row: RevenueShare): Set<string> =>

@@ -100,6 +100,54 @@ describe('money events racing a transfer', () => {
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
   });
 
+  it('claws back a split row part whose transfer was made but not recorded when its charge was refunded in full', async () => {
+    // Prepare: 100.00 paid by two charges (parts of 9.00 and 6.00); the transfer worker's second create reaches
+    // Stripe, then that part's charge is refunded in full and the refund processed before the transfer is recorded
+    const row = await writtenRow([
+      { paymentMethod: 'pm_card_bypassPending', amount: 6_000 },
+      { paymentMethod: 'pm_card_bypassPending', amount: 4_000 },
+    ]);
+    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
+    let creates = 0;
+    let refundedCharge = '';
+    const payments: PaymentsForContext = (context) => {
+      const provider = real(context);
+      return new Proxy(provider, {
+        get(target, name) {
+          const value = Reflect.get(target, name, target);
+          if (name !== 'createTransfer' || typeof value !== 'function') {
+            return typeof value === 'function' ? value.bind(target) : value;
+          }
+          return async (...args: Parameters<typeof provider.createTransfer>) => {
+            const made = await provider.createTransfer(...args);
+            if (++creates === 2) {
+              refundedCharge = String(args[0].sourceTransaction ?? '');
+              await refund(refundedCharge);
+              await harness.runQueue('revenueShare', harness.revenueShareHandler());
+            }
+            return made;
+          };
+        },
+      });
+    };
+
+    // Act: the worker's record loses to the clawback's write; its retry, then the verification
+    await harness.runQueue('transfer', harness.transferHandler({ payments }));
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: the transfer funded by the refunded charge is recorded on its part and reversed in full
+    expect(refundedCharge).toMatch(/^ch_/);
+    const fromRefunded = harness.emulator.transfers().filter((t) => t.source_transaction === refundedCharge);
+    const net = (t: Record<string, unknown>) => Number(t.amount) - Number(t.amount_reversed);
+    expect(fromRefunded.map(net)).toEqual([0]);
+    const now = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
+    const part = now.transferParts?.find((p) => p.sourceChargeId === refundedCharge);
+    expect(part?.stripeTransferId).toBe(fromRefunded[0]?.id);
+    const kept = harness.transfersTo(district.stripeAccountId).reduce((sum, t) => sum + net(t), 0);
+    expect(kept).toBe(now.netPaidCents);
+  });
+
   it('reverses a transfer made but not yet verified at once, and mark-paid then accepts it: nothing retried', async () => {
     // Prepare: transferred, not yet verified; 40.00 of 100.00 refunded
     const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
