@@ -4,10 +4,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { District, RevenueShare } from '../../domain/model.js';
-import { type PaymentsForContext, stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
+import type { TransferRequest } from '../../domain/ports.js';
+import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
+import { aroundCalls } from '../support/stripe-call-hooks.js';
 
 const DAY_SECONDS = 86_400;
 const HOUR_MS = 3_600_000;
@@ -48,27 +50,15 @@ describe('money events racing a transfer', () => {
    * is refunded (all of it, or `amount`) and the refund processed by the revenue-share worker.
    */
   function refundingBeforeFirstCreate(row: RevenueShare, amount?: number) {
-    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
     let raced = false;
-    const payments: PaymentsForContext = (context) => {
-      const provider = real(context);
-      return new Proxy(provider, {
-        get(target, name) {
-          const value = Reflect.get(target, name, target);
-          if (name !== 'createTransfer' || typeof value !== 'function') {
-            return typeof value === 'function' ? value.bind(target) : value;
-          }
-          return async (...args: Parameters<typeof provider.createTransfer>) => {
-            if (!raced) {
-              raced = true;
-              await refund(row.sourceCharges?.[0]?.chargeId ?? '', amount);
-              await harness.runQueue('revenueShare', harness.revenueShareHandler());
-            }
-            return await provider.createTransfer(...args);
-          };
-        },
-      });
-    };
+    const payments = aroundCalls(stripePaymentsFromContext(harness.runtime('transfer').stripe), 'createTransfer', {
+      before: async (call) => {
+        if (call !== 1) return;
+        raced = true;
+        await refund(row.sourceCharges?.[0]?.chargeId ?? '', amount);
+        await harness.runQueue('revenueShare', harness.revenueShareHandler());
+      },
+    });
     return { payments, raced: () => raced };
   }
 
@@ -107,29 +97,15 @@ describe('money events racing a transfer', () => {
       { paymentMethod: 'pm_card_bypassPending', amount: 6_000 },
       { paymentMethod: 'pm_card_bypassPending', amount: 4_000 },
     ]);
-    const real = stripePaymentsFromContext(harness.runtime('transfer').stripe);
-    let creates = 0;
     let refundedCharge = '';
-    const payments: PaymentsForContext = (context) => {
-      const provider = real(context);
-      return new Proxy(provider, {
-        get(target, name) {
-          const value = Reflect.get(target, name, target);
-          if (name !== 'createTransfer' || typeof value !== 'function') {
-            return typeof value === 'function' ? value.bind(target) : value;
-          }
-          return async (...args: Parameters<typeof provider.createTransfer>) => {
-            const made = await provider.createTransfer(...args);
-            if (++creates === 2) {
-              refundedCharge = String(args[0].sourceTransaction ?? '');
-              await refund(refundedCharge);
-              await harness.runQueue('revenueShare', harness.revenueShareHandler());
-            }
-            return made;
-          };
-        },
-      });
-    };
+    const payments = aroundCalls(stripePaymentsFromContext(harness.runtime('transfer').stripe), 'createTransfer', {
+      after: async (call, [request]) => {
+        if (call !== 2) return;
+        refundedCharge = String((request as TransferRequest).sourceTransaction ?? '');
+        await refund(refundedCharge);
+        await harness.runQueue('revenueShare', harness.revenueShareHandler());
+      },
+    });
 
     // Act: the worker's record loses to the clawback's write; its retry, then the verification
     await harness.runQueue('transfer', harness.transferHandler({ payments }));

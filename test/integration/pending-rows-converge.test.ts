@@ -10,6 +10,7 @@ import type { District, RevenueShare } from '../../domain/model.js';
 import { type PaymentsForContext, stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import { localDynamoDbClient } from '../../local/aws-clients.js';
 import { PayoutHarness } from '../support/payout-harness.js';
+import { aroundCalls } from '../support/stripe-call-hooks.js';
 
 describe('PENDING rows that a race met reach a final status or alert', () => {
   let harness: PayoutHarness;
@@ -43,26 +44,16 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     race: () => Promise<void>,
     when: 'before' | 'after' = 'after',
   ): { payments: PaymentsForContext; raced: () => boolean } {
-    const real = stripePaymentsFromContext(harness.runtime(functionName).stripe);
     let raced = false;
-    const payments: PaymentsForContext = (context) => {
-      const provider = real(context);
-      return new Proxy(provider, {
-        get(target, name) {
-          const value = Reflect.get(target, name, target);
-          if (typeof value !== 'function') return value;
-          if (name !== method) return value.bind(target);
-          return async (...args: unknown[]) => {
-            const first = !raced;
-            raced = true;
-            if (first && when === 'before') await race();
-            const answer = await value.apply(target, args);
-            if (first && when === 'after') await race();
-            return answer;
-          };
-        },
-      });
+    const once = (at: 'before' | 'after') => async (call: number) => {
+      if (call !== 1 || when !== at) return;
+      raced = true;
+      await race();
     };
+    const payments = aroundCalls(stripePaymentsFromContext(harness.runtime(functionName).stripe), method, {
+      before: once('before'),
+      after: once('after'),
+    });
     return { payments, raced: () => raced };
   }
 
