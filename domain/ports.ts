@@ -214,6 +214,18 @@ export interface ClawbackProvider {
     idempotencyKey: string,
   ): Promise<{ id: string }>;
   createTransfer(request: TransferRequest, idempotencyKey: string): Promise<ProviderTransfer>;
+  /** The reversals of a transfer, newest first (what a reversal whose key may have expired already made). */
+  findReversals(transferId: string): Promise<ProviderReversal[]>;
+  /** Every transfer made with this transfer group, oldest first (what a re-payment already made). */
+  findTransfersByGroup(transferGroup: string): Promise<ProviderTransfer[]>;
+}
+
+/** A reversal of a transfer as the provider has it. */
+export interface ProviderReversal {
+  id: string;
+  transferId: string;
+  amountCents: number;
+  metadata: Record<string, string>;
 }
 
 export interface DistrictStore {

@@ -11,6 +11,7 @@ import {
   type InvoicePaymentReader,
   type PaymentProvider,
   PaymentProviderError,
+  type ProviderReversal,
   type ProviderTransfer,
   type TransferRequest,
 } from '../../domain/ports.js';
@@ -98,6 +99,21 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
       this.stripe.transfers.createReversal(transferId, { amount: amountCents, metadata }, { idempotencyKey }),
     );
     return { id: reversal.id };
+  }
+
+  async findReversals(transferId: string): Promise<ProviderReversal[]> {
+    return await mapErrors(async () => {
+      const reversals: ProviderReversal[] = [];
+      for await (const reversal of this.stripe.transfers.listReversals(transferId, { limit: 100 })) {
+        reversals.push({
+          id: reversal.id,
+          transferId: idOf(reversal.transfer),
+          amountCents: reversal.amount,
+          metadata: { ...(reversal.metadata ?? {}) },
+        });
+      }
+      return reversals;
+    });
   }
 
   /**

@@ -35,3 +35,6 @@ export const repaymentIdempotencyKey = (
 
 /** Re-payments are transfers of their own business action: grouped apart from the row's payout transfers. */
 export const repaymentTransferGroupOf = (revenueShareId: string): string => `${revenueShareId}:repayment`;
+
+/** The metadata key under which a reversal or re-payment names its idempotency key: how it is found again later. */
+export const CLAWBACK_KEY_METADATA_KEY = 'clawbackKey';

@@ -6,6 +6,7 @@
  * money, so a credit note and its refund never reverse twice.
  */
 import type { RevenueShare, TransferMessage, TransferPart } from '../model.js';
+import { idempotencyKeyMayBeGone } from '../payouts/idempotency-window.js';
 import { transferSendOptions } from '../payouts/messages.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
 import { canRestoreToPending } from '../payouts/transitions.js';
@@ -24,7 +25,7 @@ import { PermanentEventError } from '../revenue-share/permanent-event-error.js';
 import { type StoredEvent, stringField } from '../revenue-share/stripe-event.js';
 import { type ChargeSnapshot, partTargetCents } from './charge-state.js';
 import type { ClawbackIntent } from './clawback-intent.js';
-import { type DisputeCause, repaymentTransferGroupOf } from './clawback-keys.js';
+import { CLAWBACK_KEY_METADATA_KEY, type DisputeCause, repaymentTransferGroupOf } from './clawback-keys.js';
 import { DEFAULT_DISPUTE_POLICY, type DisputePolicy } from './dispute-policy.js';
 import { clawbackStatus, type MoneyMovement, withRefusedRepayment } from './money-movements.js';
 import { movementOf, planClawback, refusedReversal } from './plan-clawback.js';
@@ -193,7 +194,6 @@ function nextStep(
       ...(dispute ? { dispute } : {}),
     });
     if (plan.action === 'none' || (plan.action === 'repay' && refused.has(part.index))) continue;
-    const at = () => new Date().toISOString();
     if (plan.action === 'reduce-transfer') {
       if (plan.transferCents === part.amountCents) continue;
       return (current, deps) => reduceTransfer(current, part.index, shareCents, plan.transferCents, deps);
@@ -207,7 +207,7 @@ function nextStep(
       ...(dispute ? { dispute } : {}),
     };
     if (plan.action === 'reverse' || plan.action === 'repay') {
-      const intent: ClawbackIntent = {
+      const intent: Omit<ClawbackIntent, 'at'> = {
         action: plan.action,
         partIndex: part.index,
         amountCents: plan.amountCents,
@@ -219,9 +219,12 @@ function nextStep(
         chargeId: charge.chargeId,
         ...(causeEventId ? { causeEventId } : {}),
         ...(dispute ? { disputeId: dispute.disputeId, disputeStep: dispute.step } : {}),
-        at: at(),
       };
-      return async (current, deps) => completeIntent(await writeIntent(current, intent, deps), intent, deps, refused);
+      return async (current, deps) => {
+        // The time it is first sent: a retry after the idempotency window looks for what it made (madeEarlier).
+        const written = { ...intent, at: deps.clock.now().toISOString() };
+        return completeIntent(await writeIntent(current, written, deps), written, deps, refused);
+      };
     }
     return (current, deps) =>
       record(current, [movementOf(plan, { ...context, at: deps.clock.now().toISOString() })], deps);
@@ -269,7 +272,7 @@ async function completeIntent(
   };
   const metadata = {
     revenueShareId: row.revenueShareId,
-    clawbackKey: intent.idempotencyKey,
+    [CLAWBACK_KEY_METADATA_KEY]: intent.idempotencyKey,
     ...(intent.causeEventId ? { stripeEventId: intent.causeEventId } : {}),
   };
   if (intent.action === 'reverse') {
@@ -279,6 +282,8 @@ async function completeIntent(
       amountCents: intent.amountCents,
       idempotencyKey: intent.idempotencyKey,
     };
+    const made = await madeEarlier(row, intent, deps);
+    if (made) return await record(row, [movementOf(plan, context, made)], deps, true);
     try {
       const reversal = await deps.provider.createReversal(
         plan.transferId,
@@ -304,6 +309,9 @@ async function completeIntent(
       return updated;
     }
   }
+  const plan = { action: 'repay' as const, amountCents: intent.amountCents, idempotencyKey: intent.idempotencyKey };
+  const made = await madeEarlier(row, intent, deps);
+  if (made) return await record(row, [movementOf(plan, context, made)], deps, true);
   let transfer: ProviderTransfer;
   try {
     transfer = await deps.provider.createTransfer(
@@ -322,8 +330,25 @@ async function completeIntent(
     if (!(error instanceof PaymentProviderError) || !error.permanent) throw error;
     return await refusedRepayment(row, intent, error, deps, refused);
   }
-  const plan = { action: 'repay' as const, amountCents: intent.amountCents, idempotencyKey: intent.idempotencyKey };
   return await record(row, [movementOf(plan, context, transfer.id)], deps, true);
+}
+
+/**
+ * The Stripe id of the reversal or re-payment this intent already made, looked up once its key may have expired
+ * (the intent was first sent over the idempotency window ago: its message dead-lettered and was re-driven later).
+ * Stripe would execute the re-send as a new request: the district charged twice, or paid twice. Within the window
+ * nothing is looked up: the re-send with the same key returns what was made.
+ */
+async function madeEarlier(row: RevenueShare, intent: ClawbackIntent, deps: ClawbackDeps): Promise<string | undefined> {
+  if (!idempotencyKeyMayBeGone(intent.at, deps.clock.now())) return undefined;
+  const madeByIntent = (metadata: Record<string, string>) =>
+    metadata[CLAWBACK_KEY_METADATA_KEY] === intent.idempotencyKey;
+  if (intent.action === 'reverse') {
+    const reversals = await deps.provider.findReversals(intent.transferId ?? '');
+    return reversals.find((reversal) => madeByIntent(reversal.metadata))?.id;
+  }
+  const transfers = await deps.provider.findTransfersByGroup(repaymentTransferGroupOf(row.revenueShareId));
+  return transfers.find((transfer) => madeByIntent(transfer.metadata))?.id;
 }
 
 /**

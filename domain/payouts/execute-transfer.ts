@@ -27,6 +27,7 @@ import {
   PaymentProviderError,
   type ProviderTransfer,
 } from '../ports.js';
+import { idempotencyKeyMayBeGone } from './idempotency-window.js';
 import { markPaidSendOptions } from './messages.js';
 import { raiseAlert } from './raise-alert.js';
 import {
@@ -313,22 +314,21 @@ function createPart(row: RevenueShare, part: TransferPart, partCount: number, de
 }
 
 /**
- * Stripe keeps an idempotency key for at least 24 hours. A create of attempt 1 can only have been made after the
- * row was written, so while the row is younger than that a retry's create (same key, same parameters) gets that
- * transfer back: no listing is needed. Later, or for a later attempt (new keys), the transfer group is listed.
+ * A create of attempt 1 can only have been made after the row was written, so while the row is younger than the
+ * idempotency window a retry's create (same key, same parameters) gets that transfer back: no listing is needed.
+ * Later, or for a later attempt (new keys), the transfer group is listed.
  */
-export const IDEMPOTENCY_KEY_SURELY_KEPT_MS = 23 * 60 * 60 * 1000;
-
 async function transfersAlreadyMade(
   row: RevenueShare,
   deps: ExecuteTransferDeps,
   always = false,
 ): Promise<ProviderTransfer[]> {
-  const age = deps.clock.now().getTime() - Date.parse(row.createdAt);
   // A part whose amount changed since it was planned (a refund or a netting came first) may have been created with
   // the old amount: the same key with other parameters is refused, so only unchanged parts can trust their key.
   const unchanged = partsOf(row).every((part) => part.plannedCents === undefined);
-  if (!always && unchanged && row.transferAttempt === 1 && age >= 0 && age < IDEMPOTENCY_KEY_SURELY_KEPT_MS) return [];
+  if (!always && unchanged && row.transferAttempt === 1 && !idempotencyKeyMayBeGone(row.createdAt, deps.clock.now())) {
+    return [];
+  }
   const found = await deps.payments.findTransfersByGroup(transferGroupOf(row.revenueShareId));
   return found.filter((transfer) => transfer.metadata.revenueShareId === row.revenueShareId);
 }
@@ -434,14 +434,13 @@ async function settleWithoutTransfer(row: RevenueShare, deps: ExecuteTransferDep
 }
 
 /**
- * Deduplicated by the transfer naming the row, and by how many parts are transferred once that is more than one: a
- * redelivery collapses, but a part transferred after the row's verification was first queued (its money came back,
- * domain/clawback/process-money-event.ts) queues a new one, though the first may be under 5 minutes old.
+ * Keyed by the row's transfer and version: redeliveries of one state collapse, while a row that changed since its
+ * last verification was queued (a part transferred, held back or restored) is verified again, even within SQS's
+ * 5-minute deduplication window. A verification of a row already verified changes nothing.
  */
 function queueVerification(row: RevenueShare, deps: ExecuteTransferDeps) {
   const message = { revenueShareId: row.revenueShareId };
-  const transferred = partsOf(row).filter((part) => part.stripeTransferId !== undefined).length;
-  const key = `${row.stripeTransferId ?? ''}${transferred > 1 ? `+${transferred}` : ''}`;
+  const key = `${row.stripeTransferId ?? ''}@${row.version}`;
   return deps.markPaidQueue.send(message, markPaidSendOptions(message, key));
 }
 

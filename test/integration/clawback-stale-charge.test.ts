@@ -40,6 +40,8 @@ describe('a money event that another one of its charge overtakes', () => {
         chargeSnapshot: (id) => provider.chargeSnapshot(id),
         createReversal: (...args) => provider.createReversal(...args),
         createTransfer: (...args) => provider.createTransfer(...args),
+        findReversals: (transferId) => provider.findReversals(transferId),
+        findTransfersByGroup: (group) => provider.findTransfersByGroup(group),
         invoicesPaidWith: async (paymentIntentId) => {
           if (!overtaken) {
             overtaken = true;

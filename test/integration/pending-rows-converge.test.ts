@@ -256,4 +256,30 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
       }),
     ]);
   });
+
+  // Last in this file: it moves the emulator's clock on by a day.
+  it('records the reversal a clawback made before dying when retried after its key expired: reversed once', async () => {
+    // Prepare: transferred; a 40.00 refund's clawback reverses 6.00 at Stripe and dies before recording it. Its
+    // message is retried 25 hours later (dead-lettered, then re-driven): Stripe no longer keeps the reversal's key
+    const row = await harness.writtenRow(district, 10_000);
+    await harness.runQueue('transfer', harness.transferHandler());
+    await refundWithClawbackDying(row);
+    const laterSeconds = 25 * 3_600;
+    harness.emulator.advanceClock(laterSeconds);
+    const later = { now: () => new Date(Date.now() + laterSeconds * 1_000) };
+
+    // Act
+    const retried = await harness.runQueue('revenueShare', harness.revenueShareHandler({ clock: later }));
+
+    // Assess: one reversal of 6.00 at Stripe, the one recorded on the row; the intent is cleared
+    expect(retried.failedMessageIds).toEqual([]);
+    const now = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
+    const reversals = await harness.stripe.transfers.listReversals(now.stripeTransferId ?? '');
+    expect(reversals.data.map((r) => r.amount)).toEqual([600]);
+    expect(now.moneyHistory?.filter((m) => m.kind === 'REVERSAL').map((m) => m.stripeId)).toEqual([
+      reversals.data[0]?.id,
+    ]);
+    expect(now).toMatchObject({ reversedCents: 600, netPaidCents: 900 });
+    expect(now.clawbackIntent).toBeUndefined();
+  });
 });
