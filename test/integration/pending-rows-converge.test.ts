@@ -6,9 +6,11 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
+import { repaymentTransferGroupOf } from '../../domain/clawback/clawback-keys.js';
 import type { District, RevenueShare } from '../../domain/model.js';
 import { type PaymentsForContext, stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import { localDynamoDbClient } from '../../local/aws-clients.js';
+import type { StripeEventLike } from '../../local/stripe-emulator/index.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 import { aroundCalls } from '../support/stripe-call-hooks.js';
 
@@ -29,9 +31,9 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     await harness.drainAll();
   });
 
-  /** Refunds (all of) a charge and processes its charge.refunded through the revenue-share worker. */
-  async function refundAndProcess(chargeId: string): Promise<void> {
-    const event = await harness.refundCharge(chargeId);
+  /** Refunds (all of, or `amount` of) a charge and processes its charge.refunded through the revenue-share worker. */
+  async function refundAndProcess(chargeId: string, amount?: number): Promise<void> {
+    const event = await harness.refundCharge(chargeId, amount);
     const message = await harness.receivedEvent(event.type, event.data.object as Record<string, unknown>);
     await harness.queueForRevenueShare(message);
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
@@ -62,6 +64,14 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
    * and before it is recorded: the row keeps its clawback intent and the money event's message comes back.
    */
   async function refundWithClawbackDying(row: RevenueShare): Promise<void> {
+    await processWithClawbackDying(await harness.refundCharge(row.sourceCharges?.[0]?.chargeId ?? '', 4_000));
+  }
+
+  /**
+   * Runs a money event once through the revenue-share worker, dying after its reversal or re-payment is made at
+   * Stripe and before it is recorded: the row keeps its clawback intent and the event's message comes back.
+   */
+  async function processWithClawbackDying(event: StripeEventLike): Promise<void> {
     const dynamodb = localDynamoDbClient(inject('dynamodbEndpoint'));
     let completionsToFail = 1;
     dynamodb.middlewareStack.add(
@@ -80,7 +90,6 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
       DynamoDBDocumentClient.from(dynamodb),
       harness.resources.tables.revenueShares,
     );
-    const event = await harness.refundCharge(row.sourceCharges?.[0]?.chargeId ?? '', 4_000);
     await harness.queueForRevenueShare(
       await harness.receivedEvent(event.type, event.data.object as Record<string, unknown>),
     );
@@ -257,7 +266,7 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
     ]);
   });
 
-  // Last in this file: it moves the emulator's clock on by a day.
+  // The last two in this file: each moves the emulator's clock on by a day.
   it('records the reversal a clawback made before dying when retried after its key expired: reversed once', async () => {
     // Prepare: transferred; a 40.00 refund's clawback reverses 6.00 at Stripe and dies before recording it. Its
     // message is retried 25 hours later (dead-lettered, then re-driven): Stripe no longer keeps the reversal's key
@@ -280,6 +289,44 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
       reversals.data[0]?.id,
     ]);
     expect(now).toMatchObject({ reversedCents: 600, netPaidCents: 900 });
+    expect(now.clawbackIntent).toBeUndefined();
+  });
+
+  it('records the re-payment a clawback made before dying when retried after its key expired: re-paid once', async () => {
+    // Prepare: paid; 40.00 refunded (6.00 reversed), then the refund fails: its re-payment of 6.00 reaches Stripe and
+    // the clawback dies before recording it. The message is retried 25 hours later: Stripe no longer keeps the key
+    const row = await harness.writtenRow(district, 10_000);
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+    const chargeId = row.sourceCharges?.[0]?.chargeId ?? '';
+    await refundAndProcess(chargeId, 4_000);
+    const [refund] = (await harness.stripe.refunds.list({ charge: chargeId })).data;
+    const seen = harness.emulator.events().length;
+    harness.emulator.failRefund(refund?.id ?? '');
+    const failed = harness.emulator
+      .events()
+      .slice(seen)
+      .find((e) => e.type === 'refund.failed');
+    if (!failed) throw new Error('failing the refund raised no refund.failed');
+    await processWithClawbackDying(failed);
+    const laterSeconds = 25 * 3_600;
+    harness.emulator.advanceClock(laterSeconds);
+    const later = { now: () => new Date(Date.now() + laterSeconds * 1_000) };
+
+    // Act
+    const retried = await harness.runQueue('revenueShare', harness.revenueShareHandler({ clock: later }));
+
+    // Assess: one re-payment of 6.00 at Stripe, the one recorded on the row; the share is whole again
+    expect(retried.failedMessageIds).toEqual([]);
+    const repayments = await harness.stripe.transfers.list({
+      transfer_group: repaymentTransferGroupOf(row.revenueShareId),
+    });
+    expect(repayments.data.map((t) => t.amount)).toEqual([600]);
+    const now = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
+    expect(now.moneyHistory?.filter((m) => m.kind === 'REPAYMENT').map((m) => m.stripeId)).toEqual([
+      repayments.data[0]?.id,
+    ]);
+    expect(now).toMatchObject({ payoutStatus: 'PAID', reversedCents: 0, netPaidCents: 1_500 });
     expect(now.clawbackIntent).toBeUndefined();
   });
 });
