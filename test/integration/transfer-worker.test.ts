@@ -65,6 +65,28 @@ describe('transfer worker on DynamoDB Local, the SQS server and the Stripe emula
     expect(await harness.drain<MarkPaidMessage>('markPaid')).toEqual([{ revenueShareId: row.revenueShareId }]);
   });
 
+  it('queues the verification again for a row changed since, even within the deduplication window; not for a redelivery', async () => {
+    // Prepare: transferred, its verification queued and taken off the queue
+    const row = await harness.pendingRow(district);
+    await runTransfer(row);
+    expect(await harness.drain<MarkPaidMessage>('markPaid')).toHaveLength(1);
+
+    // Act: a redelivery of the same state, then one after the row changed (as a clawback's write changes it)
+    await runTransfer(row);
+    const afterRedelivery = await harness.drain<MarkPaidMessage>('markPaid');
+    const current = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
+    await harness.ledger.update({
+      revenueShareId: row.revenueShareId,
+      expectedVersion: current.version,
+      changes: { lastError: 'changed by another writer', updatedAt: new Date().toISOString() },
+    });
+    await runTransfer(row);
+
+    // Assess
+    expect(afterRedelivery).toEqual([]);
+    expect(await harness.drain<MarkPaidMessage>('markPaid')).toEqual([{ revenueShareId: row.revenueShareId }]);
+  });
+
   it('uses an idempotency key derived from the row and its attempt', async () => {
     // Prepare
     const row = await harness.pendingRow(district);
