@@ -9,6 +9,7 @@ import type { RevenueShare, TransferMessage, TransferPart } from '../model.js';
 import { idempotencyKeyMayBeGone } from '../payouts/idempotency-window.js';
 import { transferSendOptions } from '../payouts/messages.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
+import { partsOf } from '../payouts/transfer-plan.js';
 import { canRestoreToPending } from '../payouts/transitions.js';
 import {
   type AlertSink,
@@ -121,23 +122,23 @@ async function queueTransferIfDue(row: RevenueShare, eventId: string, deps: Mone
 }
 
 /**
- * Brings the parts of `found` paid by `chargeId` to the clawback target of the charge as Stripe has it now (a
- * snapshot passed in must have been read after `found`: see processMoneyEvent), one movement at a time, then sets
- * the status from what was taken back. A part whose re-payment Stripe refused is left short of its target (its
- * refusal recorded and alerted, in `refusedRepayments`); the other parts are still brought to theirs. Also run by the transfer worker after it records a transfer made for a plan a
- * refund has since made smaller (the money event that came meanwhile saw no transfer to reverse): the result
- * converges whichever came first.
+ * Brings the parts of `found` paid by `chargeId` to the clawback target of the charge as Stripe has it now (read
+ * here, after `found`: see processMoneyEvent), one movement at a time, then sets the status from what was taken
+ * back. A part whose re-payment Stripe refused is left short of its target (its refusal recorded and alerted, in
+ * `refusedRepayments`); the other parts are still brought to theirs. Also run by the transfer worker after it records
+ * a transfer made for a plan a refund has since made smaller (the money event that came meanwhile saw no transfer to
+ * reverse): the result converges whichever came first.
  */
 export async function bringChargeToTarget(
   found: RevenueShare,
-  chargeOrId: ChargeSnapshot | string,
+  chargeId: string,
   deps: ClawbackDeps,
   causeEventId?: string,
   dispute?: DisputeCause,
 ): Promise<{ row: RevenueShare; policy: DisputePolicy; refusedRepayments: string[] }> {
   const district = await deps.districts.get(found.districtId);
   const policy = district?.disputePolicy ?? DEFAULT_DISPUTE_POLICY;
-  const charge = typeof chargeOrId === 'string' ? await deps.provider.chargeSnapshot(chargeOrId) : chargeOrId;
+  const charge = await deps.provider.chargeSnapshot(chargeId);
   // Re-payments Stripe refused in this run, by part: not asked again now (the cause is not fixed in between).
   const refused = new Map<number, string>();
   let row = found;
@@ -169,8 +170,6 @@ function disputeCauseOf(event: StoredEvent): DisputeCause | undefined {
   const step = event.type.slice('charge.dispute.'.length);
   return { disputeId, step: step === 'closed' ? (stringField(event.object, 'status') ?? 'closed') : step };
 }
-
-const partsOf = (row: RevenueShare): TransferPart[] => row.transferParts ?? [];
 
 type Step = (row: RevenueShare, deps: ClawbackDeps) => Promise<RevenueShare>;
 
@@ -352,8 +351,8 @@ async function madeEarlier(row: RevenueShare, intent: ClawbackIntent, deps: Claw
 }
 
 /**
- * A re-payment has no source charge: it is paid from the platform balance, which Stripe may refuse
- * (balance_insufficient). No money moved: the intent is cleared (a later money event is not blocked by it), the row
+ * A re-payment without a source charge (all but the first of a part never transferred) is paid from the platform
+ * balance, which Stripe may refuse (balance_insufficient). No money moved: the intent is cleared (a later money event is not blocked by it), the row
  * still shows the money as taken back, the refusal is counted on the part (REPAYMENT_REFUSED, which no total counts
  * and the next re-payment's key names), and on-call is told the district is owed it. The money event that asked is
  * left FAILED (processMoneyEvent), so re-sync asks again until Stripe pays.

@@ -5,12 +5,11 @@
  * back, before and after the transfer, so the totals and the status never change when the transfer is made.
  */
 import type { RevenueShare, TransferPart } from '../model.js';
+import { partsOf } from '../payouts/transfer-plan.js';
 import { type MoneyMovement, movementsOfPart, rowMoneyTotals } from './money-movements.js';
 
 type RowMoney = Pick<RevenueShare, 'shareCents' | 'transferParts' | 'moneyHistory' | 'paidAt'> &
   Partial<Pick<RevenueShare, 'updatedAt'>>;
-
-const partsOf = (row: Pick<RevenueShare, 'transferParts'>): TransferPart[] => row.transferParts ?? [];
 
 /**
  * A part that was not transferred when its row was verified (paidAt: PAID, or settled by netting) is never
