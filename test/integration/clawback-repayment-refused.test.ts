@@ -40,9 +40,7 @@ describe('a re-payment Stripe refuses', () => {
     // Prepare: 100.00 at 15% paid (15.00), 40.00 refunded: 6.00 reversed
     const district = await harness.addDistrict({ shareBps: 1_500 });
     await harness.drainAll();
-    const written = await harness.writtenRow(district, 10_000);
-    await harness.runQueue('transfer', harness.transferHandler());
-    await harness.runQueue('markPaid', harness.markPaidHandler());
+    const written = await harness.paidRow(district, 10_000);
     const chargeId = written.sourceCharges?.[0]?.chargeId ?? '';
     const seen = harness.emulator.events().length;
     await harness.deliverToRevenueShare(await harness.refundCharge(chargeId, 4_000));

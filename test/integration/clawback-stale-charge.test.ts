@@ -24,9 +24,7 @@ describe('a money event that another one of its charge overtakes', () => {
     // Prepare: 100.00 at 15%: a transfer of 15.00, PAID; 33.33 refunded (its target: 5.00 reversed)
     const district = await harness.addDistrict({ shareBps: 1_500 });
     await harness.drainAll();
-    const written = await harness.writtenRow(district, 10_000);
-    await harness.runQueue('transfer', harness.transferHandler());
-    await harness.runQueue('markPaid', harness.markPaidHandler());
+    const written = await harness.paidRow(district, 10_000);
     const chargeId = written.sourceCharges?.[0]?.chargeId ?? '';
     await harness.deliverToRevenueShare(await harness.refundCharge(chargeId, 3_333));
 

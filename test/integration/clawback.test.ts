@@ -36,14 +36,8 @@ describe('money that comes back', () => {
       .slice(after)
       .filter((e) => e.type === type);
 
-  async function paidRow(amountCents: number, paymentMethod = 'pm_card_bypassPending'): Promise<RevenueShare> {
-    const written = await harness.writtenRow(district, amountCents, [{ paymentMethod }]);
-    await harness.runQueue('transfer', harness.transferHandler());
-    await harness.runQueue('markPaid', harness.markPaidHandler());
-    const row = await harness.ledger.get(written.revenueShareId);
-    if (!row) throw new Error('no row');
-    return row;
-  }
+  const paidRow = (amountCents: number, paymentMethod = 'pm_card_bypassPending'): Promise<RevenueShare> =>
+    harness.paidRow(district, amountCents, [{ paymentMethod }]);
 
   const chargeOf = (row: RevenueShare): string => row.sourceCharges?.[0]?.chargeId ?? '';
 

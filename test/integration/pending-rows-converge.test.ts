@@ -295,9 +295,7 @@ describe('PENDING rows that a race met reach a final status or alert', () => {
   it('records the re-payment a clawback made before dying when retried after its key expired: re-paid once', async () => {
     // Prepare: paid; 40.00 refunded (6.00 reversed), then the refund fails: its re-payment of 6.00 reaches Stripe and
     // the clawback dies before recording it. The message is retried 25 hours later: Stripe no longer keeps the key
-    const row = await harness.writtenRow(district, 10_000);
-    await harness.runQueue('transfer', harness.transferHandler());
-    await harness.runQueue('markPaid', harness.markPaidHandler());
+    const row = await harness.paidRow(district, 10_000);
     const chargeId = row.sourceCharges?.[0]?.chargeId ?? '';
     await refundAndProcess(chargeId, 4_000);
     const [refund] = (await harness.stripe.refunds.list({ charge: chargeId })).data;

@@ -287,6 +287,20 @@ export class PayoutHarness {
     return row;
   }
 
+  /** A paid invoice's ledger row after its transfer was made and verified, as it is then. */
+  async paidRow(
+    district: District,
+    amountCents: number,
+    payments: readonly InvoicePaymentSpec[] = [{ paymentMethod: 'pm_card_bypassPending' }],
+  ): Promise<RevenueShare> {
+    const written = await this.writtenRow(district, amountCents, payments);
+    await this.runQueue('transfer', this.transferHandler());
+    await this.runQueue('markPaid', this.markPaidHandler());
+    const row = await this.ledger.get(written.revenueShareId);
+    if (!row) throw new Error(`no ledger row ${written.revenueShareId}`);
+    return row;
+  }
+
   /** The platform API behind a local API Gateway on a free port, for the operator CLI to call over HTTP. */
   startPlatformGateway(): Promise<LocalApiGateway> {
     const handler = this.platformApiHandler();
