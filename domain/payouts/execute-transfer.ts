@@ -79,9 +79,15 @@ export async function executeTransfer(
     };
   }
   if (row.stripeTransferId && (allPartsTransferred(row) || partsOf(row).length === 0) && !heldBackUnlisted(row)) {
-    // Recorded by an earlier delivery that may have died before queueing the verification: queue it again.
+    // Recorded by an earlier delivery that may have stopped before queueing the verification, or before bringing a
+    // transfer made for the plan before a refund back to its charge's target (a 429, a crash): what it left of that
+    // is known only to Stripe's charge and the row's clawback intent, so the charges are brought to their targets
+    // again before the verification is queued again. Only redeliveries come here; the first delivery does not.
+    if (row.payoutStatus === 'PENDING' && deps.clawback) {
+      row = await clawBackCharges(row, chargesOf(row), deps.clawback, deps);
+    }
     if (row.payoutStatus === 'PENDING') await queueVerification(row, deps);
-    return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId };
+    return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId ?? found.stripeTransferId };
   }
   if (refundedAwayBeforeTransfer(row)) return await reverseTransfersMadeMeanwhile(row, deps);
   if (row.payoutStatus !== 'PENDING' && row.payoutStatus !== 'TRANSFER_FAILED') {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { District, RevenueShare } from '../../domain/model.js';
-import type { TransferRequest } from '../../domain/ports.js';
+import { PaymentProviderError, type TransferRequest } from '../../domain/ports.js';
 import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
@@ -166,6 +166,59 @@ describe('money events racing a transfer', () => {
     expect(now?.stripeTransferId).toBe(transfers[0]?.id);
     expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([['REVERSAL', 750]]);
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+  });
+
+  /** Stripe's 429 as the worker's Stripe adapter reports it, once the client's own waits are spent. */
+  const rateLimited = () => new PaymentProviderError(false, 'rate_limit', 'Request rate limit exceeded', 429);
+
+  it('still claws back a transfer made for the plan before a refund when its clawback was rate limited: the requeued message finishes it', async () => {
+    // Prepare: the refund lands while the transfer is being made (as above), and the worker's first read of the
+    // charge after recording the transfer is rate limited (a 429 the client's retries did not outlast)
+    const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
+    const racing = refundingBeforeFirstCreate(row, 5_000);
+    const payments = aroundCalls(racing.payments, 'chargeSnapshot', {
+      before: async (call) => {
+        if (call === 1) throw rateLimited();
+      },
+    });
+
+    // Act: the rate-limited message goes back to its queue and is delivered again, then the verification
+    await harness.runQueue('transfer', harness.transferHandler({ payments }));
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: 7.50 of the 15.00 transfer reversed, as without the 429; no alert
+    expect(racing.raced()).toBe(true);
+    const transfers = harness.transfersTo(district.stripeAccountId);
+    expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[1_500, 750]]);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 750, netPaidCents: 750 });
+    expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
+    expect(await harness.depth('markPaid', true)).toBe(0);
+  });
+
+  it('completes a clawback intent the transfer worker wrote when its reversal was rate limited: reversed once, verified', async () => {
+    // Prepare: as above, but the 429 answers the reversal itself, after its intent is on the row
+    const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
+    const racing = refundingBeforeFirstCreate(row, 5_000);
+    const payments = aroundCalls(racing.payments, 'createReversal', {
+      before: async (call) => {
+        if (call === 1) throw rateLimited();
+      },
+    });
+
+    // Act
+    await harness.runQueue('transfer', harness.transferHandler({ payments }));
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: one reversal of 7.50; the intent completed; the row verified, nothing dead-lettered
+    const transfers = harness.transfersTo(district.stripeAccountId);
+    expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[1_500, 750]]);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 750, netPaidCents: 750 });
+    expect(now?.clawbackIntent).toBeUndefined();
+    expect(await harness.depth('markPaid', true)).toBe(0);
   });
 
   it('reverses in full a transfer made while a refund of the whole charge cancelled its row: REVERSED, nothing left paid', async () => {
