@@ -111,9 +111,12 @@ export interface LedgerChanges {
   transferAttempt?: number;
   lastError?: string | null;
   paidAt?: string;
-  /** Replaces the plan (only on a row with no transfer recorded yet: an approval plans its parts). */
-  transferParts?: TransferPart[];
-  decision?: ReviewDecision;
+  /**
+   * Replaces the plan (only on a row with no transfer recorded yet: an approval plans its parts). null removes it,
+   * as `decision: null` removes the decision: an approval whose transfer could not be queued is put back so.
+   */
+  transferParts?: TransferPart[] | null;
+  decision?: ReviewDecision | null;
   /** The clawback's fields (domain/clawback): the whole history, the intent (null removes it), derived totals. */
   moneyHistory?: MoneyMovement[];
   clawbackIntent?: ClawbackIntent | null;

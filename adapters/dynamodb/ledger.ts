@@ -138,11 +138,13 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
       sets.push('paidAt = :paidAt');
       values[':paidAt'] = changes.paidAt;
     }
-    if (changes.transferParts !== undefined) {
+    if (changes.transferParts === null) removes.push('transferParts');
+    else if (changes.transferParts !== undefined) {
       sets.push('transferParts = :transferParts');
       values[':transferParts'] = changes.transferParts;
     }
-    if (changes.decision !== undefined) {
+    if (changes.decision === null) removes.push('decision');
+    else if (changes.decision !== undefined) {
       sets.push('decision = :decision');
       values[':decision'] = changes.decision;
     }

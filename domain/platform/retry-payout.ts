@@ -11,11 +11,11 @@
  * and the transfer worker lists the row's transfer group before creating, so a retry can never pay a row twice.
  */
 import type { RevenueShare, TransferMessage } from '../model.js';
-import { transferSendOptions } from '../payouts/messages.js';
 import { allPartsTransferred, partsOf } from '../payouts/transfer-plan.js';
 import { assertTransition } from '../payouts/transitions.js';
 import type { Clock, LedgerStore, MessageQueue } from '../ports.js';
 import { ConflictError, NotFoundError, TemporarilyUnavailableError } from './errors.js';
+import { queueTransferAttempt } from './queue-transfer-attempt.js';
 
 export interface RetryPayoutDeps {
   ledger: LedgerStore;
@@ -52,19 +52,29 @@ export async function retryPayout(revenueShareId: string, deps: RetryPayoutDeps)
       `revenue share ${revenueShareId} changed while retrying (another request won); read it again`,
     );
   }
-  const message: TransferMessage = { revenueShareId, transferAttempt };
-  try {
-    await deps.transferQueue.send(message, transferSendOptions(message));
-  } catch (error) {
-    const restored = await restore(row, outcome.row.version, deps);
-    const advice = restored ? 'nothing changed; retry' : `retry after ${inFlightUntil(now, deps).toISOString()}`;
+  // If the queue refuses, the row is put back as it was (only its version moves on): exactly as retryable as before.
+  const queued = await queueTransferAttempt(
+    outcome.row,
+    { payoutStatus: row.payoutStatus, transferAttempt: row.transferAttempt, updatedAt: row.updatedAt },
+    deps,
+  );
+  if (!queued.queued) {
+    // Not put back, the new attempt stands without a message: the in-flight rule lets it be retried once its
+    // window has passed.
+    const advice = queued.restored
+      ? 'nothing changed; retry'
+      : `retry after ${retryableAfter(outcome.row, deps.attemptInFlightSeconds).toISOString()}`;
     throw new TemporarilyUnavailableError(
       `attempt ${transferAttempt} of revenue share ${revenueShareId} could not be queued: ${advice}`,
-      { cause: error },
+      { cause: queued.error },
     );
   }
   return { revenueShareId, transferAttempt };
 }
+
+/** When a retry of a PENDING row's queued attempt is no longer refused as possibly still running. */
+export const retryableAfter = (row: Pick<RevenueShare, 'updatedAt'>, attemptInFlightSeconds: number): Date =>
+  new Date(Date.parse(row.updatedAt) + attemptInFlightSeconds * 1000);
 
 function assertRetryable(row: RevenueShare, now: Date, attemptInFlightSeconds: number): void {
   // A row split over several charges may have some parts transferred: a new attempt makes the missing ones.
@@ -83,7 +93,7 @@ function assertRetryable(row: RevenueShare, now: Date, attemptInFlightSeconds: n
     throw new ConflictError(`revenue share ${row.revenueShareId} is ${row.payoutStatus}: there is nothing to retry`);
   }
   if (row.payoutStatus === 'PENDING' && row.transferAttempt > 0) {
-    const until = new Date(Date.parse(row.updatedAt) + attemptInFlightSeconds * 1000);
+    const until = retryableAfter(row, attemptInFlightSeconds);
     if (now < until) {
       throw new ConflictError(
         `revenue share ${row.revenueShareId}: attempt ${row.transferAttempt} was queued at ${row.updatedAt} and may ` +
@@ -92,25 +102,3 @@ function assertRetryable(row: RevenueShare, now: Date, attemptInFlightSeconds: n
     }
   }
 }
-
-/**
- * Puts the row back as it was (status, attempt and updatedAt; only its version moves on), so it is exactly as
- * retryable as before. False when that did not happen (the row changed, or the write failed): the new attempt
- * then stands without a message, and the in-flight rule lets it be retried once its window has passed.
- */
-async function restore(row: RevenueShare, currentVersion: number, deps: RetryPayoutDeps): Promise<boolean> {
-  try {
-    const reverted = await deps.ledger.update({
-      revenueShareId: row.revenueShareId,
-      expectedVersion: currentVersion,
-      expectedStatus: 'PENDING',
-      changes: { payoutStatus: row.payoutStatus, transferAttempt: row.transferAttempt, updatedAt: row.updatedAt },
-    });
-    return reverted.updated;
-  } catch {
-    return false;
-  }
-}
-
-const inFlightUntil = (now: Date, deps: RetryPayoutDeps): Date =>
-  new Date(now.getTime() + deps.attemptInFlightSeconds * 1000);

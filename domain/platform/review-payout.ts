@@ -5,18 +5,20 @@
  *
  *   approve: NEEDS_REVIEW -> PENDING with a transfer plan: one part per charge that did pay the invoice (each
  *            naming its charge) and one part for the out-of-band money, paid from the platform balance; the
- *            transfer is queued. A zero share becomes NO_PAYOUT (nothing to transfer).
+ *            transfer is queued. A zero share becomes NO_PAYOUT (nothing to transfer). If the queue refuses the
+ *            transfer, the row is put back (NEEDS_REVIEW, undecided) and the answer is 503: approve it again.
  *   close:   NEEDS_REVIEW -> CLOSED: never paid.
  *
  * The update is conditional on the status and version read, so of two concurrent decisions one wins and the
  * other gets 409; approving twice is refused (409, naming the first decision), so it pays once.
  */
 import type { RevenueShare, ReviewDecision, TransferMessage } from '../model.js';
-import { transferSendOptions } from '../payouts/messages.js';
 import { moneySources, planTransferParts } from '../payouts/transfer-plan.js';
 import { assertTransition } from '../payouts/transitions.js';
 import type { Clock, LedgerStore, MessageQueue } from '../ports.js';
 import { ConflictError, InvalidRequestError, NotFoundError, TemporarilyUnavailableError } from './errors.js';
+import { queueTransferAttempt } from './queue-transfer-attempt.js';
+import { retryableAfter } from './retry-payout.js';
 import { parseRevenueShareId } from './revenue-share-request.js';
 import { rejectUnknownFields, requiredString, requireObject } from './validate.js';
 
@@ -52,6 +54,8 @@ export interface ReviewPayoutDeps {
   ledger: LedgerStore;
   transferQueue: MessageQueue<TransferMessage>;
   clock: Clock;
+  /** As for a retry (RetryPayoutDeps): when an approval left without its message can be retried. */
+  attemptInFlightSeconds: number;
 }
 
 export interface ReviewPayoutResult {
@@ -83,23 +87,45 @@ export async function approvePayout(
     updatedAt: now.toISOString(),
   });
   if (payoutStatus === 'PENDING') {
-    const message: TransferMessage = { revenueShareId: row.revenueShareId, transferAttempt };
-    try {
-      await deps.transferQueue.send(message, transferSendOptions(message));
-    } catch (error) {
-      throw new TemporarilyUnavailableError(
-        `revenue share ${row.revenueShareId} is approved (PENDING, attempt ${transferAttempt}) but its transfer ` +
-          'could not be queued: run `payouts retry` for it once the queue answers',
-        { cause: error },
-      );
-    }
+    // Nothing else would ever queue this attempt (the invoice's event is processed): if the queue refuses it, the
+    // row goes back to NEEDS_REVIEW undecided, so the approval can simply be made again. It keeps the attempt
+    // number: a refused send may still have been enqueued, and the next approval's message, were it to reuse the
+    // number, would be dropped as a duplicate of that one (skipped by the worker while the row waited for review).
+    const queued = await queueTransferAttempt(
+      updated,
+      {
+        payoutStatus: row.payoutStatus,
+        transferParts: row.transferParts ?? null,
+        decision: null,
+        lastError: row.lastError ?? null,
+        updatedAt: row.updatedAt,
+      },
+      deps,
+    );
+    if (!queued.queued) throw notQueued(updated, queued.restored, deps, queued.error);
   }
   return resultOf(updated);
 }
 
+function notQueued(
+  approved: RevenueShare,
+  restored: boolean,
+  deps: ReviewPayoutDeps,
+  cause: unknown,
+): TemporarilyUnavailableError {
+  const id = approved.revenueShareId;
+  const message = restored
+    ? `the transfer of revenue share ${id} could not be queued, so it is not approved: it is NEEDS_REVIEW as ` +
+      'before, with no decision; approve it again (`payouts approve`)'
+    : `revenue share ${id} is approved (PENDING, attempt ${approved.transferAttempt}) but its transfer could not be ` +
+      'queued, nor the approval undone: nothing will transfer it until `payouts retry ' +
+      `${id}\` after ${retryableAfter(approved, deps.attemptInFlightSeconds).toISOString()} (refused before then)`;
+  return new TemporarilyUnavailableError(message, { cause });
+}
+
 export async function closePayout(
   request: ReviewRequest,
-  deps: Omit<ReviewPayoutDeps, 'transferQueue'>,
+  deps: Pick<ReviewPayoutDeps, 'ledger' | 'clock'>,
   callerArn?: string,
 ): Promise<ReviewPayoutResult> {
   const row = await reviewable(request.revenueShareId, 'close', deps);

@@ -38,21 +38,21 @@ export interface RouteResult {
 
 type Route = (event: APIGatewayProxyEvent, deps: PlatformDeps) => Promise<RouteResult>;
 
+const withInFlight = (deps: PlatformDeps): PlatformDeps & { attemptInFlightSeconds: number } => ({
+  ...deps,
+  attemptInFlightSeconds: deps.attemptInFlightSeconds ?? TRANSFER_ATTEMPT_IN_FLIGHT_SECONDS,
+});
+
 const ok = (body: unknown): RouteResult => ({ statusCode: 200, body });
 const accepted = (body: unknown): RouteResult => ({ statusCode: 202, body });
 
 export const platformRoutes: Readonly<Record<string, Route>> = {
   'POST /platform/payout/retry': async (event, deps) =>
-    accepted(
-      await retryPayout(parseRevenueShareIdBody(readJsonBody(event)), {
-        ...deps,
-        attemptInFlightSeconds: deps.attemptInFlightSeconds ?? TRANSFER_ATTEMPT_IN_FLIGHT_SECONDS,
-      }),
-    ),
+    accepted(await retryPayout(parseRevenueShareIdBody(readJsonBody(event)), withInFlight(deps))),
   'POST /platform/payout/mark-paid': async (event, deps) =>
     accepted(await requestMarkPaid(parseRevenueShareIdBody(readJsonBody(event)), deps)),
   'POST /platform/payout/approve': async (event, deps) =>
-    accepted(await approvePayout(parseReviewRequest(readJsonBody(event)), deps, callerArnOf(event))),
+    accepted(await approvePayout(parseReviewRequest(readJsonBody(event)), withInFlight(deps), callerArnOf(event))),
   'POST /platform/payout/close': async (event, deps) =>
     ok(await closePayout(parseReviewRequest(readJsonBody(event)), deps, callerArnOf(event))),
   'GET /platform/revenue-shares': async (event, deps) => ok(await listRevenueShares(queryParameters(event), deps)),

@@ -4,6 +4,7 @@
  * invoice pays at most one district.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SqsMessageQueue } from '../../adapters/sqs/message-queue.js';
 import type { District, ProcessEventMessage, RevenueShare } from '../../domain/model.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import type { LocalApiGateway } from '../../local/api-gateway.js';
@@ -253,6 +254,51 @@ describe('paying from the charge that collected the money', () => {
         payoutStatus: 'PAID',
         transferParts: [{ index: 0, amountCents: 3_000, stripeTransferId: transfers[0]?.id }],
         decision: { action: 'approve', by: 'jane@example.org', reason: 'cheque 1042 cleared' },
+      });
+    });
+
+    it('puts an approval whose transfer cannot be queued back up for review (503), so approving again pays once', async () => {
+      // Prepare: paid out of band, waiting for review; the transfer queue URL names a queue the SQS server lacks
+      const message = await paid({ amount_paid: 20_000, metadata: { districtId: district.districtId } }, []);
+      await runPipeline();
+      const waiting = await rowOf(message.invoiceId);
+      const id = String(waiting?.revenueShareId);
+      harness.emulator.setBalance(1_000_000);
+      const queueDown = harness.platformApiHandler({
+        transferQueue: new SqsMessageQueue(
+          harness.resources.sqs,
+          `${harness.resources.queues.queues.transfer}-missing.fifo`,
+        ),
+      });
+
+      // Act
+      const refused = await queueDown(
+        platformRequest('POST', '/platform/payout/approve', {
+          body: { revenueShareId: id, by: 'jane@example.org', reason: 'cheque 1042 cleared' },
+        }),
+        lambdaContext('platform-api', 20),
+      );
+      const afterRefusal = await rowOf(message.invoiceId);
+      const approved = await approve(id);
+      await harness.runQueue('transfer', harness.transferHandler());
+      await harness.runQueue('markPaid', harness.markPaidHandler());
+
+      // Assess
+      expect(refused.statusCode).toBe(503);
+      expect(JSON.parse(refused.body).error).toBe(
+        `the transfer of revenue share ${id} could not be queued, so it is not approved: it is NEEDS_REVIEW as ` +
+          'before, with no decision; approve it again (`payouts approve`)',
+      );
+      expect(afterRefusal).toMatchObject({ payoutStatus: 'NEEDS_REVIEW', updatedAt: waiting?.updatedAt });
+      expect(afterRefusal?.decision).toBeUndefined();
+      expect(afterRefusal?.transferParts).toBeUndefined();
+      expect(approved.statusCode).toBe(202);
+      const transfers = harness.transfersTo(district.stripeAccountId);
+      expect(transfers).toEqual([expect.objectContaining({ amount: 3_000, source_transaction: null })]);
+      expect(await rowOf(message.invoiceId)).toMatchObject({
+        payoutStatus: 'PAID',
+        stripeTransferId: transfers[0]?.id,
+        decision: { action: 'approve', by: 'jane@example.org' },
       });
     });
 

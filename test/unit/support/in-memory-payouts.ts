@@ -58,10 +58,14 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
     if (!row || row.version !== expectedVersion || (expectedStatus && row.payoutStatus !== expectedStatus)) {
       return { updated: false, ...(row ? { current: structuredClone(row) } : {}) };
     }
-    const { lastError, ...rest } = changes;
+    const { lastError, transferParts, decision, ...rest } = changes;
     Object.assign(row, rest, { version: row.version + 1 });
     if (lastError === null) delete row.lastError;
     else if (lastError !== undefined) row.lastError = lastError;
+    if (transferParts === null) delete row.transferParts;
+    else if (transferParts !== undefined) row.transferParts = transferParts;
+    if (decision === null) delete row.decision;
+    else if (decision !== undefined) row.decision = decision;
     return { updated: true, row: structuredClone(row) };
   }
 
