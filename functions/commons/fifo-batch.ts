@@ -10,7 +10,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { metricNames } from '#contracts/observability.js';
 import { withInvocationDeadline } from './invocation-deadline.js';
 import type { Observability } from './observability.js';
-import { isRateLimited, type Requeuer, requeueCount } from './requeue.js';
+import { isRateLimited, type Requeuer, rateLimitedSince, requeueCount } from './requeue.js';
 
 export interface FifoBatchOptions {
   requeue?: Requeuer;
@@ -59,6 +59,8 @@ export const rateLimitRequeue = (
           logger.warn('Stripe rate limited the record; put back on its queue', {
             messageId: record.messageId,
             requeues: requeueCount(record) + 1,
+            // Epoch ms of the first requeue (none on the first): the record fails an hour after it.
+            rateLimitedSince: rateLimitedSince(record),
             error: error as Error,
           });
         },

@@ -25,6 +25,8 @@ export interface RateLimitRetryPolicy {
 }
 
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 4_000;
+/** One backoff never exceeds this, so a request that gives up waited over DEFAULT_RATE_LIMIT_WAIT_MS less it. */
+export const RATE_LIMIT_BACKOFF_CAP_MS = 1_600;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -34,7 +36,7 @@ export function rateLimitRetryingHttpClient(
 ): HttpClient {
   const maxWaitMs = policy.maxWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
   const baseMs = policy.baseMs ?? 100;
-  const capMs = policy.capMs ?? 1_600;
+  const capMs = policy.capMs ?? RATE_LIMIT_BACKOFF_CAP_MS;
   const random = policy.random ?? Math.random;
   const sleep = policy.sleep ?? defaultSleep;
   const makeRequest: MakeRequest = async (...args) => {

@@ -3,10 +3,16 @@
  * the record back on its own queue (a fresh message, so no receive counts toward the DLQ): no TRANSFER_FAILED, no
  * alert, nothing dead-lettered, and the payout is made exactly once when Stripe lets it through.
  */
+import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MarkPaidMessage, TransferMessage } from '../../domain/model.js';
 import { transferSendOptions } from '../../domain/payouts/messages.js';
-import { sqsRequeuer } from '../../functions/commons/requeue.js';
+import {
+  RATE_LIMITED_SINCE_ATTRIBUTE,
+  REQUEUE_COUNT_ATTRIBUTE,
+  type Requeuer,
+  sqsRequeuer,
+} from '../../functions/commons/requeue.js';
 import { stripeClients } from '../../functions/commons/stripe-client.js';
 import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import { PayoutHarness } from '../support/payout-harness.js';
@@ -97,7 +103,7 @@ describe('payout workers when Stripe rate limits them', () => {
     // Prepare
     const { district, row } = await queuedTransfer();
     harness.emulator.failNext(1_000, 429);
-    const requeue = sqsRequeuer(harness.resources.sqs, harness.resources.queues.queues.transfer, 2);
+    const requeue = sqsRequeuer(harness.resources.sqs, harness.resources.queues.queues.transfer, { maxRequeues: 2 });
     // Act
     const run = await harness.runQueue('transfer', harness.transferHandler({ payments: impatient(), requeue }), 4);
     // Assess
@@ -107,5 +113,42 @@ describe('payout workers when Stripe rate limits them', () => {
     expect(await harness.alerts()).toEqual([]);
     harness.emulator.failNext(0, 429);
     await harness.drain<MarkPaidMessage>('transfer');
+  });
+
+  it('keeps putting a rate-limited transfer back for an hour from its first requeue, past 50 requeues, then fails it', async () => {
+    // Prepare: a clock the test moves, and the records the requeuer was given as SQS delivered them
+    const { district, row } = await queuedTransfer();
+    harness.emulator.failNext(1_000, 429);
+    const started = Date.now();
+    let now = started;
+    const inner = sqsRequeuer(harness.resources.sqs, harness.resources.queues.queues.transfer, { now: () => now });
+    const given: SQSRecord[] = [];
+    const requeue: Requeuer = {
+      requeue: (record) => {
+        given.push(record);
+        return inner.requeue(record);
+      },
+    };
+    const handler = harness.transferHandler({ payments: impatient(), requeue });
+    const attributes = (record: SQSRecord | undefined) => ({
+      count: record?.messageAttributes[REQUEUE_COUNT_ATTRIBUTE]?.stringValue,
+      since: record?.messageAttributes[RATE_LIMITED_SINCE_ATTRIBUTE]?.stringValue,
+    });
+    // Act: 55 hops at once, one more 59 minutes later, one past the hour
+    const early = await harness.runQueue('transfer', handler, 55);
+    now = started + 59 * 60_000;
+    const late = await harness.runQueue('transfer', handler, 1);
+    now = started + 60 * 60_000 + 1;
+    const pastTheHour = await harness.runQueue('transfer', handler, 1);
+    // Assess
+    expect([early.invocations, early.failedMessageIds, late.failedMessageIds]).toEqual([55, [], []]);
+    expect(attributes(given[55])).toEqual({ count: '55', since: String(started) });
+    expect(pastTheHour.failedMessageIds).toHaveLength(1);
+    expect(attributes(given[56])).toEqual({ count: '56', since: String(started) });
+    expect(harness.transfersTo(district.stripeAccountId)).toEqual([]);
+    expect((await harness.ledger.get(row.revenueShareId))?.payoutStatus).toBe('PENDING');
+    expect(await harness.alerts()).toEqual([]);
+    harness.emulator.failNext(0, 429);
+    await harness.drain<TransferMessage>('transfer');
   });
 });
