@@ -84,6 +84,9 @@ export interface WebhookEventFilter {
 /** The largest `limit` the list endpoints accept. */
 export const MAX_LIST_LIMIT = 1_000;
 
+/** A ledger row as GET /platform/revenue-shares/{id} shows it: with what of its share settled other rows' debts. */
+export type RevenueShareDetail = RevenueShare & { nettedCents?: number };
+
 /** A district as GET /platform/districts lists it: with what it owes (refused reversals not yet netted). */
 export type DistrictListing = District & { owedCents?: number };
 
@@ -91,7 +94,7 @@ export interface PlatformClient {
   listDistricts(): Promise<DistrictListing[]>;
   putDistrict(districtId: string, input: DistrictInput): Promise<District>;
   listRevenueShares(filter?: RevenueShareFilter): Promise<RevenueShare[]>;
-  getRevenueShare(revenueShareId: string): Promise<RevenueShare>;
+  getRevenueShare(revenueShareId: string): Promise<RevenueShareDetail>;
   retryPayout(revenueShareId: string): Promise<RetryResult>;
   markPaid(revenueShareId: string): Promise<MarkPaidResult>;
   approvePayout(revenueShareId: string, review: ReviewInput): Promise<ReviewResult>;
@@ -149,7 +152,7 @@ export class HttpPlatformClient implements PlatformClient {
     return (await this.request<{ items: RevenueShare[] }>('GET', '/platform/revenue-shares', { query })).items;
   }
 
-  getRevenueShare(revenueShareId: string): Promise<RevenueShare> {
+  getRevenueShare(revenueShareId: string): Promise<RevenueShareDetail> {
     return this.request('GET', `/platform/revenue-shares/${encodeURIComponent(revenueShareId)}`);
   }
 

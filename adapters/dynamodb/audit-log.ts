@@ -5,15 +5,16 @@
  *
  * The claim is one conditional PutItem. A new event needs only `attribute_not_exists(stripeEventId)`. When
  * the row exists, the failed condition returns the old row (ReturnValuesOnConditionCheckFailure ALL_OLD);
- * if that row may be re-claimed (FAILED, or RECEIVED with an expired lease) the put is
- * repeated with the re-claim condition AND `attempts = <the attempts just read>`, writing attempts + 1.
+ * if that row may be re-claimed (FAILED, or RECEIVED with an expired lease) it is updated with the re-claim
+ * condition AND `attempts = <the attempts just read>`, writing attempts + 1 (and keeping the stored event).
  * So every successful claim increments attempts exactly once, and of any number of concurrent deliveries
  * exactly one wins: the others fail the condition and see the winner's fresh RECEIVED lease.
  *
  * The raw event travels in the queue message, not on the claim (DynamoDB bills every write of a row, an UpdateItem
  * of one attribute included, by the whole row's size: a claim without it is one write unit). It is stored,
  * gzip-compressed (`rawEventGzip`, Binary), on a FAILED row (for re-sync after Stripe's retention) and on a claim
- * whose event is too large for a message. Older rows may hold it as a plain `rawEvent` string; both read back alike.
+ * whose event is too large for a message; a re-claim keeps it (a rare write, billed by the row's size). Older rows may
+ * hold it as a plain `rawEvent` string; both read back alike.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -49,7 +50,6 @@ export class AuditRecordNotFoundError extends Error {
 interface ExistingRow {
   status?: string;
   attempts?: number;
-  createdAt?: string;
   leaseExpiresAt?: string;
 }
 
@@ -65,24 +65,8 @@ export class DynamoDbAuditLog implements AuditLog {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const attempts = (existing?.attempts ?? 0) + 1;
       try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              stripeEventId: request.stripeEventId,
-              eventType: request.eventType,
-              status: 'RECEIVED' satisfies AuditStatus,
-              openStatus: 'RECEIVED' satisfies ListedAuditStatus,
-              attempts,
-              createdAt: existing?.createdAt ?? now,
-              updatedAt: now,
-              leaseExpiresAt: new Date(request.now.getTime() + request.leaseSeconds * 1000).toISOString(),
-              ...(request.rawEvent === undefined ? {} : { rawEventGzip: compress(request.rawEvent) }),
-            },
-            ...claimCondition(existing, now),
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
+        if (existing) await this.client.send(this.reclaim(request, existing, attempts));
+        else await this.client.send(this.firstClaim(request));
         return { claimed: true, attempts };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -91,6 +75,58 @@ export class DynamoDbAuditLog implements AuditLog {
       }
     }
     return { claimed: false, existingStatus: auditStatus(existing?.status) };
+  }
+
+  /** A new row: one put of a small item (one write unit), unless the event must be kept on it. */
+  private firstClaim(request: ClaimRequest): PutCommand {
+    const now = request.now.toISOString();
+    return new PutCommand({
+      TableName: this.tableName,
+      Item: {
+        stripeEventId: request.stripeEventId,
+        eventType: request.eventType,
+        status: 'RECEIVED' satisfies AuditStatus,
+        openStatus: 'RECEIVED' satisfies ListedAuditStatus,
+        attempts: 1,
+        createdAt: now,
+        updatedAt: now,
+        leaseExpiresAt: leaseEnd(request),
+        ...(request.rawEvent === undefined ? {} : { rawEventGzip: compress(request.rawEvent) }),
+      },
+      ConditionExpression: 'attribute_not_exists(stripeEventId)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  }
+
+  /**
+   * A re-claim updates the row rather than replacing it, so the copy of the event a FAILED row keeps stays: Stripe
+   * forgets the event after 30 days, and a re-claimed row whose message is then lost is replayed from that copy. The
+   * rest of the old attempt (its error, district, invoice, metadata) goes, as a new claim has none.
+   */
+  private reclaim(request: ClaimRequest, existing: ExistingRow, attempts: number): UpdateCommand {
+    const now = request.now.toISOString();
+    const copy = request.rawEvent === undefined ? '' : ', rawEventGzip = :rawEventGzip';
+    const condition = reclaimCondition(existing, now);
+    return new UpdateCommand({
+      TableName: this.tableName,
+      Key: { stripeEventId: request.stripeEventId },
+      UpdateExpression:
+        'SET eventType = :eventType, #status = :receivedStatus, openStatus = :receivedStatus, ' +
+        `attempts = :newAttempts, createdAt = if_not_exists(createdAt, :now), updatedAt = :now, leaseExpiresAt = :lease${copy} ` +
+        `REMOVE errorMessage, districtId, invoiceId, metadata, expiresAt${copy ? ', rawEvent' : ''}`,
+      ConditionExpression: condition.expression,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ...condition.values,
+        ':eventType': request.eventType,
+        ':receivedStatus': 'RECEIVED' satisfies AuditStatus,
+        ':newAttempts': attempts,
+        ':now': now,
+        ':lease': leaseEnd(request),
+        ...(request.rawEvent === undefined ? {} : { ':rawEventGzip': compress(request.rawEvent) }),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
   }
 
   async markIgnored(stripeEventId: string, now: Date): Promise<void> {
@@ -215,16 +251,14 @@ export class DynamoDbAuditLog implements AuditLog {
   }
 }
 
-/** A new row needs no row there; a re-claim needs a claimable row still holding the attempts we read. */
-function claimCondition(existing: ExistingRow | undefined, now: string) {
-  if (!existing) return { ConditionExpression: 'attribute_not_exists(stripeEventId)' };
+/** A re-claim needs a claimable row still holding the attempts we read. */
+function reclaimCondition(existing: ExistingRow, now: string) {
   const sameAttempts = existing.attempts === undefined ? 'attribute_not_exists(attempts)' : 'attempts = :attempts';
   return {
-    ConditionExpression:
+    expression:
       '(attribute_not_exists(stripeEventId) OR #status = :failed OR ' +
       `(#status = :received AND leaseExpiresAt < :now)) AND ${sameAttempts}`,
-    ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: {
+    values: {
       ':failed': 'FAILED',
       ':received': 'RECEIVED',
       ':now': now,
@@ -232,6 +266,9 @@ function claimCondition(existing: ExistingRow | undefined, now: string) {
     },
   };
 }
+
+const leaseEnd = (request: ClaimRequest): string =>
+  new Date(request.now.getTime() + request.leaseSeconds * 1000).toISOString();
 
 /** The same rule as the condition, evaluated on the row the failed put returned. */
 function isReclaimable(row: ExistingRow, now: string): boolean {
@@ -245,7 +282,6 @@ function readExistingRow(item: Record<string, AttributeValue> | undefined): Exis
   return {
     status: item?.status?.S,
     attempts: attempts === undefined ? undefined : Number(attempts),
-    createdAt: item?.createdAt?.S,
     leaseExpiresAt: item?.leaseExpiresAt?.S,
   };
 }

@@ -115,6 +115,7 @@ const movementView = (m: MoneyMovement): MoneyMovement => ({
   ...optional('counterpartRowId', m.counterpartRowId),
   ...optional('counterpartPartIndex', m.counterpartPartIndex),
   ...optional('note', m.note),
+  ...optional('refusals', m.refusals),
 });
 
 const decisionView = (decision: ReviewDecision): ReviewDecision => ({

@@ -1,7 +1,8 @@
-import { PAYOUT_STATUSES, type RevenueShare } from '../../domain/model.js';
+import { PAYOUT_STATUSES } from '../../domain/model.js';
 import { type Command, EXIT_OK, limitOption, type OptionValues, oneOf, stringOption, UsageError } from '../command.js';
 import { formatBps, formatMoney, printJson, renderFields, renderTable } from '../output.js';
-import { MAX_LIST_LIMIT } from '../platform-client.js';
+import { MAX_LIST_LIMIT, type RevenueShareDetail } from '../platform-client.js';
+import { moneyHistoryTable, moneyTotalFields } from './row-money.js';
 
 export const payoutsList: Command = {
   words: ['payouts', 'list'],
@@ -127,8 +128,8 @@ export const payoutsClose: Command = {
   },
 };
 
-function describeRow(row: RevenueShare): string {
-  return renderFields([
+function describeRow(row: RevenueShareDetail): string {
+  const fields = renderFields([
     ['revenueShareId', row.revenueShareId],
     ['districtId', row.districtId],
     ['invoiceId', row.invoiceId],
@@ -149,10 +150,13 @@ function describeRow(row: RevenueShare): string {
       row.transferParts
         ?.map(
           (p) =>
-            `#${p.index} ${formatMoney(p.amountCents, row.currency)} from ${p.sourceChargeId ?? 'platform balance'}: ${p.stripeTransferId ?? 'not yet'}`,
+            `#${p.index} ${formatMoney(p.amountCents, row.currency)}` +
+            (p.plannedCents === undefined ? '' : ` of ${formatMoney(p.plannedCents, row.currency)} planned`) +
+            ` from ${p.sourceChargeId ?? 'platform balance'}: ${p.stripeTransferId ?? 'not yet'}`,
         )
         .join('; '),
     ],
+    ...moneyTotalFields(row),
     ['reviewReason', row.reviewReason],
     [
       'decision',
@@ -165,4 +169,6 @@ function describeRow(row: RevenueShare): string {
     ['updatedAt', row.updatedAt],
     ['paidAt', row.paidAt],
   ]);
+  const history = moneyHistoryTable(row);
+  return history === undefined ? fields : `${fields}\n\nmoneyHistory\n${history}`;
 }

@@ -191,6 +191,41 @@ describe('resync against DynamoDB Local, the SQS server and the Stripe emulator'
     expect(harness.transfersTo(accountId)).toHaveLength(1);
   });
 
+  it('keeps the copy on the row across a re-claim: a replay whose message is lost is replayed again from it', async () => {
+    // Prepare: a FAILED event Stripe no longer has, replayed from its copy; the replay's message is then lost (the
+    // DLQ's 14 days run out), so the re-claimed row is left RECEIVED
+    const districtId = newDistrictId();
+    const gone: StripeEventLike = {
+      ...invoicePaidFor(districtId, 7_000),
+      id: `evt_gone${randomUUID().replaceAll('-', '')}`,
+    };
+    expect((await deliverAndProcess(gone))?.status).toBe('FAILED');
+    const first = await resync({ stripeEventIds: [gone.id] });
+    expect(first.body.items).toEqual([expect.objectContaining({ outcome: 'replayed', source: 'audit_log' })]);
+    expect(await harness.drain('revenueShare')).toHaveLength(1);
+    const accountId = await configureDistrict(districtId);
+
+    // Act: two hours later the RECEIVED row is stuck, and re-sync takes it
+    const later = { now: () => new Date(Date.now() + 2 * 60 * 60 * 1000) };
+    const again = await resync({ stripeEventIds: [gone.id] }, resyncHandler({ clock: later }));
+
+    // Assess: replayed from the copy the re-claim kept, then processed once
+    expect(again.body.items).toEqual([
+      {
+        stripeEventId: gone.id,
+        eventType: 'invoice.paid',
+        stuck: 'not_processed',
+        outcome: 'replayed',
+        source: 'audit_log',
+      },
+    ]);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    await harness.runQueue('transfer', harness.transferHandler());
+    expect(await harness.auditLog.get(gone.id)).toMatchObject({ status: 'PROCESSED', attempts: 3 });
+    expect(await rowsOf(districtId)).toEqual([expect.objectContaining({ amountCents: 7_000, shareCents: 1_050 })]);
+    expect(harness.transfersTo(accountId)).toHaveLength(1);
+  });
+
   it('a dry run lists the FAILED events and changes nothing: no row, no message, no Stripe call', async () => {
     // Prepare
     const districtId = newDistrictId();

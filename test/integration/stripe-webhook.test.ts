@@ -435,7 +435,7 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       expect(await auditLog.get(event.id)).toMatchObject({ status: 'FAILED', rawEvent: payload });
     });
 
-    it('reads the plain raw event of a row written in the old form; its re-claim carries the event in the message', async () => {
+    it('reads the plain raw event of a row written in the old form; its re-claim keeps it and carries the event in the message', async () => {
       // Prepare: a FAILED row in the old form, its raw event a plain string attribute
       const { event, payload } = invoicePaid();
       const at = new Date(Date.now() - 60_000).toISOString();
@@ -457,13 +457,19 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       const before = await auditLog.get(event.id);
       // Act: Stripe retries the event
       const response = await deliver(payload);
-      // Assess: read back identical before; the re-claim's put replaced the row with a small claim
+      // Assess: read back identical before; the re-claim kept the copy as it was, and dropped the old error
       expect(before?.rawEvent).toBe(payload);
       expect(body(response)).toEqual({ received: true });
       const row = await rawRow(event.id);
-      expect(row?.rawEvent).toBeUndefined();
+      expect(row?.rawEvent?.S).toBe(payload);
       expect(row?.rawEventGzip).toBeUndefined();
-      expect(await auditLog.get(event.id)).toMatchObject({ status: 'RECEIVED', attempts: 2 });
+      expect(row?.errorMessage).toBeUndefined();
+      expect(await auditLog.get(event.id)).toMatchObject({
+        status: 'RECEIVED',
+        attempts: 2,
+        createdAt: at,
+        rawEvent: payload,
+      });
       expect((await drainProcessEventQueue()).map((message) => message.rawEvent)).toEqual([payload]);
     });
 

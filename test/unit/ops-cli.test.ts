@@ -334,6 +334,87 @@ describe('payouts', () => {
     expect(result.stdout).toMatch(/share\s+185\.18 USD \(18518\) at 15\.00%/);
   });
 
+  it('shows what a clawback left on a row: totals, planned part, one line per money movement; none on a row without', async () => {
+    // Prepare: 15.00 paid by tr_in_1; a 40.00 refund asked 6.00 back, which Stripe refused: the district owes it
+    const owed = ledgerRow('in_owed', {
+      shareCents: 1_500,
+      payoutStatus: 'PARTIALLY_REVERSED',
+      stripeTransferId: 'tr_in_owed',
+      transferParts: [{ index: 0, amountCents: 1_500, sourceChargeId: 'ch_1', stripeTransferId: 'tr_in_owed' }],
+      reversedCents: 600,
+      netPaidCents: 900,
+      owedCents: 600,
+      moneyHistory: [
+        { kind: 'TRANSFER', amountCents: 1_500, partIndex: 0, at: '2026-12-01T09:00:03.000Z', stripeId: 'tr_in_owed' },
+        {
+          kind: 'OWED',
+          amountCents: 600,
+          partIndex: 0,
+          at: '2026-12-01T11:00:00.000Z',
+          transferId: 'tr_in_owed',
+          chargeId: 'ch_1',
+          note: 'balance_insufficient: the destination account cannot cover the reversal',
+        },
+      ],
+    });
+    const heldBack = ledgerRow('in_held', {
+      payoutStatus: 'PENDING',
+      shareCents: 1_500,
+      stripeTransferId: undefined,
+      transferParts: [{ index: 0, amountCents: 900, plannedCents: 1_500, sourceChargeId: 'ch_2' }],
+      nettedCents: 300,
+      moneyHistory: [
+        {
+          kind: 'NETTED',
+          amountCents: 300,
+          partIndex: 0,
+          at: '2026-12-01T12:00:00.000Z',
+          counterpartRowId: owed.revenueShareId,
+          counterpartPartIndex: 0,
+        },
+        {
+          kind: 'REPAYMENT_REFUSED',
+          amountCents: 200,
+          partIndex: 0,
+          at: '2026-12-01T12:30:00.000Z',
+          note: 'balance_insufficient: no funds',
+          refusals: 2,
+        },
+      ],
+    } as Partial<RevenueShare>);
+    const plain = ledgerRow('in_plain');
+    api.rows = [owed, heldBack, plain];
+
+    // Act
+    const shownOwed = await ops(['payouts', 'show', owed.revenueShareId]);
+    const shownHeldBack = await ops(['payouts', 'show', heldBack.revenueShareId]);
+    const shownPlain = await ops(['payouts', 'show', plain.revenueShareId]);
+
+    // Assess
+    expect(shownOwed.code).toBe(0);
+    expect(shownOwed.stdout).toMatch(/reversedCents\s+6\.00 USD \(600\)/);
+    expect(shownOwed.stdout).toMatch(/netPaidCents\s+9\.00 USD \(900\)/);
+    expect(shownOwed.stdout).toMatch(/owedCents\s+6\.00 USD \(600\)/);
+    const owedLines = shownOwed.stdout.split('\n');
+    expect(owedLines.slice(owedLines.indexOf('moneyHistory') + 1)).toEqual([
+      expect.stringMatching(/^KIND\s+PART\s+AMOUNT\s+STRIPE ID\s+AT\s+NOTE$/),
+      expect.stringMatching(/^TRANSFER\s+#0\s+15\.00 USD \(1500\)\s+tr_in_owed\s+2026-12-01T09:00:03\.000Z\s+-$/),
+      expect.stringMatching(
+        /^OWED\s+#0\s+6\.00 USD \(600\)\s+tr_in_owed\s+2026-12-01T11:00:00\.000Z\s+balance_insufficient: the destination account cannot cover the reversal$/,
+      ),
+    ]);
+    expect(shownHeldBack.stdout).toMatch(/transfers\s+#0 9\.00 USD of 15\.00 USD planned from ch_2: not yet/);
+    expect(shownHeldBack.stdout).toMatch(/nettedCents\s+3\.00 USD \(300\)/);
+    expect(shownHeldBack.stdout).toMatch(
+      new RegExp(`NETTED\\s+#0\\s+3\\.00 USD \\(300\\)\\s+-\\s+\\S+\\s+settles ${owed.revenueShareId} #0$`, 'm'),
+    );
+    expect(shownHeldBack.stdout).toMatch(
+      /REPAYMENT_REFUSED\s+#0\s+2\.00 USD \(200\).*balance_insufficient: no funds; refused 2 times$/m,
+    );
+    expect(shownPlain.code).toBe(0);
+    expect(shownPlain.stdout).not.toMatch(/reversedCents|netPaidCents|owedCents|nettedCents|moneyHistory|planned/);
+  });
+
   it('exits 1 with the API message when the row does not exist', async () => {
     // Act
     const result = await ops(['payouts', 'show', 'rs_nope']);
