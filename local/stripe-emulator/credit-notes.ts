@@ -135,6 +135,8 @@ export class CreditNotes {
   /** The charge of the invoice's (default) card payment, for refund_amount. */
   private chargeOf(invoice: Stripe.Invoice): string {
     for (const payment of this.core.invoicing.paymentsOf(invoice.id)) {
+      if (payment.payment.type === 'charge' && typeof payment.payment.charge === 'string')
+        return payment.payment.charge;
       const intentId = payment.payment.payment_intent;
       if (typeof intentId !== 'string') continue;
       const intent = this.core.payments.intents.get(intentId);

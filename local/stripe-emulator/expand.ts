@@ -46,6 +46,8 @@ function expandPath(target: unknown, segments: string[], path: string, find: Loo
     value = structuredClone(found);
     target[head] = value;
   } else if (value === undefined) {
+    // A hash of one of several types (an invoice payment's `payment`) has only its own type's field: nothing to expand.
+    if (typeof target.type === 'string' && target.type !== head) return;
     throw parameterInvalid('expand', `This property cannot be expanded (${path}).`, null);
   }
   if (rest.length === 0) return;

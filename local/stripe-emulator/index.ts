@@ -61,7 +61,8 @@ export interface StripeEmulator extends MoneyControls {
    * A paid invoice from the fixture (fresh in_ id), overrides deep-merged; also served by GET /v1/invoices/:id.
    * `options.payments`: the card payments that paid it (each a charge and an invoice payment, e.g.
    * `[{ paymentMethod: 'pm_card_visa' }]` for all of `amount_paid`, or two with amounts for a partial payment);
-   * what they leave of `amount_paid` was paid out of band. Without it the invoice has no payment at all.
+   * what they leave of `amount_paid` was paid out of band; `withoutPaymentIntent: true` makes a payment a legacy
+   * charge with no payment intent, named by its invoice payment. Without it the invoice has no payment at all.
    */
   buildInvoice(overrides?: Record<string, unknown>, options?: BuildInvoiceOptions): Record<string, unknown>;
   /** Every transfer held, oldest first (copies). */

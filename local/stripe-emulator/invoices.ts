@@ -1,7 +1,8 @@
 /**
  * Invoice items, invoices and invoice payments (API 2025-03-31.basil and later: an invoice has no charge or payment
- * intent of its own; each payment is an invoice payment pointing at its payment intent). A draft is finalized to
- * open (a $0 invoice is then paid at once, with no charge), and paid with a test card or out of band.
+ * intent of its own; each payment is an invoice payment pointing at its payment intent, or at its charge for a legacy
+ * charge made without one). A draft is finalized to open (a $0 invoice is then paid at once, with no charge), and
+ * paid with a test card or out of band.
  */
 import type Stripe from 'stripe';
 import { type Core, previousOf } from './core.js';
@@ -37,6 +38,11 @@ export interface InvoiceParams {
 export interface InvoicePaymentSpec {
   paymentMethod: string;
   amount?: number;
+  /**
+   * A legacy charge made without a payment intent (the Charges API): its invoice payment names the charge
+   * (`payment: { type: 'charge', charge }`) and the charge's `payment_intent` is null.
+   */
+  withoutPaymentIntent?: boolean;
 }
 
 export interface PayParams {
@@ -89,22 +95,36 @@ export class Invoicing {
       if (!Number.isSafeInteger(amount) || amount < 1) {
         throw new Error(`invoice payment ${index} of ${invoice.id} needs a positive integer amount, got ${amount}`);
       }
-      const { intent, charge, declined } = this.core.payments.pay(
-        {
-          amount,
-          currency: invoice.currency,
-          customer: typeof invoice.customer === 'string' ? invoice.customer : null,
-          paymentMethod: spec.paymentMethod,
-          description: `Payment for Invoice ${invoice.number ?? invoice.id}`,
-        },
-        ctx,
-      );
+      const params = {
+        amount,
+        currency: invoice.currency,
+        customer: typeof invoice.customer === 'string' ? invoice.customer : null,
+        paymentMethod: spec.paymentMethod,
+        description: `Payment for Invoice ${invoice.number ?? invoice.id}`,
+      };
+      if (spec.withoutPaymentIntent) {
+        const { charge, declined } = this.core.payments.chargeWithoutIntent(params, ctx);
+        if (declined) throw declined;
+        this.recordPayment(invoice, { type: 'charge', charge: charge.id }, charge.amount, charge.currency);
+        return;
+      }
+      const { intent, charge, declined } = this.core.payments.pay(params, ctx);
       if (declined) throw declined;
-      this.recordPayment(invoice, intent.id, charge.amount, charge.currency);
+      this.recordPayment(
+        invoice,
+        { type: 'payment_intent', payment_intent: intent.id },
+        charge.amount,
+        charge.currency,
+      );
     });
   }
 
-  private recordPayment(invoice: Stripe.Invoice, intent: string, amount: number, currency: string) {
+  private recordPayment(
+    invoice: Stripe.Invoice,
+    paidWith: Stripe.InvoicePayment.Payment,
+    amount: number,
+    currency: string,
+  ) {
     const now = this.core.clock.now();
     const payment: Stripe.InvoicePayment = {
       id: newId('inpay'),
@@ -116,7 +136,7 @@ export class Invoicing {
       invoice: invoice.id,
       is_default: this.paymentsOf(invoice.id).length === 0,
       livemode: false,
-      payment: { type: 'payment_intent', payment_intent: intent },
+      payment: paidWith,
       status: 'paid',
       status_transitions: { canceled_at: null, paid_at: now },
     };
@@ -346,7 +366,12 @@ export class Invoicing {
       this.core.emit('invoice.payment_failed', invoice, ctx, previous);
       throw declined;
     }
-    const payment = this.recordPayment(invoice, intent.id, charge.amount, charge.currency);
+    const payment = this.recordPayment(
+      invoice,
+      { type: 'payment_intent', payment_intent: intent.id },
+      charge.amount,
+      charge.currency,
+    );
     this.core.emit('invoice_payment.paid', payment, ctx);
     this.markPaid(invoice, ctx, { amount: charge.amount });
     return invoice;

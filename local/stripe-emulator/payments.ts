@@ -1,6 +1,7 @@
 /**
  * Card payments: a payment intent confirmed with one of Stripe's test payment methods makes a charge and, when it
- * succeeds, a balance transaction on the platform (pending or available as the test card says).
+ * succeeds, a balance transaction on the platform (pending or available as the test card says). A legacy charge
+ * (the Charges API, no payment intent) is made the same way, with `payment_intent: null` and no intent events.
  */
 import type Stripe from 'stripe';
 import type { Core } from './core.js';
@@ -110,6 +111,29 @@ export class Payments {
       this.core.emit('payment_intent.payment_failed', intent, ctx);
       return { intent, charge, declined: cardDeclined(charge.id, { id: intent.id, object: 'payment_intent' }) };
     }
+    this.settle(charge, params, card, now, ctx);
+    this.core.emit('payment_intent.succeeded', intent, ctx);
+    if (card.disputed) this.core.disputes.open(charge, ctx);
+    return { intent, charge };
+  }
+
+  /** A legacy charge (POST /v1/charges with a test card): no payment intent, `payment_intent: null`. */
+  chargeWithoutIntent(params: PaymentParams, ctx: RequestContext): Omit<PaymentResult, 'intent'> {
+    const card = testCard(params.paymentMethod);
+    const now = this.core.clock.now();
+    const charge = this.buildCharge(params, card, null, newId('pm'), now);
+    this.charges.set(charge.id, charge);
+    if (card.declined) {
+      this.core.emit('charge.failed', charge, ctx);
+      return { charge, declined: cardDeclined(charge.id) };
+    }
+    this.settle(charge, params, card, now, ctx);
+    if (card.disputed) this.core.disputes.open(charge, ctx);
+    return { charge };
+  }
+
+  /** A succeeded charge's balance transaction and its charge.succeeded. */
+  private settle(charge: Stripe.Charge, params: PaymentParams, card: TestCard, now: number, ctx: RequestContext) {
     const transaction = this.core.ledger.record(PLATFORM, {
       amount: params.amount,
       currency: params.currency,
@@ -121,9 +145,6 @@ export class Payments {
     });
     charge.balance_transaction = transaction.id;
     this.core.emit('charge.succeeded', charge, ctx);
-    this.core.emit('payment_intent.succeeded', intent, ctx);
-    if (card.disputed) this.core.disputes.open(charge, ctx);
-    return { intent, charge };
   }
 
   private buildIntent(params: PaymentParams, paymentMethod: string, now: number): Stripe.PaymentIntent {
@@ -178,7 +199,7 @@ export class Payments {
   private buildCharge(
     params: PaymentParams,
     card: TestCard,
-    intent: string,
+    intent: string | null,
     paymentMethod: string,
     now: number,
   ): Stripe.Charge {

@@ -111,6 +111,41 @@ describe('invoices paid by card', () => {
     expect((await ctx.stripe.events.list({ type: 'invoice.paid' })).data).toHaveLength(2);
   });
 
+  it('pays an invoice with a legacy charge made without a payment intent: the invoice payment names the charge', async () => {
+    // Prepare
+    const built = ctx.emulator.buildInvoice(
+      { amount_paid: 4_000 },
+      { payments: [{ paymentMethod: 'pm_card_visa', withoutPaymentIntent: true }] },
+    );
+    const invoiceId = String(built.id);
+
+    // Act: the listing as the revenue-share worker reads it, then the charge, and refunds of it (direct, credit note)
+    const listed = await ctx.stripe.invoicePayments.list({
+      invoice: invoiceId,
+      status: 'paid',
+      expand: ['data.payment.payment_intent.latest_charge'],
+    });
+    const payment = listed.data[0];
+    const charge = await ctx.stripe.charges.retrieve(String(payment?.payment.charge));
+    const byIntent = await ctx.stripe.invoicePayments.list({ payment: { type: 'payment_intent' }, status: 'paid' });
+    const refund = await ctx.stripe.refunds.create({ charge: charge.id, amount: 1_000 });
+    const note = await ctx.stripe.creditNotes.create({ invoice: invoiceId, refund_amount: 500 });
+    const noteRefund = await ctx.stripe.refunds.retrieve(String(note.refunds[0]?.refund));
+    const types = (await ctx.stripe.events.list({ limit: 100 })).data.map((e) => e.type).reverse();
+
+    // Assess
+    expect(listed.data).toHaveLength(1);
+    expect(payment).toMatchObject({ invoice: invoiceId, amount_paid: 4_000, status: 'paid' });
+    expect(payment?.payment).toEqual({ type: 'charge', charge: charge.id });
+    expect(charge).toMatchObject({ status: 'succeeded', amount: 4_000, payment_intent: null });
+    expect(charge.balance_transaction).toEqual(expect.stringMatching(/^txn_/));
+    expect(byIntent.data).toEqual([]);
+    expect(refund).toMatchObject({ charge: charge.id, amount: 1_000, payment_intent: null });
+    expect(noteRefund).toMatchObject({ charge: charge.id, amount: 500 });
+    expect(types.filter((type) => type.startsWith('payment_intent.'))).toEqual([]);
+    expect(types).toContain('charge.succeeded');
+  });
+
   it('lets a test make the invoice a subscription invoice (parent.subscription_details)', async () => {
     // Prepare
     const { invoice } = await payInvoice(ctx.stripe, 100);
