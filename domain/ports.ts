@@ -51,12 +51,16 @@ export interface AuditLog {
     now: Date,
     details?: { districtId?: string; invoiceId?: string; metadata?: Record<string, string> },
   ): Promise<void>;
-  /** `rawEvent`: kept on the FAILED row, so re-sync can replay it after Stripe's 30-day retention. */
+  /**
+   * `rawEvent`: kept on the FAILED row, so re-sync can replay it after Stripe's 30-day retention. `claimAttempt`: only
+   * while the row is still RECEIVED in that claim (its attempts); a row someone else moved on since (processed it,
+   * marked it FAILED, re-claimed it) is left as it is, and ClaimMovedOnError says so.
+   */
   markFailed(
     stripeEventId: string,
     errorMessage: string,
     now: Date,
-    details?: { districtId?: string; invoiceId?: string; eventType?: string; rawEvent?: string },
+    details?: { districtId?: string; invoiceId?: string; eventType?: string; rawEvent?: string; claimAttempt?: number },
   ): Promise<void>;
   get(stripeEventId: string): Promise<AuditRecord | undefined>;
   /** Open rows (RECEIVED or FAILED) created at or after `since` (and after the row at `after`), oldest first. */
@@ -66,6 +70,17 @@ export interface AuditLog {
     limit?: number,
     after?: AuditListPosition,
   ): Promise<AuditRecord[]>;
+}
+
+/** A claim's markFailed found its row moved on by someone else: `status` is what the row is now. */
+export class ClaimMovedOnError extends Error {
+  override readonly name = 'ClaimMovedOnError';
+  constructor(
+    readonly stripeEventId: string,
+    readonly status: AuditStatus | undefined,
+  ) {
+    super(`The audit row of ${stripeEventId} is no longer RECEIVED in this claim (now ${status ?? 'unknown'})`);
+  }
 }
 
 export interface SendOptions {

@@ -33,7 +33,7 @@ import {
   type AuditStatus,
   type ListedAuditStatus,
 } from '../../domain/model.js';
-import type { AuditLog, ClaimOutcome, ClaimRequest } from '../../domain/ports.js';
+import { type AuditLog, ClaimMovedOnError, type ClaimOutcome, type ClaimRequest } from '../../domain/ports.js';
 
 /** IGNORED rows expire after this long; money-related rows never do. */
 export const IGNORED_TTL_SECONDS = 90 * 24 * 60 * 60;
@@ -159,12 +159,23 @@ export class DynamoDbAuditLog implements AuditLog {
     stripeEventId: string,
     errorMessage: string,
     now: Date,
-    { rawEvent, ...details }: { districtId?: string; invoiceId?: string; eventType?: string; rawEvent?: string } = {},
+    {
+      rawEvent,
+      claimAttempt,
+      ...details
+    }: { districtId?: string; invoiceId?: string; eventType?: string; rawEvent?: string; claimAttempt?: number } = {},
   ): Promise<void> {
     const { sets, names, values } = optionalSets({
       ...details,
       ...(rawEvent === undefined ? {} : { rawEventGzip: compress(rawEvent) }),
     });
+    const inClaim =
+      claimAttempt === undefined
+        ? undefined
+        : {
+            expression: '#status = :received AND attempts = :claimAttempt',
+            values: { ':received': 'RECEIVED' satisfies AuditStatus, ':claimAttempt': claimAttempt },
+          };
     await this.update(
       stripeEventId,
       `SET #status = :failed, openStatus = :failed, errorMessage = :errorMessage, updatedAt = :now${sets} ` +
@@ -176,6 +187,7 @@ export class DynamoDbAuditLog implements AuditLog {
         ...values,
       },
       names,
+      inClaim,
     );
   }
 
@@ -224,11 +236,16 @@ export class DynamoDbAuditLog implements AuditLog {
     return records;
   }
 
+  /**
+   * An update of an existing row; with `condition`, only while it holds too (else ClaimMovedOnError, naming the row's
+   * status now: the failed condition returns the row).
+   */
   private async update(
     stripeEventId: string,
     expression: string,
     values: Record<string, unknown>,
     extraNames: Record<string, string> = {},
+    condition?: { expression: string; values: Record<string, unknown> },
   ): Promise<void> {
     const names = { ...(expression.includes('#status') ? { '#status': 'status' } : {}), ...extraNames };
     try {
@@ -237,16 +254,20 @@ export class DynamoDbAuditLog implements AuditLog {
           TableName: this.tableName,
           Key: { stripeEventId },
           UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(stripeEventId)',
+          ConditionExpression: condition
+            ? `attribute_exists(stripeEventId) AND ${condition.expression}`
+            : 'attribute_exists(stripeEventId)',
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: { ...values, ...condition?.values },
+          ...(condition ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new AuditRecordNotFoundError(`No audit row for Stripe event ${stripeEventId}`);
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (condition && error.Item) {
+        throw new ClaimMovedOnError(stripeEventId, auditStatus(readExistingRow(error.Item).status));
       }
-      throw error;
+      throw new AuditRecordNotFoundError(`No audit row for Stripe event ${stripeEventId}`);
     }
   }
 }

@@ -5,7 +5,14 @@
  */
 import { ROUTED_EVENT_TYPES as ROUTED } from '#contracts/stripe-events.js';
 import type { ProcessEventMessage } from '../model.js';
-import type { AlertSink, AuditLog, ClaimOutcome, Clock, MessageQueue } from '../ports.js';
+import {
+  type AlertSink,
+  type AuditLog,
+  ClaimMovedOnError,
+  type ClaimOutcome,
+  type Clock,
+  type MessageQueue,
+} from '../ports.js';
 import { buildAlert } from './alert.js';
 import { AuditLogUnavailableError, EventEnqueueFailedError } from './errors.js';
 import type { WebhookEvent } from './stripe-event.js';
@@ -97,25 +104,54 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
       { deduplicationId: processEventDeduplicationId(event.id, claim.attempts), groupId: event.id },
     );
   } catch (error) {
-    await failEnqueue(event, error, deps);
+    return await failEnqueue(event, claim.attempts, error, deps);
   }
   // Nothing is written after the send: a redelivery after the lease re-claims and enqueues the event again, and the
   // worker skips whichever of the two messages comes second (it reads the row, which the first marked PROCESSED).
   return 'enqueued';
 }
 
-async function failEnqueue(event: WebhookEvent, error: unknown, deps: WebhookReceiverDeps): Promise<never> {
+/**
+ * The row becomes FAILED (with the event, for re-sync), an alert is raised and the delivery is not acknowledged, so
+ * Stripe retries. Only while the row is still this claim's: a send reported failed may in fact have arrived (a timeout
+ * after SQS took it), and the worker then moved the row on (PROCESSED, or FAILED with its own reason), or another
+ * delivery re-claimed it after the lease. Whoever moved it on answers for it now: nothing is marked, no alert, and
+ * Stripe is told `duplicate` (200), as a redelivery would be; a 503 would only bring that redelivery.
+ */
+async function failEnqueue(
+  event: WebhookEvent,
+  attempt: number,
+  error: unknown,
+  deps: WebhookReceiverDeps,
+): Promise<'duplicate'> {
   const { auditLog, alerts, clock, log } = deps;
   const reason = `Could not enqueue ${event.type} event: ${describe(error)}`;
   const correlation = { stripeEventId: event.id, eventType: event.type };
-  log.error('Enqueue failed: the event is marked FAILED', { ...correlation, error: describe(error) });
   let markedFailed = false;
   try {
-    await auditLog.markFailed(event.id, reason, clock.now(), { eventType: event.type, rawEvent: event.rawBody });
+    await auditLog.markFailed(event.id, reason, clock.now(), {
+      eventType: event.type,
+      rawEvent: event.rawBody,
+      claimAttempt: attempt,
+    });
     markedFailed = true;
+    log.error('Enqueue failed: the event is marked FAILED', { ...correlation, error: describe(error) });
   } catch (markError) {
+    if (markError instanceof ClaimMovedOnError) {
+      log.warn('Enqueue reported a failure, but the event moved on meanwhile: it is not marked FAILED', {
+        ...correlation,
+        attempt,
+        status: markError.status,
+        error: describe(error),
+      });
+      return 'duplicate';
+    }
     // The row stays RECEIVED: Stripe's retry re-claims it once the lease expires.
-    log.error('Could not mark the event FAILED', { ...correlation, error: describe(markError) });
+    log.error('Enqueue failed, and marking the event FAILED failed too', {
+      ...correlation,
+      error: describe(error),
+      markError: describe(markError),
+    });
   }
   await alerts.raise(
     buildAlert({ kind: 'WEBHOOK_ENQUEUE_FAILED', stripeEventId: event.id, message: reason }, clock.now()),

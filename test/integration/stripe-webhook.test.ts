@@ -253,6 +253,49 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
         { stripeEventId: event.id, eventType: 'invoice.paid', rawEvent: payload },
       ]);
     });
+
+    it.each([
+      ['the worker processed it', 'PROCESSED' as const],
+      ['another delivery re-claimed it after the lease', 'RECEIVED' as const],
+    ])(
+      'a send reported failed while %s leaves the row alone: no FAILED, no alert, 200 duplicate',
+      async (_, status) => {
+        // Prepare: SQS takes the message, but the SDK reports a timeout; meanwhile the row moves on
+        const { event, payload } = invoicePaid();
+        const queue = harness.queue<ProcessEventMessage>('revenueShare');
+        const timingOut = harness.webhookHandler({
+          webhookSecrets: { kind: 'static', values: [CURRENT_SECRET] },
+          leaseSeconds: LEASE_SECONDS,
+          processEventQueue: {
+            send: async (message, options) => {
+              await queue.send(message, options);
+              if (status === 'PROCESSED') await auditLog.markProcessed(event.id, new Date());
+              else {
+                const later = new Date(Date.now() + 120_000);
+                await auditLog.claim({ stripeEventId: event.id, eventType: event.type, now: later, leaseSeconds: 60 });
+              }
+              throw Object.assign(new Error('Socket timed out'), { name: 'TimeoutError' });
+            },
+          },
+        });
+        await harness.alerts();
+        // Act
+        const response = await timingOut(
+          signedWebhookEvent(payload, { secret: CURRENT_SECRET }),
+          lambdaContext('w', 10),
+        );
+        // Assess: whoever moved the row on answers for it
+        expect(response.statusCode).toBe(200);
+        expect(body(response)).toEqual({ duplicate: true });
+        expect(await auditLog.get(event.id)).toMatchObject({
+          status,
+          attempts: status === 'PROCESSED' ? 1 : 2,
+        });
+        expect((await auditLog.get(event.id))?.errorMessage).toBeUndefined();
+        expect(await harness.alerts()).toEqual([]);
+        expect(await drainProcessEventQueue()).toHaveLength(1);
+      },
+    );
   });
 
   describe('Stripe-Signature', () => {

@@ -84,10 +84,13 @@ describe('stripe-webhook when AWS services fail', () => {
     expect(updates[0]).toMatchObject({
       TableName: UNIT_AUDIT_TABLE,
       Key: { stripeEventId: EVENT_ID },
-      ConditionExpression: 'attribute_exists(stripeEventId)',
+      // Only while the row is still this delivery's claim (RECEIVED, attempts 1): a send reported failed may have arrived
+      ConditionExpression: 'attribute_exists(stripeEventId) AND #status = :received AND attempts = :claimAttempt',
       ExpressionAttributeValues: {
         ':failed': 'FAILED',
         ':errorMessage': expect.stringContaining('SQS is unavailable'),
+        ':received': 'RECEIVED',
+        ':claimAttempt': 1,
       },
     });
     expect(updates[0]?.UpdateExpression).toContain('#status = :failed');
