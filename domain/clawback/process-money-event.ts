@@ -24,14 +24,16 @@ import {
 } from '../ports.js';
 import { PermanentEventError } from '../revenue-share/permanent-event-error.js';
 import { type StoredEvent, stringField } from '../revenue-share/stripe-event.js';
-import { type ChargeSnapshot, partTargetCents } from './charge-state.js';
+import { chargePartPlans } from './charge-part-plans.js';
+import type { ChargeSnapshot } from './charge-state.js';
 import type { ClawbackIntent } from './clawback-intent.js';
 import { CLAWBACK_KEY_METADATA_KEY, type DisputeCause, repaymentTransferGroupOf } from './clawback-keys.js';
 import { DEFAULT_DISPUTE_POLICY, type DisputePolicy } from './dispute-policy.js';
+import { chargeIdOfMoneyEvent } from './money-event-charge.js';
 import { clawbackStatus, type MoneyMovement, withRefusedRepayment } from './money-movements.js';
-import { movementOf, planClawback, refusedReversal } from './plan-clawback.js';
+import { movementOf, refusedReversal } from './plan-clawback.js';
 import { rowPaidBy } from './row-paid-by.js';
-import { isSettledWithoutTransfer, partMovements, totalsChanges } from './row-totals.js';
+import { isSettledWithoutTransfer, totalsChanges } from './row-totals.js';
 
 export interface MoneyEventDeps {
   auditLog: AuditLog;
@@ -158,9 +160,8 @@ export async function bringChargeToTarget(
 }
 
 function chargeIdOf(event: StoredEvent): string {
-  const object = event.object;
-  const id = event.type === 'charge.refunded' ? stringField(object, 'id') : stringField(object, 'charge');
-  if (!id?.startsWith('ch_')) throw new PermanentEventError(`${event.type} event ${event.id} names no charge`);
+  const id = chargeIdOfMoneyEvent(event);
+  if (!id) throw new PermanentEventError(`${event.type} event ${event.id} names no charge`);
   return id;
 }
 
@@ -176,25 +177,15 @@ type Step = (row: RevenueShare, deps: ClawbackDeps) => Promise<RevenueShare>;
 function nextStep(
   row: RevenueShare,
   charge: ChargeSnapshot,
-  policy: Parameters<typeof partTargetCents>[3],
+  policy: DisputePolicy,
   refused: Map<number, string>,
   causeEventId: string | undefined,
   dispute: DisputeCause | undefined,
 ): Step | undefined {
-  for (const part of partsOf(row).filter((p) => p.sourceChargeId === charge.chargeId)) {
-    const { shareCents, movements } = partMovements(row, part);
-    const targetCents = partTargetCents(shareCents, row.shareBps, charge, policy);
-    const plan = planClawback({
-      revenueShareId: row.revenueShareId,
-      partIndex: part.index,
-      shareCents,
-      movements,
-      targetCents,
-      ...(dispute ? { dispute } : {}),
-    });
-    if (plan.action === 'none' || (plan.action === 'repay' && refused.has(part.index))) continue;
+  for (const { part, shareCents, movements, plan, atTarget } of chargePartPlans(row, charge, policy, dispute)) {
+    // (`none` is at its target: named again so the plan's type narrows.)
+    if (atTarget || plan.action === 'none' || (plan.action === 'repay' && refused.has(part.index))) continue;
     if (plan.action === 'reduce-transfer') {
-      if (plan.transferCents === part.amountCents) continue;
       return (current, deps) => reduceTransfer(current, part.index, shareCents, plan.transferCents, deps);
     }
     // A transfer made but not yet verified is reversed now, against its recorded id: mark-paid accepts the
