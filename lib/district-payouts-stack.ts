@@ -152,9 +152,11 @@ export class DistrictPayoutsStack extends Stack {
     secrets.grantApiKeyRead(catchUp);
 
     // Reads the day's ledger rows (status index since the day before, then by key: an invoice's row id derives from
-    // the invoice) and Stripe; writes nothing but alerts.
+    // the invoice), the district of each refunded or disputed row (its dispute policy) and Stripe; writes nothing but
+    // alerts.
     const reconcile = functions.reconcile;
     ledger.grant(reconcile, ['GetItem', 'BatchGetItem', 'Query']);
+    districts.grant(reconcile, ['GetItem']);
     queues.alerts.grantSend(reconcile);
     secrets.grantApiKeyRead(reconcile);
   }

@@ -1,11 +1,14 @@
 /**
  * The Stripe side of reconcile: the invoices paid in one day (by `status_transitions.paid_at`, not `created`: an
- * invoice created on Monday and paid on Tuesday belongs to Tuesday) and the transfers since, via the official SDK.
+ * invoice created on Monday and paid on Tuesday belongs to Tuesday), the transfers since, the day's events of the
+ * types asked, and a charge as the clawback reads it (the clawback's own adapter: payments.ts), via the official SDK.
  * The CLI (ops/reconcile/stripe-source.ts) and the scheduled reconcile function both read Stripe through this.
  */
 import type Stripe from 'stripe';
 import type { CreatedRange, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
 import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
+import type { StoredEvent } from '../../domain/revenue-share/stripe-event.js';
+import { StripePaymentProvider } from './payments.js';
 
 /**
  * Stripe lists invoices by `created` only, so the invoices paid in a range are found among those created up to this
@@ -17,7 +20,21 @@ export const PAID_INVOICE_LOOKBACK_SECONDS = 90 * 86_400;
 const PAGE_SIZE = 100;
 
 export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
+  const charges = new StripePaymentProvider(stripe);
   return {
+    async events(types: readonly string[], created: CreatedRange) {
+      const events: StoredEvent[] = [];
+      for await (const event of stripe.events.list({ types: [...types], created, limit: PAGE_SIZE })) {
+        events.push({
+          id: event.id,
+          type: event.type,
+          object: event.data.object as unknown as Record<string, unknown>,
+        });
+      }
+      return events;
+    },
+    chargeSnapshot: (chargeId: string) => charges.chargeSnapshot(chargeId),
+    invoicesPaidWith: (paymentIntentId: string) => charges.invoicesPaidWith(paymentIntentId),
     async paidInvoices(paid: CreatedRange) {
       const invoices: PaidInvoice[] = [];
       const created = { gte: paid.gte - PAID_INVOICE_LOOKBACK_SECONDS, lt: paid.lt };

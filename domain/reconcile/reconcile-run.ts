@@ -1,12 +1,15 @@
 /**
  * One day's reconcile, as the CLI (`npm run ops -- reconcile`) and the scheduled function both run it: the day's paid
  * invoices and the transfers from its start (plus a look-ahead) at Stripe, the ledger rows they point at, the
- * three-way match and the out-of-band amounts.
+ * three-way match and the out-of-band amounts; and the charges the day's money events name, each row they paid
+ * against its clawback target (when the sources can read them).
  */
 
+import { canCheckClawbacks, gatherClawbackChecks } from './clawback-charges.js';
+import { clawbackMatch } from './clawback-match.js';
 import { gatherLedgerRows } from './ledger-rows.js';
 import type { ReconcileDay } from './reconcile-day.js';
-import type { ReconcileLedger, ReconcileStripeSource } from './sources.js';
+import type { ReconcileDistricts, ReconcileLedger, ReconcileStripeSource } from './sources.js';
 import {
   hasClawback,
   ledgerTransferIds,
@@ -28,6 +31,8 @@ export const LEDGER_LISTING_MARGIN_SECONDS = 86_400;
 export interface ReconcileSources {
   stripe: ReconcileStripeSource;
   ledger: ReconcileLedger;
+  /** Without it (or without the Stripe source's money-event reads) the clawback check is skipped. */
+  districts?: ReconcileDistricts;
 }
 
 export interface ReconcileReport {
@@ -37,6 +42,8 @@ export interface ReconcileReport {
   ledgerRows: number;
   /** Transfers created that day. */
   transfers: number;
+  /** Charges the day's money events name, each checked against its clawback target; unset: not checked. */
+  moneyEventCharges?: number;
   mismatches: Mismatch[];
   outOfBand: OutOfBandAmount[];
 }
@@ -63,13 +70,22 @@ export async function reconcileOneDay(
     transfers.push(...(await sources.stripe.retrieveTransfers(missing)));
   }
   const dayRange = { gte: day.gte, lt: day.lt };
+  const { stripe, ledger, districts } = sources;
+  const clawbacks =
+    canCheckClawbacks(stripe) && districts
+      ? await gatherClawbackChecks({ stripe, ledger, districts }, dayRange)
+      : undefined;
   const invoiceIds = new Set(invoices.map((invoice) => invoice.id));
   return {
     date: day.date,
     paidInvoices: invoices.length,
     ledgerRows: ledgerRows.filter((row) => invoiceIds.has(row.invoiceId)).length,
     transfers: transfers.filter((t) => t.created >= day.gte && t.created < day.lt).length,
-    mismatches: threeWayMatch({ invoices, ledgerRows, transfers, day: dayRange }),
+    ...(clawbacks ? { moneyEventCharges: clawbacks.length } : {}),
+    mismatches: [
+      ...threeWayMatch({ invoices, ledgerRows, transfers, day: dayRange }),
+      ...clawbackMatch(clawbacks ?? []),
+    ],
     outOfBand: outOfBandAmounts(invoices, ledgerRows),
   };
 }

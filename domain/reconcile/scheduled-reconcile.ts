@@ -59,10 +59,12 @@ export function mismatchAlerts(day: ReconcileDay, mismatches: readonly Mismatch[
     const invoiceIds = distinct(ofKind.map((m) => m.invoiceId));
     const rowIds = distinct(ofKind.map((m) => m.revenueShareId));
     const transferIds = distinct(ofKind.map((m) => m.stripeTransferId));
+    const chargeIds = distinct(ofKind.map((m) => m.chargeId));
     const named = [
       listed('invoice', invoiceIds),
       listed('revenue share', rowIds),
       listed('transfer', transferIds),
+      listed('charge', chargeIds),
     ].filter((part) => part !== '');
     return {
       kind: 'RECONCILE_MISMATCH',

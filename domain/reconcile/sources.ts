@@ -1,8 +1,12 @@
 /**
- * What reconcile reads, as ports: the Stripe side (paid invoices by paid date, transfers by creation) and the ledger
- * side (rows, listed or by id). The CLI reads the ledger through the platform API, the scheduled function through the
- * tables; both read Stripe through adapters/stripe/reconcile-source.ts.
+ * What reconcile reads, as ports: the Stripe side (paid invoices by paid date, transfers by creation, and the day's
+ * money events with the charges they name) and the ledger side (rows, listed or by id; districts). The CLI reads the
+ * ledger and the districts through the platform API, the scheduled function through the tables; both read Stripe
+ * through adapters/stripe/reconcile-source.ts.
  */
+import type { ChargeSnapshot } from '../clawback/charge-state.js';
+import type { District, RevenueShare } from '../model.js';
+import type { StoredEvent } from '../revenue-share/stripe-event.js';
 import type { LedgerRow, PaidInvoice, StripeTransfer } from './three-way-match.js';
 
 /** Unix-seconds range [gte, lt), as Stripe's `created` filter takes it. */
@@ -21,6 +25,14 @@ export interface ReconcileStripeSource {
    * row's net unchecked.
    */
   retrieveTransfers?(ids: readonly string[]): Promise<StripeTransfer[]>;
+  /**
+   * The events of these types created in the range, every page. With chargeSnapshot and invoicesPaidWith (the
+   * clawback's own reads of a charge: domain/ports.ts ClawbackProvider) it lets reconcile check that the money that
+   * went back that day was clawed back; a source without the three leaves that unchecked.
+   */
+  events?(types: readonly string[], created: CreatedRange): Promise<StoredEvent[]>;
+  chargeSnapshot?(chargeId: string): Promise<ChargeSnapshot>;
+  invoicesPaidWith?(paymentIntentId: string): Promise<string[]>;
 }
 
 /** The ledger as reconcile reads it. A listing may stop at a bound: the rows it misses are looked up by id. */
@@ -30,6 +42,11 @@ export interface ReconcileLedger {
    * as many as its bound allows, more is fine). Rows it leaves out are looked up by id.
    */
   recentRows(since: Date): Promise<LedgerRow[]>;
-  /** The row with this id, or undefined when there is none (or the id cannot be a row's). */
-  row(revenueShareId: string): Promise<LedgerRow | undefined>;
+  /** The row with this id, whole (the clawback check reads its parts and history), or undefined when there is none. */
+  row(revenueShareId: string): Promise<RevenueShare | undefined>;
+}
+
+/** The districts as reconcile reads them: the dispute policy a clawback target depends on. */
+export interface ReconcileDistricts {
+  get(districtId: string): Promise<Pick<District, 'disputePolicy'> | undefined>;
 }

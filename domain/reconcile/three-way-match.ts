@@ -54,6 +54,11 @@ export const MISMATCH_KINDS = [
   'AWAITING_REVIEW',
   /** A clawed-back row: transfers minus reversals at Stripe differ from the ledger's (its history's) net. */
   'NET_PAID_MISMATCH',
+  /**
+   * Money that went back (a refund, a dispute) and the row its charge paid is not at the clawback target: its money
+   * event was lost or is stuck (domain/reconcile/clawback-match.ts).
+   */
+  'CLAWBACK_DIFFERS',
 ] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
@@ -62,6 +67,8 @@ export interface Mismatch {
   invoiceId?: string;
   revenueShareId?: string;
   stripeTransferId?: string;
+  /** The charge whose money went back (CLAWBACK_DIFFERS). */
+  chargeId?: string;
   detail: string;
 }
 

@@ -1,4 +1,5 @@
 /** The scheduled reconcile's composition root: the one place its adapters are chosen and wired. */
+import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { tableReconcileLedger } from '../../adapters/dynamodb/reconcile-ledger.js';
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
@@ -18,6 +19,7 @@ export const composeReconcile = (
     stripeApiKey: config.stripeApiKey,
     stripe: (context) => stripeSdkSource(runtime.stripe(stripeApiKeyFrom(context))),
     ledger: tableReconcileLedger(new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable)),
+    districts: new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),
     alerts: new SqsAlertSink(runtime.sqs, config.alertsQueueUrl, runtime.observability.logger),
     clock: runtime.clock,
     ...overrides,

@@ -11,10 +11,13 @@ import {
 
 export interface ReconcileConfig extends AlertsConfig, StripeAccessConfig {
   revenueSharesTable: string;
+  /** Read for each refunded or disputed row's district (its dispute policy decides the clawback target). */
+  districtsTable: string;
 }
 
 export const reconcileConfig = (source: Environment = process.env): ReconcileConfig => ({
   revenueSharesTable: requiredEnv(env.revenueSharesTable, source),
+  districtsTable: requiredEnv(env.districtsTable, source),
   ...stripeAccessConfig(source),
   ...alertsConfig(source),
 });

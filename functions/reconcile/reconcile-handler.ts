@@ -11,7 +11,7 @@ import type { Context } from 'aws-lambda';
 import { metricNames } from '#contracts/observability.js';
 import type { AlertSink, Clock } from '../../domain/ports.js';
 import { runScheduledReconcile } from '../../domain/reconcile/scheduled-reconcile.js';
-import type { ReconcileLedger, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
+import type { ReconcileDistricts, ReconcileLedger, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
 import type { SecretSource } from '../commons/config.js';
 import { publishDimensionless } from '../commons/metrics.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
@@ -23,6 +23,8 @@ export interface ReconcileHandlerDeps {
   /** Stripe for one invocation, built from the API key the secret middleware put on the context. */
   stripe: (context: Context) => ReconcileStripeSource;
   ledger: ReconcileLedger;
+  /** The districts' dispute policies, for the clawback check of the day's refunded and disputed charges. */
+  districts: ReconcileDistricts;
   alerts: AlertSink;
   clock: Clock;
 }
@@ -33,6 +35,8 @@ export interface ReconcileRunSummary {
   paidInvoices: number;
   ledgerRows: number;
   transfers: number;
+  /** Charges the day's money events name, each checked against its clawback target. */
+  moneyEventCharges?: number;
   mismatches: number;
   mismatchesByKind: Record<string, number>;
   outOfBand: number;
@@ -53,6 +57,7 @@ export function createReconcileHandler({ observability, stripeApiKey, stripe, ..
       paidInvoices: report.paidInvoices,
       ledgerRows: report.ledgerRows,
       transfers: report.transfers,
+      ...(report.moneyEventCharges === undefined ? {} : { moneyEventCharges: report.moneyEventCharges }),
       mismatches: report.mismatches.length,
       mismatchesByKind: counts,
       outOfBand: report.outOfBand.length,

@@ -3,6 +3,7 @@ import { reconcileOneDay } from '../../domain/reconcile/reconcile-run.js';
 import type { Mismatch, OutOfBandAmount } from '../../domain/reconcile/three-way-match.js';
 import { type Command, EXIT_FAILURE, EXIT_OK, stringOption, UsageError } from '../command.js';
 import { formatMoney, printJson, renderTable } from '../output.js';
+import { platformApiDistricts } from '../reconcile/districts.js';
 import { platformApiLedger } from '../reconcile/ledger-rows.js';
 
 export { TRANSFER_LOOKAHEAD_SECONDS } from '../../domain/reconcile/reconcile-run.js';
@@ -12,20 +13,31 @@ export const reconcile: Command = {
   args: [],
   synopsis: '[--date YYYY-MM-DD]',
   summary:
-    'Three-way match of one UTC day (default yesterday) by paid date: paid invoices at Stripe, ledger rows, transfers at Stripe; rows waiting for review and out-of-band amounts too. Exit 1 when anything differs or waits for review.',
+    'Three-way match of one UTC day (default yesterday) by paid date: paid invoices at Stripe, ledger rows, transfers at Stripe; rows waiting for review and out-of-band amounts too; and the charges refunded or disputed that day against their clawback targets. Exit 1 when anything differs or waits for review.',
   options: { date: { type: 'string' } },
   async run({ client, io, json, now, stripeSource }, { values }) {
     const day = reconcileDay(stringOption(values, 'date'), now());
-    // The same run as the scheduled reconcile function's (domain/reconcile/reconcile-run.ts), the ledger read
-    // through the platform API.
-    const report = await reconcileOneDay(day, now(), { stripe: stripeSource(), ledger: platformApiLedger(client) });
-    const { mismatches, outOfBand } = report;
-    const counts = { paidInvoices: report.paidInvoices, ledgerRows: report.ledgerRows, transfers: report.transfers };
+    // The same run as the scheduled reconcile function's (domain/reconcile/reconcile-run.ts), the ledger and the
+    // districts read through the platform API.
+    const report = await reconcileOneDay(day, now(), {
+      stripe: stripeSource(),
+      ledger: platformApiLedger(client),
+      districts: platformApiDistricts(client),
+    });
+    const { mismatches, outOfBand, moneyEventCharges } = report;
+    const counts = {
+      paidInvoices: report.paidInvoices,
+      ledgerRows: report.ledgerRows,
+      transfers: report.transfers,
+      ...(moneyEventCharges === undefined ? {} : { moneyEventCharges }),
+    };
     if (json) {
       printJson(io, { date: day.date, ...counts, mismatches, outOfBand });
     } else {
+      const charges =
+        moneyEventCharges === undefined ? '' : `, ${moneyEventCharges} charge(s) refunded or disputed checked`;
       io.out(
-        `Reconcile ${day.date} (UTC): ${counts.paidInvoices} paid invoice(s), ${counts.ledgerRows} ledger row(s) for them, ${counts.transfers} transfer(s) that day.`,
+        `Reconcile ${day.date} (UTC): ${counts.paidInvoices} paid invoice(s), ${counts.ledgerRows} ledger row(s) for them, ${counts.transfers} transfer(s) that day${charges}.`,
       );
       io.out(mismatches.length === 0 ? 'No mismatches.' : mismatchTable(mismatches));
       if (outOfBand.length > 0) io.out(`Paid outside Stripe:\n${outOfBandTable(outOfBand)}`);

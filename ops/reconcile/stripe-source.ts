@@ -15,14 +15,15 @@ export const EMULATOR_API_KEY = 'sk_test_emulator';
 export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:12111';
 
 /**
- * The Stripe client reconcile reads with: STRIPE_API_KEY (a restricted key that can read invoices and
- * transfers is enough); for the local stack without a key, the local Stripe emulator at STRIPE_API_BASE_URL.
+ * The Stripe client reconcile reads with: STRIPE_API_KEY (a restricted key that can read invoices, invoice payments,
+ * transfers, events, charges and disputes is enough); for the local stack without a key, the local Stripe emulator at
+ * STRIPE_API_BASE_URL.
  */
 export function stripeClientFor(target: Target, env: Record<string, string | undefined>): Stripe {
   const configuredKey = env[envNames.stripeApiKey];
   if (!configuredKey && !target.local) {
     throw new UsageError(
-      `reconcile against ${target.url} needs ${envNames.stripeApiKey} (a restricted key that can read invoices and transfers)`,
+      `reconcile against ${target.url} needs ${envNames.stripeApiKey} (a restricted key that can read invoices, invoice payments, transfers, events, charges and disputes)`,
     );
   }
   const baseUrl = env[envNames.stripeApiBaseUrl] || (configuredKey ? undefined : DEFAULT_EMULATOR_URL);

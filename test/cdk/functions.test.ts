@@ -110,8 +110,14 @@ const intendedAccess: Record<FunctionName, string[]> = {
     'secret:apiKey:read',
     'table:webhookAuditLog:GetItem,PutItem,Query,UpdateItem',
   ],
-  // Reads the day's rows (status index, then by key) and Stripe; no districts; writes nothing but alerts.
-  reconcile: ['queue:alerts:send', 'secret:apiKey:read', 'table:revenueShares:BatchGetItem,GetItem,Query'],
+  // Reads the day's rows (status index, then by key), a refunded or disputed row's district, and Stripe; writes
+  // nothing but alerts.
+  reconcile: [
+    'queue:alerts:send',
+    'secret:apiKey:read',
+    'table:districts:GetItem',
+    'table:revenueShares:BatchGetItem,GetItem,Query',
+  ],
 };
 
 describe('every function', () => {

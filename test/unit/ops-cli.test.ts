@@ -946,6 +946,74 @@ describe('reconcile', () => {
     ]);
   });
 
+  it("checks the day's disputed and refunded charges against their clawback targets, under the district's policy", async () => {
+    // Prepare: in_1's charge ch_1 is disputed in full (open), nothing clawed back; ch_2 (refunded) paid no invoice
+    const row = ledgerRow('in_1', {
+      sourceCharges: [{ chargeId: 'ch_1', amountCents: 123_456 }],
+      transferParts: [{ index: 0, amountCents: 18_518, sourceChargeId: 'ch_1', stripeTransferId: 'tr_in_1' }],
+    });
+    api.rows = [row];
+    const asked: { types: readonly string[]; created: CreatedRange }[] = [];
+    const source: ReconcileStripeSource = {
+      ...stripeHolding([invoice('in_1')], [transferFor(row)]).source,
+      events: async (types, created) => {
+        asked.push({ types, created });
+        return [
+          {
+            id: 'evt_dp',
+            type: 'charge.dispute.created',
+            object: { id: 'dp_1', charge: 'ch_1', payment_intent: 'pi_1' },
+          },
+          { id: 'evt_rf', type: 'charge.refunded', object: { id: 'ch_2', payment_intent: 'pi_2' } },
+        ];
+      },
+      chargeSnapshot: async (chargeId) => ({
+        chargeId,
+        amountCents: 123_456,
+        refundedCents: 0,
+        disputes: [{ disputeId: 'dp_1', amountCents: 123_456, status: 'needs_response' }],
+        paymentIntentId: 'pi_1',
+      }),
+      invoicesPaidWith: async (paymentIntentId) => (paymentIntentId === 'pi_1' ? ['in_1'] : []),
+    };
+
+    // Act
+    api.districts = [district('shahdol', { disputePolicy: 'REVERSE_ON_LOSS' })];
+    const onLoss = await ops(['reconcile', '--date', '2026-12-01'], { stripe: source });
+    api.districts = [district('shahdol', { disputePolicy: 'REVERSE_ON_DISPUTE' })];
+    const onDispute = await ops(['reconcile', '--date', '2026-12-01', '--json'], { stripe: source });
+
+    // Assess
+    expect(asked[0]).toEqual({
+      types: [
+        'charge.refunded',
+        'refund.updated',
+        'refund.failed',
+        'charge.dispute.created',
+        'charge.dispute.funds_withdrawn',
+        'charge.dispute.funds_reinstated',
+        'charge.dispute.closed',
+      ],
+      created: { gte: Date.parse('2026-12-01T00:00:00Z') / 1000, lt: Date.parse('2026-12-02T00:00:00Z') / 1000 },
+    });
+    expect(onLoss.code).toBe(0);
+    expect(onLoss.stdout).toContain('1 transfer(s) that day, 2 charge(s) refunded or disputed checked.');
+    expect(onDispute.code).toBe(1);
+    expect(JSON.parse(onDispute.stdout)).toMatchObject({
+      moneyEventCharges: 2,
+      mismatches: [
+        {
+          kind: 'CLAWBACK_DIFFERS',
+          invoiceId: 'in_1',
+          revenueShareId: row.revenueShareId,
+          chargeId: 'ch_1',
+          stripeTransferId: 'tr_in_1',
+          detail: expect.stringContaining('target 18518: would reverse 18518 from tr_in_1'),
+        },
+      ],
+    });
+  });
+
   it('exits 1 naming the API when it cannot be reached', async () => {
     // Prepare
     const stripe = stripeHolding([invoice('in_1')], []);
