@@ -61,6 +61,12 @@ export const needsAttention = (status: PayoutStatus): boolean =>
 export interface SourceCharge {
   chargeId: string;
   amountCents: number;
+  /**
+   * A legacy charge made without a payment intent. Stripe finds a charge's invoice payments only through its payment
+   * intent (and a basil charge names no invoice), so a refund or dispute of this charge cannot be traced to its row:
+   * a row funded by one is never paid automatically (it waits for review).
+   */
+  withoutPaymentIntent?: true;
 }
 
 /**

@@ -480,7 +480,9 @@ const isCents = (value: unknown): value is number =>
 
 function toSourceCharge(value: Record<string, unknown>): SourceCharge {
   if (typeof value.chargeId !== 'string' || !isCents(value.amountCents)) throw new Error('malformed source charge');
-  return { chargeId: value.chargeId, amountCents: value.amountCents };
+  const charge: SourceCharge = { chargeId: value.chargeId, amountCents: value.amountCents };
+  if (value.withoutPaymentIntent === true) charge.withoutPaymentIntent = true;
+  return charge;
 }
 
 function toTransferPart(value: Record<string, unknown>): TransferPart {

@@ -121,7 +121,8 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
    * `latest_charge` is the charge) or, for a charge without an intent, the charge. Payment records (money recorded
    * outside Stripe) have no charge and collect nothing here. Each succeeded charge in the invoice's currency counts
    * for what its payment paid of this invoice (never more than the charge), and comes with its state now (refunded,
-   * disputed) as chargeSnapshot reads it, from the same expanded charge. Any Stripe error is thrown, classified.
+   * disputed) as chargeSnapshot reads it, from the same expanded charge. A charge without a payment intent is
+   * flagged `withoutPaymentIntent`. Any Stripe error is thrown, classified.
    */
   async chargesOf(invoiceId: string, currency: string): Promise<InvoiceCharges> {
     return await mapErrors(async () => {
@@ -143,7 +144,9 @@ export class StripePaymentProvider implements PaymentProvider, InvoicePaymentRea
         if (charge.status !== 'succeeded' || charge.currency.toLowerCase() !== currency.toLowerCase()) continue;
         const amountCents = Math.min(payment.amount_paid ?? 0, charge.amount);
         if (amountCents <= 0) continue;
-        charges.push({ chargeId: charge.id, amountCents });
+        // No intent: nothing at Stripe leads from this charge back to the invoice (see SourceCharge).
+        const withoutPaymentIntent = !charge.payment_intent;
+        charges.push({ chargeId: charge.id, amountCents, ...(withoutPaymentIntent ? { withoutPaymentIntent } : {}) });
         chargeStates.push(await this.snapshotOf(charge));
       }
       return { charges, chargeStates };

@@ -8,11 +8,12 @@
  *
  * Money that did not come through a Stripe charge (paid out of band, partly out of band, a $0 invoice) is never
  * paid automatically unless the district opted in (autoPayOutOfBand): the row is NEEDS_REVIEW with its reason, and
- * an alert asks a person to approve or close it.
+ * an alert asks a person to approve or close it. Money that came through a charge without a payment intent is never
+ * paid automatically either, whatever the opt-in: its refunds and disputes cannot be traced back to the row.
  */
 import { DEFAULT_DISPUTE_POLICY } from '../clawback/dispute-policy.js';
 import { totalsChanges } from '../clawback/row-totals.js';
-import type { District, RevenueShare, TransferMessage, TransferPart } from '../model.js';
+import type { District, RevenueShare, SourceCharge, TransferMessage, TransferPart } from '../model.js';
 import { transferSendOptions } from '../payouts/messages.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
 import { moneySources, netOfChargeStates, planTransferParts } from '../payouts/transfer-plan.js';
@@ -172,6 +173,7 @@ type PayoutFields = Pick<
  * What the row pays and how, from the money that came through Stripe:
  *   amount 0 (a $0 invoice, or one paid from the customer's credit balance)  -> NEEDS_REVIEW
  *   share 0                                                                 -> NO_PAYOUT
+ *   any of it through a charge without a payment intent (opt-in or not)     -> NEEDS_REVIEW
  *   every cent through charges                                              -> PENDING, one part per charge
  *   some or all out of band, district opted in (autoPayOutOfBand)           -> PENDING, plus a platform-balance part
  *   some or all out of band, otherwise                                      -> NEEDS_REVIEW
@@ -204,6 +206,10 @@ function payoutOf(
   }
   if (shareCents === 0) return { payoutStatus: 'NO_PAYOUT', transferAttempt: 0, ...money };
   const outOfBandCents = amountCents - collectedCents;
+  const untraceable = charges.filter((charge) => charge.withoutPaymentIntent);
+  if (untraceable.length > 0) {
+    return review(withoutPaymentIntentReason(untraceable, outOfBandCents, amountCents, currency));
+  }
   if (outOfBandCents > 0 && !district.autoPayOutOfBand) {
     return review(
       collectedCents === 0
@@ -239,6 +245,26 @@ function payoutOf(
     // What a smaller part holds back is taken back from the start, as the clawback counts it (row-totals.ts).
     ...(heldBack ? heldBackTotals(shareCents, transferParts) : {}),
   };
+}
+
+/**
+ * Why a row funded by a charge without a payment intent waits: clawbacks find a charge's row through its payment
+ * intent (domain/clawback/row-paid-by.ts), so a refund or dispute of this one would leave the district's share paid.
+ */
+function withoutPaymentIntentReason(
+  untraceable: readonly SourceCharge[],
+  outOfBandCents: number,
+  amountCents: number,
+  currency: string,
+): string {
+  const named = untraceable.map((charge) => `${charge.chargeId} (${charge.amountCents} ${currency})`).join(', ');
+  const [subject, verb] = untraceable.length === 1 ? ['charge', 'was'] : ['charges', 'were'];
+  return (
+    `charge_without_payment_intent: ${subject} ${named} ${verb} made without a payment intent, so a refund or ` +
+    'dispute of it cannot be traced to this row automatically: if one comes, its money event FAILS with an alert ' +
+    'for a person to claw the share back' +
+    (outOfBandCents > 0 ? `; ${outOfBandCents} of ${amountCents} ${currency} was paid outside Stripe` : '')
+  );
 }
 
 function heldBackTotals(shareCents: number, transferParts: TransferPart[]) {
