@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { sqsMessageBody } from '#contracts/sqs-message-body.js';
 import type { MessageQueue, Queues, SendOptions } from '../../domain/ports.js';
-import { sqsMessageBody } from './message-body.js';
 
 /** A queue carrying JSON messages. On a FIFO queue (URL ends in `.fifo`) dedup and group ids are set. */
 export class SqsMessageQueue<T> implements MessageQueue<T> {

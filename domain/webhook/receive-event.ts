@@ -3,6 +3,7 @@
  * route it. Money events go to the revenue-share queue; every other type is recorded as IGNORED. Nothing is
  * acknowledged while it could be lost: a failed write or enqueue raises an alert and a typed error (5xx).
  */
+import { SQS_MAX_MESSAGE_BYTES, sqsMessageBody } from '#contracts/sqs-message-body.js';
 import { ROUTED_EVENT_TYPES as ROUTED } from '#contracts/stripe-events.js';
 import type { ProcessEventMessage } from '../model.js';
 import {
@@ -27,12 +28,6 @@ export const ROUTED_EVENT_TYPES: ReadonlySet<string> = new Set(ROUTED);
 export const CLAIM_LEASE_SECONDS = 60;
 
 export type WebhookOutcome = 'enqueued' | 'ignored' | 'duplicate';
-
-/**
- * An event up to this size travels in its queue message (SQS takes 256 KiB) and the claim stays a small item, billed
- * one write unit; a larger one is kept on the claim itself and the worker reads it there.
- */
-export const MAX_RAW_EVENT_IN_MESSAGE_BYTES = 192 * 1024;
 
 /**
  * One deduplication id per claim of an event. Sends within one claim (an SDK retry of a send that in fact
@@ -61,7 +56,8 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
   const { auditLog, alerts, clock, log } = deps;
   const correlation = { stripeEventId: event.id, eventType: event.type };
 
-  const inMessage = Buffer.byteLength(event.rawBody, 'utf8') <= MAX_RAW_EVENT_IN_MESSAGE_BYTES;
+  const withEvent: ProcessEventMessage = { stripeEventId: event.id, eventType: event.type, rawEvent: event.rawBody };
+  const inMessage = fitsInMessage(withEvent);
   let claim: ClaimOutcome;
   try {
     claim = await auditLog.claim({
@@ -99,10 +95,10 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
   }
 
   try {
-    await deps.processEventQueue.send(
-      { stripeEventId: event.id, eventType: event.type, ...(inMessage ? { rawEvent: event.rawBody } : {}) },
-      { deduplicationId: processEventDeduplicationId(event.id, claim.attempts), groupId: event.id },
-    );
+    await deps.processEventQueue.send(inMessage ? withEvent : { stripeEventId: event.id, eventType: event.type }, {
+      deduplicationId: processEventDeduplicationId(event.id, claim.attempts),
+      groupId: event.id,
+    });
   } catch (error) {
     return await failEnqueue(event, claim.attempts, error, deps);
   }
@@ -118,6 +114,15 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
  * delivery re-claimed it after the lease. Whoever moved it on answers for it now: nothing is marked, no alert, and
  * Stripe is told `duplicate` (200), as a redelivery would be; a 503 would only bring that redelivery.
  */
+/**
+ * Whether the event can travel in its queue message, measured on the body as sent (JSON, a string inside a string,
+ * with the characters SQS refuses escaped: an emoji's 4 bytes become 12), not on the event's own bytes. An event that
+ * fits leaves the claim a small item, billed one write unit; one that does not is kept on the claim itself, and the
+ * worker reads it there.
+ */
+const fitsInMessage = (message: ProcessEventMessage): boolean =>
+  Buffer.byteLength(sqsMessageBody(message), 'utf8') <= SQS_MAX_MESSAGE_BYTES;
+
 async function failEnqueue(
   event: WebhookEvent,
   attempt: number,

@@ -3,11 +3,11 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_BODY_BYTES } from '#contracts/api-routes.js';
+import { SQS_MAX_MESSAGE_BYTES, sqsMessageBody } from '#contracts/sqs-message-body.js';
 import type { DynamoDbAuditLog } from '../../adapters/dynamodb/audit-log.js';
 import { itemSizeBytes } from '../../bench/item-size.js';
 import type { ProcessEventMessage } from '../../domain/model.js';
 import type { MessageQueue } from '../../domain/ports.js';
-import { MAX_RAW_EVENT_IN_MESSAGE_BYTES } from '../../domain/webhook/receive-event.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import type { StripeEmulator, StripeEventLike } from '../../local/stripe-emulator/index.js';
 import type { TestResources } from '../support/local-stack.js';
@@ -517,18 +517,19 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
     });
 
     it('keeps an event too large for a queue message on the claim, compressed, and the message names it only', async () => {
-      // Prepare: an invoice with enough lines to make a ~220 KB event
+      // Prepare: an invoice with enough lines to make a ~235 KB event, over 256 KiB as a message body
       const invoice = emulator.buildInvoice({ metadata: { districtId: 'district-shahdol' } });
       const lines = invoice.lines as { data: Record<string, unknown>[] };
       const line = lines.data[0] ?? {};
-      lines.data = Array.from({ length: 110 }, (_, index) => ({
+      lines.data = Array.from({ length: 116 }, (_, index) => ({
         ...line,
         id: `il_${index}`,
         description: 'é'.repeat(400),
       }));
       const event = emulator.createEvent('invoice.paid', invoice);
       const payload = JSON.stringify(event, null, 2);
-      expect(Buffer.byteLength(payload)).toBeGreaterThan(MAX_RAW_EVENT_IN_MESSAGE_BYTES);
+      const bodyWithEvent = sqsMessageBody({ stripeEventId: event.id, eventType: event.type, rawEvent: payload });
+      expect(Buffer.byteLength(bodyWithEvent)).toBeGreaterThan(SQS_MAX_MESSAGE_BYTES);
       expect(Buffer.byteLength(payload)).toBeLessThan(MAX_WEBHOOK_BODY_BYTES);
       // Act
       const response = await deliver(payload);
@@ -540,6 +541,32 @@ describe('stripe-webhook against DynamoDB Local and the SQS server', () => {
       expect(row?.rawEvent).toBeUndefined();
       expect((await auditLog.get(event.id))?.rawEvent).toBe(payload);
       expect(await drainProcessEventQueue()).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
+    });
+
+    it('keeps an emoji-heavy event on the claim when its escaped message would be too large, though its bytes are not', async () => {
+      // Prepare: a ~130 KB event, nearly all emoji, each 4 bytes sent but 12 once escaped for SQS (\ud83c\udfeb)
+      const invoice = emulator.buildInvoice({ metadata: { districtId: 'district-shahdol' } });
+      const lines = invoice.lines as { data: Record<string, unknown>[] };
+      const line = lines.data[0] ?? {};
+      lines.data = Array.from({ length: 60 }, (_, index) => ({
+        ...line,
+        id: `il_${index}`,
+        description: '🏫📚'.repeat(200),
+      }));
+      const event = emulator.createEvent('invoice.paid', invoice);
+      const payload = JSON.stringify(event);
+      const bodyWithEvent = sqsMessageBody({ stripeEventId: event.id, eventType: event.type, rawEvent: payload });
+      expect(Buffer.byteLength(payload)).toBeLessThan(192 * 1024); // the size the old rule, on raw bytes, let through
+      expect(Buffer.byteLength(bodyWithEvent)).toBeGreaterThan(SQS_MAX_MESSAGE_BYTES);
+      // Act
+      const response = await deliver(payload);
+      // Assess: the message names the event only, the claim keeps it, and the worker reads it there byte for byte
+      expect(response.statusCode).toBe(200);
+      const messages = await drainProcessEventQueue();
+      expect(messages).toEqual([{ stripeEventId: event.id, eventType: 'invoice.paid' }]);
+      expect(Buffer.byteLength(sqsMessageBody(messages[0]))).toBeLessThan(SQS_MAX_MESSAGE_BYTES);
+      expect((await rawRow(event.id))?.rawEventGzip?.B).toBeInstanceOf(Uint8Array);
+      expect((await auditLog.get(event.id))?.rawEvent).toBe(payload);
     });
 
     it('lists FAILED events since an instant, oldest first, across pages', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sqsMessageBody } from '../../adapters/sqs/message-body.js';
+import { sqsMessageBody } from '#contracts/sqs-message-body.js';
 
 const SQS_ALLOWED = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd]*$/u;
 
