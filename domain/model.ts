@@ -97,6 +97,22 @@ export interface ReviewDecision {
   callerArn?: string;
 }
 
+/**
+ * A change of the account a row pays (destinationAccountId), made before any money went to the one it paid: a retry
+ * moved the row to its district's current account (domain/platform/account-move.ts), or the transfer worker moved it
+ * back because the transfer group showed a transfer already made to the account it paid before.
+ */
+export interface DestinationChange {
+  from: string;
+  to: string;
+  /** Who moved it: the operator as they named themselves, or `transfer worker`. */
+  by: string;
+  reason: string;
+  at: string;
+  /** The authenticated caller of the platform API (an IAM ARN when deployed), when known. */
+  callerArn?: string;
+}
+
 /** One ledger row: a district's share of one paid invoice. Amounts are integer minor units (cents). */
 export interface RevenueShare {
   revenueShareId: string;
@@ -109,6 +125,8 @@ export interface RevenueShare {
   shareCents: number;
   payoutStatus: PayoutStatus;
   destinationAccountId: string;
+  /** Every change of destinationAccountId since the row was written, oldest first. */
+  destinationChanges?: DestinationChange[];
   /** Incremented on every change; conditional updates compare it. */
   version: number;
   /** Transfer attempts started; the idempotency key is derived from (revenueShareId, transferAttempt). */

@@ -11,6 +11,7 @@ import type {
   AuditListPosition,
   AuditRecord,
   AuditStatus,
+  DestinationChange,
   District,
   FinancialAlert,
   ListedAuditStatus,
@@ -132,6 +133,12 @@ export interface LedgerChanges {
    */
   transferParts?: TransferPart[] | null;
   decision?: ReviewDecision | null;
+  /**
+   * Only on a row no money went to yet, with destinationChanges (the whole history; null removes it) saying who moved
+   * it and why.
+   */
+  destinationAccountId?: string;
+  destinationChanges?: DestinationChange[] | null;
   /** The clawback's fields (domain/clawback): the whole history, the intent (null removes it), derived totals. */
   moneyHistory?: MoneyMovement[];
   clawbackIntent?: ClawbackIntent | null;

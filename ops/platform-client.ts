@@ -3,6 +3,7 @@ import type { DisputePolicy } from '../domain/clawback/dispute-policy.js';
 import type {
   AuditRecord,
   AuditStatus,
+  DestinationChange,
   District,
   PayoutStatus,
   RevenueShare,
@@ -32,6 +33,14 @@ export interface MarkPaidResult {
 export interface RetryResult {
   revenueShareId: string;
   transferAttempt: number;
+  /** Set when the retry moved the row to its district's current account. */
+  destinationChange?: DestinationChange;
+}
+
+/** Who moves a payout to its district's current account and why; sent only when given. */
+export interface MoveInput {
+  by?: string;
+  reason?: string;
 }
 
 /** A person's decision on a NEEDS_REVIEW payout: who and why. */
@@ -95,7 +104,7 @@ export interface PlatformClient {
   putDistrict(districtId: string, input: DistrictInput): Promise<District>;
   listRevenueShares(filter?: RevenueShareFilter): Promise<RevenueShare[]>;
   getRevenueShare(revenueShareId: string): Promise<RevenueShareDetail>;
-  retryPayout(revenueShareId: string): Promise<RetryResult>;
+  retryPayout(revenueShareId: string, move?: MoveInput): Promise<RetryResult>;
   markPaid(revenueShareId: string): Promise<MarkPaidResult>;
   approvePayout(revenueShareId: string, review: ReviewInput): Promise<ReviewResult>;
   closePayout(revenueShareId: string, review: ReviewInput): Promise<ReviewResult>;
@@ -156,8 +165,9 @@ export class HttpPlatformClient implements PlatformClient {
     return this.request('GET', `/platform/revenue-shares/${encodeURIComponent(revenueShareId)}`);
   }
 
-  retryPayout(revenueShareId: string): Promise<RetryResult> {
-    return this.request('POST', '/platform/payout/retry', { body: { revenueShareId } });
+  retryPayout(revenueShareId: string, { by, reason }: MoveInput = {}): Promise<RetryResult> {
+    const body = { revenueShareId, ...(by === undefined ? {} : { by }), ...(reason === undefined ? {} : { reason }) };
+    return this.request('POST', '/platform/payout/retry', { body });
   }
 
   markPaid(revenueShareId: string): Promise<MarkPaidResult> {

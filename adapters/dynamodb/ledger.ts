@@ -32,6 +32,7 @@ import { tables } from '#contracts/resources.js';
 import type { ClawbackIntent } from '../../domain/clawback/clawback-intent.js';
 import { MOVEMENT_KINDS, type MoneyMovement } from '../../domain/clawback/money-movements.js';
 import {
+  type DestinationChange,
   needsAttention,
   PAYOUT_STATUSES,
   type PayoutStatus,
@@ -147,6 +148,15 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
     else if (changes.decision !== undefined) {
       sets.push('decision = :decision');
       values[':decision'] = changes.decision;
+    }
+    if (changes.destinationAccountId !== undefined) {
+      sets.push('destinationAccountId = :destinationAccountId');
+      values[':destinationAccountId'] = changes.destinationAccountId;
+    }
+    if (changes.destinationChanges === null) removes.push('destinationChanges');
+    else if (changes.destinationChanges !== undefined) {
+      sets.push('destinationChanges = :destinationChanges');
+      values[':destinationChanges'] = changes.destinationChanges;
     }
     for (const name of ['moneyHistory', 'reversedCents', 'netPaidCents', 'owedCents'] as const) {
       if (changes[name] !== undefined) {
@@ -453,6 +463,9 @@ export function toRevenueShare(item: Record<string, unknown>): RevenueShare {
   if (item.transferParts !== undefined) row.transferParts = listOf(item, 'transferParts', toTransferPart);
   if (reviewReason !== undefined) row.reviewReason = reviewReason;
   if (item.decision !== undefined) row.decision = toDecision(item);
+  if (item.destinationChanges !== undefined) {
+    row.destinationChanges = listOf(item, 'destinationChanges', toDestinationChange);
+  }
   if (lastError !== undefined) row.lastError = lastError;
   if (paidAt !== undefined) row.paidAt = paidAt;
   if (item.moneyHistory !== undefined) row.moneyHistory = listOf(item, 'moneyHistory', toMoneyMovement);
@@ -500,6 +513,22 @@ function toMoneyMovement(value: Record<string, unknown>): MoneyMovement {
   }
   if (!isCents(value.partIndex) || typeof value.at !== 'string') throw new Error('malformed money movement');
   return value as unknown as MoneyMovement;
+}
+
+function toDestinationChange(value: Record<string, unknown>): DestinationChange {
+  const { from, to, by, reason, at, callerArn } = value;
+  if (![from, to, by, reason, at].every((field) => typeof field === 'string')) {
+    throw new Error('malformed destination change');
+  }
+  const change: DestinationChange = {
+    from: from as string,
+    to: to as string,
+    by: by as string,
+    reason: reason as string,
+    at: at as string,
+  };
+  if (typeof callerArn === 'string') change.callerArn = callerArn;
+  return change;
 }
 
 function toDecision(item: Record<string, unknown>): ReviewDecision {

@@ -11,6 +11,7 @@
  * A permanent provider error -> TRANSFER_FAILED with `<code>: <message>` and an alert; a transient one is thrown.
  * A payable row without a plan (no charge to pay from) is refused: TRANSFER_FAILED `no_transfer_plan`, an alert.
  * A row a person approved is first brought to its charges' clawback targets (refunds and disputes while it waited).
+ * A row moved to its district's new account whose group shows a transfer to its old one goes back (moved-row.ts).
  */
 import { netDebts } from '../clawback/net-debts.js';
 import { bringChargeToTarget } from '../clawback/process-money-event.js';
@@ -29,6 +30,7 @@ import {
 } from '../ports.js';
 import { idempotencyKeyMayBeGone } from './idempotency-window.js';
 import { markPaidSendOptions } from './messages.js';
+import { backToAccountPaid, wasMoved } from './moved-row.js';
 import { raiseAlert } from './raise-alert.js';
 import {
   TRANSFER_PART_METADATA_KEY,
@@ -111,10 +113,11 @@ export async function executeTransfer(
 
   // A plan changed after the row was written (a refund, a netting) may have a transfer made for the earlier plan
   // whose record was lost to that change: list the group so it is found, never made again under another amount.
+  // A row moved to another account may have a transfer to the one it paid before, unrecorded: list it too.
   let existing = await transfersAlreadyMade(
     row,
     deps,
-    partsOf(row).some((p) => p.plannedCents !== undefined),
+    partsOf(row).some((p) => p.plannedCents !== undefined) || wasMoved(row),
   );
   // What the district owes on other rows is netted from the parts not yet transferred (domain/clawback/net-debts.ts).
   // A part whose transfer may already exist at Stripe keeps its amount: the group is listed whenever there are debts.
@@ -124,6 +127,9 @@ export async function executeTransfer(
     const made = new Set(existing.map((t) => transferPartOf(t.metadata)).filter((i) => i !== undefined));
     row = await netDebts(row, deps, owing, made);
   }
+  const moved = await backToAccountPaid(row, existing, deps);
+  if ('refuse' in moved) return await markFailed(row, moved.refuse, deps);
+  row = moved.row;
   let districtChecked = false;
   let reusedExisting = false;
   let newlyRecorded = 0;

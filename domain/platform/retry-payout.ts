@@ -9,16 +9,22 @@
  *
  * The new attempt gets a new idempotency key at Stripe (a failed attempt's key would replay the stored error),
  * and the transfer worker lists the row's transfer group before creating, so a retry can never pay a row twice.
+ *
+ * A row whose district's account is no longer the one it pays is moved to the district's current account in the same
+ * update, when no money went to the old one and the request says who moves it and why (domain/platform/account-move.ts).
  */
-import type { RevenueShare, TransferMessage } from '../model.js';
+import type { DestinationChange, RevenueShare, TransferMessage } from '../model.js';
 import { allPartsTransferred, partsOf } from '../payouts/transfer-plan.js';
 import { assertTransition } from '../payouts/transitions.js';
-import type { Clock, LedgerStore, MessageQueue } from '../ports.js';
+import type { Clock, DistrictStore, LedgerStore, MessageQueue } from '../ports.js';
+import { accountMove, type MoveRequest } from './account-move.js';
 import { ConflictError, NotFoundError, TemporarilyUnavailableError } from './errors.js';
 import { queueTransferAttempt } from './queue-transfer-attempt.js';
 
 export interface RetryPayoutDeps {
   ledger: LedgerStore;
+  /** The row's district: its current account, which the row may be moved to. Unset: a retry never moves a row. */
+  districts?: Pick<DistrictStore, 'get'>;
   transferQueue: MessageQueue<TransferMessage>;
   clock: Clock;
   /**
@@ -31,13 +37,22 @@ export interface RetryPayoutDeps {
 export interface RetryPayoutResult {
   revenueShareId: string;
   transferAttempt: number;
+  /** Set when this retry moved the row to its district's current account. */
+  destinationChange?: DestinationChange;
 }
 
-export async function retryPayout(revenueShareId: string, deps: RetryPayoutDeps): Promise<RetryPayoutResult> {
+/** `move`: who moves the row and why, if it has to be moved; `callerArn`: the authenticated caller, recorded with it. */
+export async function retryPayout(
+  revenueShareId: string,
+  deps: RetryPayoutDeps,
+  move: MoveRequest = {},
+  callerArn?: string,
+): Promise<RetryPayoutResult> {
   const row = await deps.ledger.get(revenueShareId);
   if (!row) throw new NotFoundError(`revenue share ${revenueShareId} does not exist`);
   const now = deps.clock.now();
   assertRetryable(row, now, deps.attemptInFlightSeconds);
+  const change = deps.districts && accountMove(row, await deps.districts.get(row.districtId), move, now, callerArn);
 
   const transferAttempt = row.transferAttempt + 1;
   if (row.payoutStatus !== 'PENDING') assertTransition(row.payoutStatus, 'PENDING');
@@ -45,7 +60,15 @@ export async function retryPayout(revenueShareId: string, deps: RetryPayoutDeps)
     revenueShareId,
     expectedVersion: row.version,
     expectedStatus: row.payoutStatus,
-    changes: { payoutStatus: 'PENDING', transferAttempt, updatedAt: now.toISOString() },
+    changes: {
+      payoutStatus: 'PENDING',
+      transferAttempt,
+      updatedAt: now.toISOString(),
+      ...(change && {
+        destinationAccountId: change.to,
+        destinationChanges: [...(row.destinationChanges ?? []), change],
+      }),
+    },
   });
   if (!outcome.updated) {
     throw new ConflictError(
@@ -55,7 +78,15 @@ export async function retryPayout(revenueShareId: string, deps: RetryPayoutDeps)
   // If the queue refuses, the row is put back as it was (only its version moves on): exactly as retryable as before.
   const queued = await queueTransferAttempt(
     outcome.row,
-    { payoutStatus: row.payoutStatus, transferAttempt: row.transferAttempt, updatedAt: row.updatedAt },
+    {
+      payoutStatus: row.payoutStatus,
+      transferAttempt: row.transferAttempt,
+      updatedAt: row.updatedAt,
+      ...(change && {
+        destinationAccountId: row.destinationAccountId,
+        destinationChanges: row.destinationChanges ?? null,
+      }),
+    },
     deps,
   );
   if (!queued.queued) {
@@ -69,7 +100,7 @@ export async function retryPayout(revenueShareId: string, deps: RetryPayoutDeps)
       { cause: queued.error },
     );
   }
-  return { revenueShareId, transferAttempt };
+  return { revenueShareId, transferAttempt, ...(change && { destinationChange: change }) };
 }
 
 /** When a retry of a PENDING row's queued attempt is no longer refused as possibly still running. */

@@ -1,6 +1,6 @@
 import { REVENUE_SHARE_ID_PATTERN, rejectUnknownFields, requiredString, requireObject } from './validate.js';
 
-/** The body of POST /platform/payout/retry and /platform/payout/mark-paid: `{ "revenueShareId": "rs_..." }`. */
+/** The body of POST /platform/payout/mark-paid: `{ "revenueShareId": "rs_..." }` (retry: retry-request.ts). */
 export function parseRevenueShareIdBody(body: unknown): string {
   const input = requireObject(body);
   rejectUnknownFields(input, ['revenueShareId']);

@@ -5,7 +5,15 @@
 import { DEFAULT_DISPUTE_POLICY } from '../clawback/dispute-policy.js';
 import type { MoneyMovement } from '../clawback/money-movements.js';
 import { totalsChanges } from '../clawback/row-totals.js';
-import type { AuditRecord, District, RevenueShare, ReviewDecision, SourceCharge, TransferPart } from '../model.js';
+import type {
+  AuditRecord,
+  DestinationChange,
+  District,
+  RevenueShare,
+  ReviewDecision,
+  SourceCharge,
+  TransferPart,
+} from '../model.js';
 
 export interface RevenueShareView {
   revenueShareId: string;
@@ -31,6 +39,8 @@ export interface RevenueShareView {
   nettedCents?: number;
   moneyHistory?: MoneyMovement[];
   destinationAccountId: string;
+  /** Who moved the row to another account, why and when (domain/platform/account-move.ts). */
+  destinationChanges?: DestinationChange[];
   lastError?: string;
   transferAttempt: number;
   version: number;
@@ -62,6 +72,7 @@ export const revenueShareView = (row: RevenueShare): RevenueShareView => ({
   ...nettedOf(row),
   ...optional('moneyHistory', row.moneyHistory?.map(movementView)),
   destinationAccountId: row.destinationAccountId,
+  ...optional('destinationChanges', row.destinationChanges?.map(destinationChangeView)),
   ...optional('lastError', row.lastError),
   transferAttempt: row.transferAttempt,
   version: row.version,
@@ -124,6 +135,15 @@ const decisionView = (decision: ReviewDecision): ReviewDecision => ({
   reason: decision.reason,
   at: decision.at,
   ...optional('callerArn', decision.callerArn),
+});
+
+const destinationChangeView = (change: DestinationChange): DestinationChange => ({
+  from: change.from,
+  to: change.to,
+  by: change.by,
+  reason: change.reason,
+  at: change.at,
+  ...optional('callerArn', change.callerArn),
 });
 
 /**

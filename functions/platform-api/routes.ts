@@ -9,6 +9,7 @@ import { putDistrict } from '../../domain/platform/put-district.js';
 import { getRevenueShare, listDistricts, listRevenueShares, listWebhookEvents } from '../../domain/platform/queries.js';
 import { requestMarkPaid } from '../../domain/platform/request-mark-paid.js';
 import { retryPayout } from '../../domain/platform/retry-payout.js';
+import { parseRetryRequest } from '../../domain/platform/retry-request.js';
 import { parseRevenueShareIdBody } from '../../domain/platform/revenue-share-request.js';
 import { approvePayout, closePayout, parseReviewRequest } from '../../domain/platform/review-payout.js';
 import type { AuditLog, Clock, DebtLedger, DistrictStore, LedgerStore, MessageQueue } from '../../domain/ports.js';
@@ -47,8 +48,10 @@ const ok = (body: unknown): RouteResult => ({ statusCode: 200, body });
 const accepted = (body: unknown): RouteResult => ({ statusCode: 202, body });
 
 export const platformRoutes: Readonly<Record<string, Route>> = {
-  'POST /platform/payout/retry': async (event, deps) =>
-    accepted(await retryPayout(parseRevenueShareIdBody(readJsonBody(event)), withInFlight(deps))),
+  'POST /platform/payout/retry': async (event, deps) => {
+    const { revenueShareId, ...move } = parseRetryRequest(readJsonBody(event));
+    return accepted(await retryPayout(revenueShareId, withInFlight(deps), move, callerArnOf(event)));
+  },
   'POST /platform/payout/mark-paid': async (event, deps) =>
     accepted(await requestMarkPaid(parseRevenueShareIdBody(readJsonBody(event)), deps)),
   'POST /platform/payout/approve': async (event, deps) =>

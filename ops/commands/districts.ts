@@ -52,17 +52,32 @@ export const districtsPut: Command = {
     'dispute-policy': { type: 'string' },
   },
   async run({ client, io, json }, { args: [districtId = ''], values }) {
-    const input = await districtInput(values, () => existingDistrict(client.listDistricts(), districtId));
+    let lookup: Promise<District | undefined> | undefined;
+    const existing = () => {
+      lookup ??= existingDistrict(client.listDistricts(), districtId);
+      return lookup;
+    };
+    const input = await districtInput(values, existing);
+    const before = await existing();
     const district = await client.putDistrict(districtId, input);
     if (json) {
       printJson(io, district);
     } else {
       io.out(`District ${district.districtId} saved.`);
       io.out(describeDistrict(district));
+      if (before && before.stripeAccountId !== district.stripeAccountId) io.out(accountChanged(before, district));
     }
     return EXIT_OK;
   },
 };
+
+/** Rows written before keep the account they were written with; the transfer worker refuses to pay them as they are. */
+const accountChanged = (before: District, after: District): string =>
+  `Account changed from ${before.stripeAccountId} to ${after.stripeAccountId}. Unpaid payouts written before still ` +
+  `pay ${before.stripeAccountId}, and their transfers fail (district_changed). For each one ` +
+  `(payouts list --district ${after.districtId} --status TRANSFER_FAILED, and PENDING ones never transferred), ` +
+  `payouts retry ID --by WHO --reason WHY moves it to ${after.stripeAccountId} if no money went to ` +
+  `${before.stripeAccountId} for it.`;
 
 async function districtInput(
   values: OptionValues,

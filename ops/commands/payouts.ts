@@ -56,13 +56,24 @@ export const payoutsShow: Command = {
 export const payoutsRetry: Command = {
   words: ['payouts', 'retry'],
   args: ['ID'],
-  synopsis: '',
-  summary: 'Queue a new transfer attempt for a payout whose transfer failed (or never started).',
-  options: {},
-  async run({ client, io, json }, { args: [revenueShareId = ''] }) {
-    const result = await client.retryPayout(revenueShareId);
-    if (json) printJson(io, result);
-    else io.out(`Transfer attempt ${result.transferAttempt} queued for ${result.revenueShareId}.`);
+  synopsis: '[--by WHO --reason WHY]',
+  summary:
+    "Queue a new transfer attempt for a payout whose transfer failed (or never started). A payout whose district's account changed since (districts put) is moved to the new account when no money went to the old one: --by and --reason are then required and recorded.",
+  options: { by: { type: 'string' }, reason: { type: 'string' } },
+  async run({ client, io, json }, { args: [revenueShareId = ''], values }) {
+    const by = stringOption(values, 'by');
+    const reason = stringOption(values, 'reason');
+    const result = await client.retryPayout(revenueShareId, {
+      ...(by === undefined ? {} : { by }),
+      ...(reason === undefined ? {} : { reason }),
+    });
+    if (json) {
+      printJson(io, result);
+      return EXIT_OK;
+    }
+    const change = result.destinationChange;
+    if (change) io.out(`Moved by ${change.by} from ${change.from} to ${change.to} (the district's account now).`);
+    io.out(`Transfer attempt ${result.transferAttempt} queued for ${result.revenueShareId}.`);
     return EXIT_OK;
   },
 };

@@ -58,7 +58,7 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
     if (!row || row.version !== expectedVersion || (expectedStatus && row.payoutStatus !== expectedStatus)) {
       return { updated: false, ...(row ? { current: structuredClone(row) } : {}) };
     }
-    const { lastError, transferParts, decision, ...rest } = changes;
+    const { lastError, transferParts, decision, destinationChanges, ...rest } = changes;
     Object.assign(row, rest, { version: row.version + 1 });
     if (lastError === null) delete row.lastError;
     else if (lastError !== undefined) row.lastError = lastError;
@@ -66,6 +66,8 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
     else if (transferParts !== undefined) row.transferParts = transferParts;
     if (decision === null) delete row.decision;
     else if (decision !== undefined) row.decision = decision;
+    if (destinationChanges === null) delete row.destinationChanges;
+    else if (destinationChanges !== undefined) row.destinationChanges = destinationChanges;
     return { updated: true, row: structuredClone(row) };
   }
 
