@@ -80,7 +80,8 @@ export async function executeTransfer(
       reason: `stale attempt ${message.transferAttempt}: the row is at attempt ${row.transferAttempt}`,
     };
   }
-  if (row.stripeTransferId && (allPartsTransferred(row) || partsOf(row).length === 0) && !heldBackUnlisted(row)) {
+  const recordedId = row.stripeTransferId;
+  if (recordedId && (allPartsTransferred(row) || partsOf(row).length === 0) && !heldBackUnlisted(row)) {
     // Recorded by an earlier delivery that may have stopped before queueing the verification, or before bringing a
     // transfer made for the plan before a refund back to its charge's target (a 429, a crash): what it left of that
     // is known only to Stripe's charge and the row's clawback intent, so the charges are brought to their targets
@@ -89,7 +90,7 @@ export async function executeTransfer(
       row = await clawBackCharges(row, chargesOf(row), deps.clawback, deps);
     }
     if (row.payoutStatus === 'PENDING') await queueVerification(row, deps);
-    return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId ?? found.stripeTransferId };
+    return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId ?? recordedId };
   }
   if (refundedAwayBeforeTransfer(row)) return await reverseTransfersMadeMeanwhile(row, deps);
   if (row.payoutStatus !== 'PENDING' && row.payoutStatus !== 'TRANSFER_FAILED') {
