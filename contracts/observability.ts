@@ -41,6 +41,11 @@ export const metricNames = {
   catchUpEventsMissing: 'CatchUpEventsMissing',
   /** Per catch-up run: events put back on the queue (found missing, or FAILED/stuck rows re-synced). */
   catchUpEventsReplayed: 'CatchUpEventsReplayed',
+  /**
+   * Per catch-up run: FAILED and stuck RECEIVED audit rows created before its 30-day re-sync look-back, which no run
+   * replays (or pages about) any more. Pages while above 0.
+   */
+  catchUpEventsNotResynced: 'CatchUpEventsNotResynced',
   /** Per catch-up run: 1 when it ran out of time or Stripe pages (or Stripe failed) with work left. */
   catchUpTruncated: 'CatchUpTruncated',
   /** Per catch-up run: 1 when this stack's webhook endpoint at Stripe is `enabled`, 0 when disabled or missing. */

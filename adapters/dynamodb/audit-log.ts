@@ -26,6 +26,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tables } from '#contracts/resources.js';
+import type { OpenEventCounter } from '../../domain/catch-up/open-event-count.js';
 import {
   AUDIT_STATUSES,
   type AuditListPosition,
@@ -53,7 +54,7 @@ interface ExistingRow {
   leaseExpiresAt?: string;
 }
 
-export class DynamoDbAuditLog implements AuditLog {
+export class DynamoDbAuditLog implements AuditLog, OpenEventCounter {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -234,6 +235,32 @@ export class DynamoDbAuditLog implements AuditLog {
       }
     }
     return records;
+  }
+
+  /** A count over the status index (Select COUNT: no item comes back, the index's small entries are read). */
+  async countOpenCreatedBefore(
+    status: ListedAuditStatus,
+    createdBefore: Date,
+    leaseEndedBefore?: Date,
+  ): Promise<number> {
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: BY_OPEN_STATUS_CREATED_AT,
+        Select: 'COUNT',
+        KeyConditionExpression: 'openStatus = :status AND createdAt < :before',
+        ...(leaseEndedBefore ? { FilterExpression: 'leaseExpiresAt <= :leaseEnded' } : {}),
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':before': createdBefore.toISOString(),
+          ...(leaseEndedBefore ? { ':leaseEnded': leaseEndedBefore.toISOString() } : {}),
+        },
+      },
+    );
+    let count = 0;
+    for await (const page of pages) count += page.Count ?? 0;
+    return count;
   }
 
   /**

@@ -17,6 +17,9 @@
  * the newest every run would never reach the oldest), from the newest again once it reached the oldest. A listing
  * left unfinished for want of pages goes first in the next run.
  * Events younger than `settleSeconds` are left to the delivery that is probably under way.
+ * Each run also counts the FAILED and stuck RECEIVED rows created before re-sync's look-back (`notResynced`). A row
+ * keeps its createdAt on every re-claim, so one that fails for good is replayed, and pages again, for 30 days, then
+ * never again: the count, published every run, keeps it paging for as long as it stays open.
  */
 import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
 import type { ProcessEventMessage } from '../model.js';
@@ -24,6 +27,7 @@ import type { AlertSink, AuditLog, Clock, MessageQueue } from '../ports.js';
 import type { EventSource } from '../resync/event-source.js';
 import { type ResyncResult, resyncFailedEvents } from '../resync/resync-failed-events.js';
 import { DEFAULT_RESYNC_LOOKBACK_DAYS } from '../resync/resync-request.js';
+import { STUCK_AFTER_MS } from '../resync/stuck-event.js';
 import { type DiagnosticLog, receiveWebhookEvent } from '../webhook/receive-event.js';
 import { parseStripeEvent } from '../webhook/stripe-event.js';
 import type { CatchUpStateStore } from './catch-up-state.js';
@@ -35,6 +39,7 @@ import {
   type ListedEvent,
   UnknownEventCursorError,
 } from './event-feed.js';
+import type { OpenEventCounter } from './open-event-count.js';
 
 const HOUR_MS = 3_600_000;
 /** Audit-log look-ups and replays run a few at a time. */
@@ -56,7 +61,7 @@ export interface CatchUpSettings {
 }
 
 export interface CatchUpDeps {
-  auditLog: AuditLog;
+  auditLog: AuditLog & OpenEventCounter;
   processEventQueue: MessageQueue<ProcessEventMessage>;
   alerts: AlertSink;
   clock: Clock;
@@ -108,6 +113,11 @@ export interface CatchUpResult {
    * re-sync had more FAILED or stuck rows than `maxReplays` (`resync.more`).
    */
   truncated: boolean;
+  /**
+   * FAILED and stuck RECEIVED rows created before re-sync's look-back (DEFAULT_RESYNC_LOOKBACK_DAYS): no run replays
+   * them any more, so they wait for a person.
+   */
+  notResynced: number;
   /** Why a listing stopped early (Stripe unreachable, rate-limited). */
   errors: string[];
   endpoint: EndpointCheck;
@@ -116,12 +126,13 @@ export interface CatchUpResult {
 
 export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Promise<CatchUpResult> {
   const now = deps.clock.now();
+  const resyncSince = new Date(now.getTime() - DEFAULT_RESYNC_LOOKBACK_DAYS * 24 * HOUR_MS);
   const state = await deps.state.load();
   const resync = await resyncFailedEvents(
     {
       selection: {
         kind: 'since',
-        since: new Date(now.getTime() - DEFAULT_RESYNC_LOOKBACK_DAYS * 24 * HOUR_MS),
+        since: resyncSince,
         limit: settings.maxReplays,
         ...(state.failedAfter ? { after: state.failedAfter } : {}),
       },
@@ -129,6 +140,7 @@ export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Pro
     },
     deps,
   );
+  const notResynced = await countNotResynced(deps.auditLog, resyncSince, now);
 
   const budget = { pages: settings.maxPages, used: 0, truncated: false };
   const errors: string[] = [];
@@ -181,6 +193,7 @@ export async function catchUp(settings: CatchUpSettings, deps: CatchUpDeps): Pro
     failed: found.filter((event) => event.outcome === 'failed').length,
     stripePages: budget.used,
     truncated: budget.truncated || resync.more || found.some((event) => event.outcome === 'not_attempted'),
+    notResynced,
     errors,
     endpoint,
     found,
@@ -247,6 +260,15 @@ interface Sweep {
   counts: ListingCounts;
   done: boolean;
   resumeAfter?: string;
+}
+
+/** The open rows re-sync would take (FAILED, or RECEIVED and stuck: stuck-event.ts) but for their age. */
+async function countNotResynced(auditLog: OpenEventCounter, resyncSince: Date, now: Date): Promise<number> {
+  const [failed, stuck] = await Promise.all([
+    auditLog.countOpenCreatedBefore('FAILED', resyncSince),
+    auditLog.countOpenCreatedBefore('RECEIVED', resyncSince, new Date(now.getTime() - STUCK_AFTER_MS)),
+  ]);
+  return failed + stuck;
 }
 
 async function replayFound(event: ListedEvent, foundBy: FoundBy, deps: CatchUpDeps): Promise<FoundEvent> {

@@ -2,7 +2,7 @@
  * The scheduled catch-up (an EventBridge schedule invokes it; `aws lambda invoke` may too, with any payload): run
  * the domain's catch-up inside the invocation's remaining time, log what it found and publish its metrics, with no
  * dimensions, for the alarms: events found that Stripe could not deliver or the audit log never had, replays, a
- * truncated run, and whether this stack's webhook endpoint is enabled at Stripe.
+ * truncated run, open events too old for its re-sync, and whether this stack's webhook endpoint is enabled at Stripe.
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -10,6 +10,7 @@ import { metricNames } from '#contracts/observability.js';
 import { type CatchUpResult, type CatchUpSettings, catchUp } from '../../domain/catch-up/catch-up.js';
 import type { CatchUpStateStore } from '../../domain/catch-up/catch-up-state.js';
 import type { EventFeed } from '../../domain/catch-up/event-feed.js';
+import type { OpenEventCounter } from '../../domain/catch-up/open-event-count.js';
 import type { ProcessEventMessage } from '../../domain/model.js';
 import type { AlertSink, AuditLog, Clock, MessageQueue } from '../../domain/ports.js';
 import type { EventSource } from '../../domain/resync/event-source.js';
@@ -27,7 +28,7 @@ export interface CatchUpHandlerDeps {
   settings: CatchUpSettings;
   /** Stripe for one invocation, built from the API key the secret middleware put on the context. */
   stripe: (context: Context) => { events: EventSource; feed: EventFeed };
-  auditLog: AuditLog;
+  auditLog: AuditLog & OpenEventCounter;
   state: CatchUpStateStore;
   processEventQueue: MessageQueue<ProcessEventMessage>;
   alerts: AlertSink;
@@ -54,6 +55,7 @@ export function createCatchUpHandler({ observability, stripeApiKey, settings, st
     publishDimensionless(metrics, metricNames.catchUpEventsMissing, result.lookback.missing);
     publishDimensionless(metrics, metricNames.catchUpEventsReplayed, result.replayed + result.resync.replayed);
     publishDimensionless(metrics, metricNames.catchUpTruncated, result.truncated ? 1 : 0);
+    publishDimensionless(metrics, metricNames.catchUpEventsNotResynced, result.notResynced);
     const invoicesPaid = result.found.filter((e) => e.outcome === 'replayed' && e.eventType === 'invoice.paid');
     if (invoicesPaid.length > 0) {
       publishDimensionless(metrics, metricNames.invoicePaidAccepted, invoicesPaid.length);

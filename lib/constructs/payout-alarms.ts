@@ -213,6 +213,19 @@ export class PayoutAlarms extends Construct {
         'stopped, but events wait meanwhile. Read the catch-up log (errors, resync, stripePages).',
     });
 
+    // Maximum over two runs: one run that counts any is enough. Missing data is fine here too (the endpoint alarm's).
+    this.add('WebhookEventsNotResynced', {
+      alarmName: 'webhook-events-not-resynced',
+      metric: dimensionless(metricNames.catchUpEventsNotResynced, cloudwatch.Stats.MAXIMUM, checkPeriod),
+      threshold: 1,
+      runbook: runbooks.webhookEventsFailed,
+      description:
+        'Stripe events have been FAILED (or stuck RECEIVED) for over 30 days, longer than the catch-up re-syncs: ' +
+        'nothing replays them or pages about them any more, and Stripe no longer has them (their copy is on the ' +
+        'audit row). The alarm stays on while any is open. List them with events list --status FAILED --since a ' +
+        'date before the oldest, fix the cause, then resync --since that date.',
+    });
+
     this.add('ReconcileNotRun', {
       alarmName: 'reconcile-not-run',
       metric: dimensionless(metricNames.reconcileMismatches, cloudwatch.Stats.SAMPLE_COUNT, RECONCILE_HEARTBEAT_PERIOD),

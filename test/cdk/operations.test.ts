@@ -89,9 +89,9 @@ describe('on-call paging', () => {
 });
 
 describe('alarms', () => {
-  it('there is one per DLQ, per queue backlog, per function errors and throttles, four for money, four for lost events, two for the scheduled work', () => {
+  it('there is one per DLQ, per queue backlog, per function errors and throttles, four for money, four for lost events, three for the scheduled work', () => {
     // Assess
-    expect(alarms).toHaveLength(queueKeys.length * 2 + functionNames.length * 2 + 4 + 4 + 2);
+    expect(alarms).toHaveLength(queueKeys.length * 2 + functionNames.length * 2 + 4 + 4 + 3);
   });
 
   it('every alarm pages on-call when it fires and again when it recovers', () => {
@@ -330,6 +330,25 @@ describe('lost events: rejected deliveries, silence, the endpoint at Stripe, the
       TreatMissingData: 'notBreaching',
     });
     expect(alarmNamed('catch-up-truncated').Dimensions).toBeUndefined();
+  });
+
+  it('any event open longer than the catch-up re-syncs (30 days) pages, for as long as it stays open', () => {
+    // Act
+    const alarm = alarmNamed('webhook-events-not-resynced');
+
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'DistrictPayouts',
+      MetricName: 'CatchUpEventsNotResynced',
+      Statistic: 'Maximum',
+      Period: 2 * catchUpDefaults.intervalMinutes * 60,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.Dimensions).toBeUndefined();
+    expect(alarm.AlarmDescription).toMatch(/Runbook: README\.md#alarm-webhook-events-failed$/);
   });
 
   it('a daily reconcile that published nothing for 30 hours pages, and no data at all counts as not run', () => {
