@@ -5,7 +5,7 @@
  * AWAITING_REVIEW is a warning (the row paged as PAYOUT_NEEDS_REVIEW when it stopped; no money moved wrongly), every
  * other kind is critical. Nothing is written: a run repeated (the schedule's retry) raises the same alerts again.
  */
-import type { FinancialAlert } from '../model.js';
+import type { AlertSeverity, FinancialAlert } from '../model.js';
 import type { AlertSink, Clock } from '../ports.js';
 import { type ReconcileDay, yesterdayUtc } from './reconcile-day.js';
 import { type ReconcileReport, type ReconcileSources, reconcileOneDay } from './reconcile-run.js';
@@ -13,6 +13,23 @@ import { MISMATCH_KINDS, type Mismatch, type MismatchKind } from './three-way-ma
 
 /** Ids named in one alert's message at most (the count says how many there were). */
 export const MAX_IDS_PER_ALERT = 5;
+
+/** Money could be wrong: critical. A row waiting for a person, which paged when it stopped: a warning. */
+export const MISMATCH_SEVERITY: Record<MismatchKind, AlertSeverity> = {
+  MISSING_LEDGER_ROW: 'critical',
+  MISSING_TRANSFER: 'critical',
+  AMOUNT_DIFFERS: 'critical',
+  CURRENCY_DIFFERS: 'critical',
+  DESTINATION_DIFFERS: 'critical',
+  REVERSED: 'critical',
+  ORPHAN_TRANSFER: 'critical',
+  DUPLICATE_TRANSFER: 'critical',
+  UNRECORDED_TRANSFER: 'critical',
+  DUPLICATE_LEDGER_ROW: 'critical',
+  AWAITING_REVIEW: 'warning',
+  NET_PAID_MISMATCH: 'critical',
+  CLAWBACK_DIFFERS: 'critical',
+};
 
 export interface ScheduledReconcileDeps extends ReconcileSources {
   alerts: AlertSink;
@@ -68,7 +85,7 @@ export function mismatchAlerts(day: ReconcileDay, mismatches: readonly Mismatch[
     ].filter((part) => part !== '');
     return {
       kind: 'RECONCILE_MISMATCH',
-      severity: kind === 'AWAITING_REVIEW' ? 'warning' : 'critical',
+      severity: MISMATCH_SEVERITY[kind],
       message:
         `Reconcile ${day.date} (UTC, by paid date): ${ofKind.length} ${kind}` +
         (named.length > 0 ? ` (${named.join('; ')})` : '') +

@@ -3,6 +3,7 @@
  * gathers the three lists (ops/reconcile), this function only compares them.
  */
 import type { RevenueShare } from '../model.js';
+import { transferPartOf } from '../payouts/transfer-keys.js';
 
 /** A paid invoice as Stripe lists it (the fields the match reads). */
 export interface PaidInvoice {
@@ -50,6 +51,12 @@ export const MISMATCH_KINDS = [
   'REVERSED',
   'ORPHAN_TRANSFER',
   'DUPLICATE_TRANSFER',
+  /**
+   * A transfer at Stripe names a row (or a part of it) that records none and is not having one made (not PENDING):
+   * a district was paid while the ledger says it was not, e.g. a worker died after its create and the row was then
+   * marked TRANSFER_FAILED, closed, or refunded away.
+   */
+  'UNRECORDED_TRANSFER',
   'DUPLICATE_LEDGER_ROW',
   'AWAITING_REVIEW',
   /** A clawed-back row: transfers minus reversals at Stripe differ from the ledger's (its history's) net. */
@@ -231,15 +238,49 @@ function compareInvoiceWithRow(invoice: PaidInvoice, row: LedgerRow): Mismatch[]
   return found;
 }
 
-/** A row split over several charges: every recorded part must be at Stripe, for its amount; nothing else may name it. */
+/**
+ * A row whose transfers are being made (PENDING): a transfer naming it, or naming a part of it, that it has not recorded
+ * yet is one the transfer worker made and will record (it died after its create; the retry gets the same one back).
+ * A row in any other status records every transfer it will ever have: one it does not record is UNRECORDED_TRANSFER.
+ */
+const mayRecordTransfers = (row: LedgerRow): boolean => row.payoutStatus === 'PENDING';
+
+function unrecordedTransfer(row: LedgerRow, transfer: StripeTransfer, part?: number): Mismatch {
+  const reversed = transfer.amount_reversed > 0 ? ` (${transfer.amount_reversed} of it reversed)` : '';
+  return {
+    kind: 'UNRECORDED_TRANSFER',
+    invoiceId: row.invoiceId,
+    revenueShareId: row.revenueShareId,
+    stripeTransferId: transfer.id,
+    detail:
+      `transfer of ${transfer.amount} ${transfer.currency} to ${transfer.destination ?? 'no destination'}${reversed} ` +
+      `names this row${part === undefined ? '' : ` (part ${part})`}, but the ledger records no transfer for it (${row.payoutStatus})`,
+  };
+}
+
+/**
+ * A row split over several charges: every recorded part must be at Stripe, for its amount; nothing else may name it.
+ * A part with no transfer recorded is judged as a one-part row is: while the row is PENDING the oldest transfer naming
+ * the part is its own, not recorded yet; otherwise a transfer naming it is UNRECORDED_TRANSFER.
+ */
 function comparePartsWithTransfers(row: LedgerRow, transfers: readonly StripeTransfer[]): Mismatch[] {
   const found: Mismatch[] = [];
   const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId };
   const parts = row.transferParts ?? [];
   const waiting = row.payoutStatus === 'NEEDS_REVIEW' || row.payoutStatus === 'CLOSED';
+  const recorded = new Set(parts.flatMap((p) => (p.stripeTransferId ? [p.stripeTransferId] : [])));
+  const unrecorded = transfers.filter((t) => !recorded.has(t.id));
+  const naming = (index: number) => unrecorded.filter((t) => transferPartOf(t.metadata ?? {}) === index);
+  // Transfer id -> the part it is the not-yet-recorded transfer of.
+  const inFlight = new Map<string, number>();
   for (const part of parts) {
     if (!part.stripeTransferId) {
-      if (!waiting) {
+      const made = mayRecordTransfers(row) ? oldest(naming(part.index)) : undefined;
+      if (made) {
+        inFlight.set(made.id, part.index);
+        found.push(...compareTransferWithRow(row, made, part.amountCents));
+      } else if (!waiting && naming(part.index).length === 0) {
+        // A transfer naming the part is reported below (UNRECORDED_TRANSFER), as a one-part row's is.
         found.push({
           kind: 'MISSING_TRANSFER',
           ...ids,
@@ -260,9 +301,16 @@ function comparePartsWithTransfers(row: LedgerRow, transfers: readonly StripeTra
     }
     found.push(...compareTransferWithRow(row, transfer, part.amountCents));
   }
-  const recorded = new Set(parts.flatMap((p) => (p.stripeTransferId ? [p.stripeTransferId] : [])));
-  for (const transfer of transfers) {
-    if (recorded.has(transfer.id)) continue;
+  for (const transfer of unrecorded) {
+    if (inFlight.has(transfer.id)) continue;
+    const index = transferPartOf(transfer.metadata ?? {});
+    const part = parts.find((p) => p.index === index);
+    const partHasOne =
+      part !== undefined && (part.stripeTransferId !== undefined || [...inFlight.values()].includes(part.index));
+    if (!partHasOne) {
+      found.push(unrecordedTransfer(row, transfer, index));
+      continue;
+    }
     found.push({
       kind: 'DUPLICATE_TRANSFER',
       ...ids,
@@ -295,7 +343,11 @@ function compareRowWithTransfers(row: LedgerRow, transfers: readonly StripeTrans
       detail: `share ${row.shareCents} ${row.currency} (${row.payoutStatus}) has no transfer at Stripe`,
     });
   }
+  if (!row.stripeTransferId && !mayRecordTransfers(row)) {
+    return [...found, ...transfers.map((transfer) => unrecordedTransfer(row, transfer))];
+  }
 
+  // PENDING with none recorded yet: the oldest transfer naming the row is the one its worker made.
   const kept = recorded ?? (row.stripeTransferId ? undefined : oldest(transfers));
   for (const transfer of transfers) {
     if (transfer !== kept) {

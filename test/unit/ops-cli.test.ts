@@ -882,6 +882,24 @@ describe('reconcile', () => {
     expect(result.stderr).toContain('2 mismatch(es) on 2026-12-01.');
   });
 
+  it('prints a transfer made for a row the ledger says failed as UNRECORDED_TRANSFER', async () => {
+    // Prepare: the worker died after its create; the row was later marked TRANSFER_FAILED with no transfer recorded
+    const row = ledgerRow('in_1', { payoutStatus: 'TRANSFER_FAILED', stripeTransferId: undefined });
+    api.rows = [row];
+    const stripe = stripeHolding([invoice('in_1')], [transferFor(row, { id: 'tr_made' })]);
+
+    // Act
+    const result = await ops(['reconcile', '--date', '2026-12-01'], { stripe: stripe.source });
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `UNRECORDED_TRANSFER\\s+in_1\\s+${row.revenueShareId}\\s+tr_made\\s+transfer of 18518 usd to acct_shahdol names this row, but the ledger records no transfer for it \\(TRANSFER_FAILED\\)`,
+      ),
+    );
+  });
+
   it('prints the mismatches as JSON with --json', async () => {
     // Prepare
     const row = ledgerRow('in_1');

@@ -190,7 +190,7 @@ describe('threeWayMatch', () => {
     ]);
   });
 
-  it('reports a transfer for a zero share as AMOUNT_DIFFERS', () => {
+  it('reports a transfer for a zero share (NO_PAYOUT, none recorded) as UNRECORDED_TRANSFER', () => {
     // Prepare
     const input = cleanDay();
     input.transfers.push(transfer('rs_zero', { amount: 1 }));
@@ -199,7 +199,7 @@ describe('threeWayMatch', () => {
     const mismatches = threeWayMatch(input);
 
     // Assess
-    expect(mismatches.map((m) => [m.kind, m.revenueShareId])).toEqual([['AMOUNT_DIFFERS', 'rs_zero']]);
+    expect(mismatches.map((m) => [m.kind, m.revenueShareId])).toEqual([['UNRECORDED_TRANSFER', 'rs_zero']]);
   });
 
   it('reports currencies that differ between invoice and row, and between row and transfer', () => {
@@ -317,6 +317,106 @@ describe('threeWayMatch', () => {
 
     // Assess
     expect(mismatches.map((m) => m.kind)).toEqual(['DESTINATION_DIFFERS']);
+  });
+});
+
+describe('a transfer the ledger does not record', () => {
+  const part = (index: number, amountCents: number, stripeTransferId?: string) => ({
+    index,
+    amountCents,
+    ...(stripeTransferId ? { stripeTransferId } : {}),
+  });
+  /** The day's second invoice, its row recording no transfer, and a live transfer naming the row. */
+  const dayWithUnrecorded = (payoutStatus: LedgerRow['payoutStatus']) => {
+    const input = cleanDay();
+    input.invoices.push(invoice('in_2'));
+    input.ledgerRows.push(
+      row('rs_2', 'in_2', { payoutStatus, stripeTransferId: undefined, transferParts: [part(0, 1_500)] }),
+    );
+    input.transfers.push(transfer('rs_2', { id: 'tr_made', created: DURING_DAY + 60 }));
+    return input;
+  };
+
+  it.each(['TRANSFER_FAILED', 'CLOSED', 'NEEDS_REVIEW', 'REVERSED'] as const)(
+    'reports a live transfer naming a %s row that records none as UNRECORDED_TRANSFER',
+    (payoutStatus) => {
+      // Prepare: e.g. a worker died after its create, and the row was then marked failed, closed or refunded away
+      const input = dayWithUnrecorded(payoutStatus);
+
+      // Act
+      const mismatches = threeWayMatch(input).filter((m) => m.kind !== 'AWAITING_REVIEW');
+
+      // Assess
+      expect(mismatches).toEqual([
+        {
+          kind: 'UNRECORDED_TRANSFER',
+          invoiceId: 'in_2',
+          revenueShareId: 'rs_2',
+          stripeTransferId: 'tr_made',
+          detail: `transfer of 1500 usd to acct_shahdol names this row, but the ledger records no transfer for it (${payoutStatus})`,
+        },
+      ]);
+    },
+  );
+
+  it('takes the oldest transfer naming a PENDING row as the one its worker made and has not recorded yet', () => {
+    // Prepare
+    const input = dayWithUnrecorded('PENDING');
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches).toEqual([]);
+  });
+
+  it('judges a split row part by part as a one-part row: PENDING waits for its record, any other status does not', () => {
+    // Prepare: part 0 recorded; part 1's transfer made (named by its metadata) but not recorded
+    const split = (payoutStatus: LedgerRow['payoutStatus']) => {
+      const input = cleanDay();
+      input.invoices.push(invoice('in_2'));
+      input.ledgerRows.push(
+        row('rs_2', 'in_2', {
+          payoutStatus,
+          stripeTransferId: 'tr_part0',
+          transferParts: [part(0, 1_000, 'tr_part0'), part(1, 500)],
+        }),
+      );
+      const partOf = (index: number) => ({ revenueShareId: 'rs_2', transferPart: String(index) });
+      input.transfers.push(
+        transfer('rs_2', { id: 'tr_part0', amount: 1_000, metadata: partOf(0) }),
+        transfer('rs_2', { id: 'tr_part1', amount: 500, created: DURING_DAY + 60, metadata: partOf(1) }),
+      );
+      return input;
+    };
+    const secondOfPart0 = split('PENDING');
+    secondOfPart0.transfers.push(
+      transfer('rs_2', {
+        id: 'tr_part0_again',
+        amount: 1_000,
+        created: DURING_DAY + 90,
+        metadata: { revenueShareId: 'rs_2', transferPart: '0' },
+      }),
+    );
+
+    // Act
+    const pending = threeWayMatch(split('PENDING'));
+    const failed = threeWayMatch(split('TRANSFER_FAILED'));
+    const duplicate = threeWayMatch(secondOfPart0);
+
+    // Assess
+    expect(pending).toEqual([]);
+    expect(failed).toEqual([
+      {
+        kind: 'UNRECORDED_TRANSFER',
+        invoiceId: 'in_2',
+        revenueShareId: 'rs_2',
+        stripeTransferId: 'tr_part1',
+        detail:
+          'transfer of 500 usd to acct_shahdol names this row (part 1), but the ledger records no transfer for it (TRANSFER_FAILED)',
+      },
+    ]);
+    expect(duplicate.map((m) => [m.kind, m.stripeTransferId])).toEqual([['DUPLICATE_TRANSFER', 'tr_part0_again']]);
   });
 });
 
