@@ -75,12 +75,13 @@ export async function retryPayout(
       `revenue share ${revenueShareId} changed while retrying (another request won); read it again`,
     );
   }
-  // If the queue refuses, the row is put back as it was (only its version moves on): exactly as retryable as before.
+  // If the queue refuses, the row is put back as it was, except that it keeps the attempt number it took: a send
+  // reported failed may have reached the queue after all, and the next retry's message must not carry that one's
+  // deduplication id (SQS would drop it while the first, for an attempt put back, was skipped as stale).
   const queued = await queueTransferAttempt(
     outcome.row,
     {
       payoutStatus: row.payoutStatus,
-      transferAttempt: row.transferAttempt,
       updatedAt: row.updatedAt,
       ...(change && {
         destinationAccountId: row.destinationAccountId,
@@ -93,7 +94,7 @@ export async function retryPayout(
     // Not put back, the new attempt stands without a message: the in-flight rule lets it be retried once its
     // window has passed.
     const advice = queued.restored
-      ? 'nothing changed; retry'
+      ? restoredAdvice(row, now, deps.attemptInFlightSeconds)
       : `retry after ${retryableAfter(outcome.row, deps.attemptInFlightSeconds).toISOString()}`;
     throw new TemporarilyUnavailableError(
       `attempt ${transferAttempt} of revenue share ${revenueShareId} could not be queued: ${advice}`,
@@ -101,6 +102,14 @@ export async function retryPayout(
     );
   }
   return { revenueShareId, transferAttempt, ...(change && { destinationChange: change }) };
+}
+
+/** A row put back as it was: retry at once, unless it is PENDING and changed so recently that a retry waits. */
+function restoredAdvice(row: RevenueShare, now: Date, attemptInFlightSeconds: number): string {
+  const until = retryableAfter(row, attemptInFlightSeconds);
+  return row.payoutStatus === 'PENDING' && now < until
+    ? `nothing changed; retry after ${until.toISOString()}`
+    : 'nothing changed; retry';
 }
 
 /** When a retry of a PENDING row's queued attempt is no longer refused as possibly still running. */

@@ -310,7 +310,7 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       ]);
     });
 
-    it('answers 503 and leaves the row retryable as it was when the transfer queue refuses the message', async () => {
+    it('answers 503 and leaves the row retryable (with the attempt it took) when the transfer queue refuses the message', async () => {
       // Prepare: the transfer queue URL names a queue the SQS server does not have
       const row = await ledgerRow({ payoutStatus: 'TRANSFER_FAILED', lastError: 'balance_insufficient: no funds' });
       const broken = handlerWith({
@@ -327,9 +327,10 @@ describe('platform-api against DynamoDB Local and the SQS server', () => {
       // Assess
       expect(refused.statusCode).toBe(503);
       expect(JSON.parse(refused.body)).toEqual({ error: expect.stringContaining('nothing changed; retry') });
-      expect(retried).toEqual({ status: 202, body: { revenueShareId: row.revenueShareId, transferAttempt: 2 } });
+      // The refused attempt's number is not used again: its message may have reached the queue after all
+      expect(retried).toEqual({ status: 202, body: { revenueShareId: row.revenueShareId, transferAttempt: 3 } });
       expect((await receiveAll(resources.queues.queues.transfer)).map((m) => m.body)).toEqual([
-        { revenueShareId: row.revenueShareId, transferAttempt: 2 },
+        { revenueShareId: row.revenueShareId, transferAttempt: 3 },
       ]);
     });
 

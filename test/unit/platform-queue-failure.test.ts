@@ -1,6 +1,7 @@
 /**
- * An approval whose transfer the queue refuses, on in-memory ports: the row goes back to NEEDS_REVIEW so the approval
- * can be made again; when even that write fails, the 503 names the command that moves the row on, and it does.
+ * An approval or a retry whose transfer the queue refuses, on in-memory ports: an approved row goes back to
+ * NEEDS_REVIEW so the approval can be made again; when even that write fails, the 503 names the command that moves
+ * the row on, and it does. A refused retry leaves the row retryable, and the retry after it is not lost.
  */
 import { describe, expect, it } from 'vitest';
 import type { District, MarkPaidMessage, RevenueShare, TransferMessage } from '../../domain/model.js';
@@ -85,10 +86,10 @@ const approval = { revenueShareId: 'rs_review_queue', by: 'jane@example.org', re
 const approve = (p: Payouts, transferQueue: MessageQueue<TransferMessage> = p.transferQueue, ledger = p.ledger) =>
   approvePayout(approval, { ledger, transferQueue, clock: p.clock, attemptInFlightSeconds: IN_FLIGHT_SECONDS });
 
-const retry = (p: Payouts) =>
+const retry = (p: Payouts, transferQueue: MessageQueue<TransferMessage> = p.transferQueue) =>
   retryPayout(approval.revenueShareId, {
     ledger: p.ledger,
-    transferQueue: p.transferQueue,
+    transferQueue,
     clock: p.clock,
     attemptInFlightSeconds: IN_FLIGHT_SECONDS,
   });
@@ -183,5 +184,56 @@ describe('approving a row whose transfer cannot be queued', () => {
     await expect(tooSoon).rejects.toThrow(`retry after ${retryAt}`);
     expect(retried).toEqual({ revenueShareId: approval.revenueShareId, transferAttempt: 2 });
     expect(p.payments.transfers).toEqual([expect.objectContaining({ amountCents: 3_000 })]);
+  });
+});
+
+/** A row whose transfer from the platform balance failed: a retry starts attempt 2. */
+const failedRow = (): RevenueShare => ({
+  ...waitingRow(),
+  payoutStatus: 'TRANSFER_FAILED',
+  transferAttempt: 1,
+  transferParts: [{ index: 0, amountCents: 3_000 }],
+  decision: { action: 'approve', by: 'jane@example.org', reason: 'cheque 1042 cleared', at: created },
+  lastError: 'balance_insufficient: the platform balance is too low',
+});
+
+describe('retrying a row whose transfer cannot be queued', () => {
+  it('leaves the row retryable at once (503), and the retry then pays it once', async () => {
+    // Prepare
+    const p = payouts();
+    await p.ledger.create(failedRow());
+
+    // Act
+    await expect(retry(p, queueDown)).rejects.toThrow('could not be queued: nothing changed; retry');
+    const retried = await retry(p);
+    await p.runTransfers();
+
+    // Assess
+    expect(retried.transferAttempt).toBeGreaterThan(1);
+    expect(p.payments.transfers).toEqual([expect.objectContaining({ amountCents: 3_000 })]);
+    expect(await p.ledger.get(approval.revenueShareId)).toMatchObject({ payoutStatus: 'PENDING' });
+  });
+
+  it('pays once when the refused send had reached the queue after all, and the retry after it is not lost', async () => {
+    // Prepare: the first retry's message is queued, its answer lost; the worker gets that message before the
+    // operator retries again, as the 503 told them to
+    const p = payouts();
+    await p.ledger.create(failedRow());
+    await expect(retry(p, answerLost(p.transferQueue))).rejects.toThrow('nothing changed; retry');
+    await p.runTransfers();
+
+    // Act
+    const again = await retry(p).catch((error: unknown) => error);
+    await p.runTransfers();
+
+    // Assess: one transfer, recorded. Before, the put-back restored attempt 1, so the worker skipped the lost
+    // answer's message (attempt 2) as stale, and the next retry's message (attempt 2 again) had its deduplication id
+    // and was dropped: the row stayed PENDING with nothing queued and nothing transferred
+    expect(p.payments.transfers).toEqual([expect.objectContaining({ amountCents: 3_000 })]);
+    expect(await p.ledger.get(approval.revenueShareId)).toMatchObject({
+      payoutStatus: 'PENDING',
+      stripeTransferId: p.payments.transfers[0]?.id,
+    });
+    expect(again).toMatchObject({ name: 'ConflictError', message: expect.stringContaining('already transferred') });
   });
 });
