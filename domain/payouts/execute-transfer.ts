@@ -93,6 +93,7 @@ export async function executeTransfer(
     return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId ?? recordedId };
   }
   if (refundedAwayBeforeTransfer(row)) return await reverseTransfersMadeMeanwhile(row, deps);
+  if (approvalUndone(row)) return await alertIfTransferredWhileUndone(row, deps);
   if (row.payoutStatus !== 'PENDING' && row.payoutStatus !== 'TRANSFER_FAILED') {
     return { outcome: 'skipped', reason: `ledger row is ${row.payoutStatus}` };
   }
@@ -225,6 +226,37 @@ const approvedBeforeAnyTransfer = (row: RevenueShare): boolean =>
 const heldBackUnlisted = (row: RevenueShare): boolean =>
   row.payoutStatus === 'PENDING' &&
   partsOf(row).some((part) => part.amountCents === 0 && part.plannedCents !== undefined && !part.stripeTransferId);
+
+/**
+ * A row waiting for review (or closed) that a message of its current attempt reaches: an approval wrote that attempt
+ * and was undone because its send was reported failed (domain/platform/queue-transfer-attempt.ts). The send may have
+ * reached the queue, and a worker may have made the transfer before the undo and died before recording it.
+ */
+const approvalUndone = (row: RevenueShare): boolean =>
+  (row.payoutStatus === 'NEEDS_REVIEW' || row.payoutStatus === 'CLOSED') && row.transferAttempt > 0;
+
+/** Nothing is paid for such a row; a transfer already made for it is for a person to see before they decide. */
+async function alertIfTransferredWhileUndone(
+  row: RevenueShare,
+  deps: ExecuteTransferDeps,
+): Promise<ExecuteTransferResult> {
+  const made = (await transfersAlreadyMade(row, deps, true)).filter((transfer) => !transfer.reversed);
+  if (made.length > 0) {
+    const ids = made.map((t) => `${t.id} (${t.amountCents} ${row.currency})`).join(', ');
+    const todo =
+      row.payoutStatus === 'NEEDS_REVIEW'
+        ? 'approve it again to record it (the new attempt finds it); do not close it'
+        : 'it is CLOSED although the district was paid: escalate to finance';
+    await raiseAlert(deps.alerts, deps.clock, {
+      kind: 'TRANSFER_MISMATCH',
+      message:
+        `ledger row ${row.revenueShareId} is ${row.payoutStatus}, but ${ids} was made for it while its approval ` +
+        `was being undone: ${todo}`,
+      ...rowContext(row),
+    });
+  }
+  return { outcome: 'skipped', reason: `ledger row is ${row.payoutStatus}` };
+}
 
 /** The charges the row's parts are funded by, once each (a part paid from the platform balance has none). */
 const chargesOf = (row: RevenueShare): Set<string> =>

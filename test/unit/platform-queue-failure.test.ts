@@ -4,7 +4,7 @@
  * the row on, and it does. A refused retry leaves the row retryable, and the retry after it is not lost.
  */
 import { describe, expect, it } from 'vitest';
-import type { District, MarkPaidMessage, RevenueShare, TransferMessage } from '../../domain/model.js';
+import type { District, FinancialAlert, MarkPaidMessage, RevenueShare, TransferMessage } from '../../domain/model.js';
 import { executeTransfer } from '../../domain/payouts/execute-transfer.js';
 import { retryPayout } from '../../domain/platform/retry-payout.js';
 import { approvePayout } from '../../domain/platform/review-payout.js';
@@ -53,18 +53,21 @@ function payouts() {
   const transferQueue = new MemoryQueue<TransferMessage>();
   const markPaidQueue = new MemoryQueue<MarkPaidMessage>();
   const payments = new MemoryPaymentProvider();
+  const alerts: FinancialAlert[] = [];
+  const transferWorker = (message: TransferMessage, workerLedger: MemoryLedger = ledger) =>
+    executeTransfer(message, {
+      ledger: workerLedger,
+      debts: workerLedger,
+      districts: new MemoryDistricts([district]),
+      payments,
+      markPaidQueue,
+      alerts: { raise: async (alert) => void alerts.push(alert) },
+      clock,
+    });
   /** Delivers every queued transfer message to the transfer worker, as SQS would. */
   const runTransfers = async () => {
     for (let entry = transferQueue.messages.shift(); entry; entry = transferQueue.messages.shift()) {
-      await executeTransfer(entry.message, {
-        ledger,
-        debts: ledger,
-        districts: new MemoryDistricts([district]),
-        payments,
-        markPaidQueue,
-        alerts: { raise: async () => {} },
-        clock,
-      });
+      await transferWorker(entry.message);
     }
   };
   return {
@@ -72,6 +75,8 @@ function payouts() {
     transferQueue,
     payments,
     clock,
+    alerts,
+    transferWorker,
     runTransfers,
     advance: (seconds: number) => {
       now += seconds * 1000;
@@ -155,6 +160,42 @@ describe('approving a row whose transfer cannot be queued', () => {
     // Assess: the second approval's message is not dropped as a duplicate of the first
     expect(p.payments.transfers).toEqual([expect.objectContaining({ amountCents: 3_000 })]);
     expect(await p.ledger.get(approval.revenueShareId)).toMatchObject({ payoutStatus: 'PENDING' });
+  });
+
+  it('alerts when the approval is undone while its transfer was being made, and approving again records that transfer', async () => {
+    // Prepare: the send reaches the queue; before its (lost) answer comes back and the approval is undone, a worker
+    // takes the message, makes the transfer and dies before recording it
+    const p = payouts();
+    await p.ledger.create(waitingRow());
+    const racing: MessageQueue<TransferMessage> = {
+      send: async (message, options) => {
+        await p.transferQueue.send(message, options);
+        const dying = Object.assign(Object.create(p.ledger) as MemoryLedger, {
+          recordTransfer: async () => {
+            throw new Error('worker timed out');
+          },
+        });
+        await expect(p.transferWorker(message, dying)).rejects.toThrow('worker timed out');
+        throw new Error('socket hang up');
+      },
+    };
+    await expect(approve(p, racing)).rejects.toThrow('approve it again');
+
+    // Act: the message is delivered again, to a row back up for review; then a person approves it again
+    await p.runTransfers();
+    const alerted = p.alerts.map((a) => [a.kind, a.message]);
+    await approve(p);
+    await p.runTransfers();
+
+    // Assess: on-call is told at once that money went to the district for a row waiting for review (before: the
+    // worker skipped it in silence, and closing the row, which the 503 allows, left the transfer unrecorded)
+    const [made] = p.payments.transfers;
+    expect(p.payments.transfers).toHaveLength(1);
+    expect(alerted).toEqual([['TRANSFER_MISMATCH', expect.stringContaining(made?.id ?? 'no transfer')]]);
+    expect(await p.ledger.get(approval.revenueShareId)).toMatchObject({
+      payoutStatus: 'PENDING',
+      stripeTransferId: made?.id,
+    });
   });
 
   it('says when the row cannot be put back, and `payouts retry` after the time it names pays it once', async () => {
