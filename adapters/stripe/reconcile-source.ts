@@ -4,7 +4,7 @@
  * types asked, and a charge as the clawback reads it (the clawback's own adapter: payments.ts), via the official SDK.
  * The CLI (ops/reconcile/stripe-source.ts) and the scheduled reconcile function both read Stripe through this.
  */
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import type { CreatedRange, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
 import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
 import type { StoredEvent } from '../../domain/revenue-share/stripe-event.js';
@@ -46,7 +46,10 @@ export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
     },
     async retrieveTransfers(ids: readonly string[]) {
       const found: StripeTransfer[] = [];
-      for (const id of ids) found.push(toStripeTransfer(await stripe.transfers.retrieve(id)));
+      for (const id of ids) {
+        const transfer = await transferOrNothing(stripe, id);
+        if (transfer) found.push(toStripeTransfer(transfer));
+      }
       return found;
     },
     async transfers(created: CreatedRange) {
@@ -57,6 +60,16 @@ export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
       return transfers;
     },
   };
+}
+
+/** The transfer, or nothing when Stripe has no such transfer (the ledger records one: reconcile reports it missing). */
+async function transferOrNothing(stripe: Stripe, id: string): Promise<Stripe.Transfer | undefined> {
+  try {
+    return await stripe.transfers.retrieve(id);
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') return undefined;
+    throw error;
+  }
 }
 
 function toPaidInvoice(invoice: Stripe.Invoice): PaidInvoice {

@@ -11,13 +11,13 @@ import { gatherLedgerRows } from './ledger-rows.js';
 import type { ReconcileDay } from './reconcile-day.js';
 import type { ReconcileDistricts, ReconcileLedger, ReconcileStripeSource } from './sources.js';
 import {
-  hasClawback,
-  ledgerTransferIds,
+  checkedRows,
   type Mismatch,
   type OutOfBandAmount,
   outOfBandAmounts,
   threeWayMatch,
 } from './three-way-match.js';
+import { readUnlistedTransfers } from './unlisted-transfers.js';
 
 /** A share is usually transferred minutes after its invoice is paid; look this far past the day for it. */
 export const TRANSFER_LOOKAHEAD_SECONDS = 7 * 86_400;
@@ -42,6 +42,10 @@ export interface ReconcileReport {
   ledgerRows: number;
   /** Transfers created that day. */
   transfers: number;
+  /** Transfers the checked rows record that the listing does not hold, read by id (one Stripe request each). */
+  transfersReadById: number;
+  /** Such transfers left unread past the bound (unit: transfers; their rows are not fully checked); unset: none. */
+  transfersUnread?: number;
   /** Charges the day's money events name, each checked against its clawback target; unset: not checked. */
   moneyEventCharges?: number;
   mismatches: Mismatch[];
@@ -61,15 +65,14 @@ export async function reconcileOneDay(
   ]);
   const since = new Date((day.gte - LEDGER_LISTING_MARGIN_SECONDS) * 1000);
   const ledgerRows = await gatherLedgerRows(sources.ledger, invoices, transfers, since);
-  // A clawed-back row's net is compared over all its transfers: fetch those the listing does not hold.
-  const listed = new Set(transfers.map((t) => t.id));
-  const missing = [...new Set(ledgerRows.filter(hasClawback).flatMap(ledgerTransferIds))].filter(
-    (id) => !listed.has(id),
-  );
-  if (missing.length > 0 && sources.stripe.retrieveTransfers) {
-    transfers.push(...(await sources.stripe.retrieveTransfers(missing)));
-  }
   const dayRange = { gte: day.gte, lt: day.lt };
+  // A checked row's transfers outside the listing (an earlier part, a clawed-back row's) are read by id.
+  const unlisted = await readUnlistedTransfers(
+    sources.stripe,
+    transfers,
+    checkedRows({ invoices, ledgerRows, transfers, day: dayRange }),
+  );
+  transfers.push(...unlisted.found);
   const { stripe, ledger, districts } = sources;
   const clawbacks =
     canCheckClawbacks(stripe) && districts
@@ -81,9 +84,11 @@ export async function reconcileOneDay(
     paidInvoices: invoices.length,
     ledgerRows: ledgerRows.filter((row) => invoiceIds.has(row.invoiceId)).length,
     transfers: transfers.filter((t) => t.created >= day.gte && t.created < day.lt).length,
+    transfersReadById: unlisted.readById,
+    ...(unlisted.unread.length > 0 ? { transfersUnread: unlisted.unread.length } : {}),
     ...(clawbacks ? { moneyEventCharges: clawbacks.length } : {}),
     mismatches: [
-      ...threeWayMatch({ invoices, ledgerRows, transfers, day: dayRange }),
+      ...threeWayMatch({ invoices, ledgerRows, transfers, day: dayRange, unread: new Set(unlisted.unread) }),
       ...clawbackMatch(clawbacks ?? []),
     ],
     outOfBand: outOfBandAmounts(invoices, ledgerRows),

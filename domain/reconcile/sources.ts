@@ -20,9 +20,10 @@ export interface ReconcileStripeSource {
   paidInvoices(paid: CreatedRange): Promise<PaidInvoice[]>;
   transfers(created: CreatedRange): Promise<StripeTransfer[]>;
   /**
-   * These transfers by id (each with its amount_reversed: Stripe's sum of its reversals): the transfers a clawed-back
-   * row records (its parts, its re-payments) that the day's listing does not hold. A source without it leaves such a
-   * row's net unchecked.
+   * These transfers by id (each with its amount_reversed: Stripe's sum of its reversals), one request each: the
+   * transfers the checked rows record (their parts, their re-payments) that the day's listing does not hold
+   * (domain/reconcile/unlisted-transfers.ts). An id Stripe does not have is left out, not an error. A source without
+   * it judges the rows by the listing alone (an earlier day's part looks missing, a clawed-back row's net unchecked).
    */
   retrieveTransfers?(ids: readonly string[]): Promise<StripeTransfer[]>;
   /**

@@ -91,6 +91,11 @@ export interface ThreeWayMatchInput {
    * later ones are checked only as the transfer of one of the day's invoices. Unset: every transfer is the day's.
    */
   day?: { gte: number; lt: number };
+  /**
+   * Transfers a checked row records that could not be read (past reconcile's bound on reads by id): neither missing
+   * nor compared, and the row's net is left unchecked.
+   */
+  unread?: ReadonlySet<string>;
 }
 
 /** The metadata key the transfer worker writes on every transfer it creates. */
@@ -105,7 +110,6 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
   const rowsById = new Map(input.ledgerRows.map((row) => [row.revenueShareId, row]));
   const transfersByRow = groupTransfersByRow(input.transfers, input.ledgerRows);
 
-  const rowsToCheck = new Map<string, LedgerRow>();
   for (const invoice of input.invoices) {
     const rows = input.ledgerRows.filter((row) => row.invoiceId === invoice.id);
     if (rows.length === 0) {
@@ -133,17 +137,12 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
           detail: `share ${row.shareCents} ${row.currency} waits for a person: ${row.reviewReason ?? 'no reason recorded'}`,
         });
       }
-      rowsToCheck.set(row.revenueShareId, row);
     }
   }
 
-  const daysTransfers = input.transfers.filter((transfer) => isInDay(transfer, input.day));
-  for (const transfer of daysTransfers) {
+  for (const transfer of input.transfers.filter((t) => isInDay(t, input.day))) {
     const namedRowId = transfer.metadata?.[TRANSFER_ROW_METADATA_KEY];
-    const row = namedRowId ? rowsById.get(namedRowId) : rowRecordingTransfer(input.ledgerRows, transfer.id);
-    if (row) {
-      rowsToCheck.set(row.revenueShareId, row);
-    } else if (namedRowId) {
+    if (namedRowId && !rowsById.has(namedRowId)) {
       mismatches.push({
         kind: 'ORPHAN_TRANSFER',
         revenueShareId: namedRowId,
@@ -154,7 +153,8 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
     // A transfer naming no row and recorded by none was not made by this pipeline: not ours to judge.
   }
 
-  for (const row of rowsToCheck.values()) {
+  const unread = input.unread ?? new Set<string>();
+  for (const row of checkedRows(input)) {
     const named = transfersByRow.get(row.revenueShareId) ?? [];
     // Re-payments (a dispute won, a refund failed) are the row's own transfers too, compared through its net.
     const repaid = new Set(repaymentIds(row));
@@ -162,11 +162,32 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
       ...compareRowWithTransfers(
         row,
         named.filter((t) => !repaid.has(t.id)),
+        unread,
       ),
     );
     mismatches.push(...compareNetPaid(row, input.transfers));
   }
   return mismatches;
+}
+
+/**
+ * The rows the match checks, in the order it reports them: each row of the day's invoices, then each row a transfer of
+ * the day names (or, naming none, the row that records it).
+ */
+export function checkedRows(
+  input: Pick<ThreeWayMatchInput, 'invoices' | 'ledgerRows' | 'transfers' | 'day'>,
+): LedgerRow[] {
+  const rowsById = new Map(input.ledgerRows.map((row) => [row.revenueShareId, row]));
+  const checked = new Map<string, LedgerRow>();
+  for (const invoice of input.invoices) {
+    for (const row of input.ledgerRows) if (row.invoiceId === invoice.id) checked.set(row.revenueShareId, row);
+  }
+  for (const transfer of input.transfers.filter((t) => isInDay(t, input.day))) {
+    const namedRowId = transfer.metadata?.[TRANSFER_ROW_METADATA_KEY];
+    const row = namedRowId ? rowsById.get(namedRowId) : rowRecordingTransfer(input.ledgerRows, transfer.id);
+    if (row) checked.set(row.revenueShareId, row);
+  }
+  return [...checked.values()];
 }
 
 const movementsOf = (row: LedgerRow) => row.moneyHistory ?? [];
@@ -263,7 +284,11 @@ function unrecordedTransfer(row: LedgerRow, transfer: StripeTransfer, part?: num
  * A part with no transfer recorded is judged as a one-part row is: while the row is PENDING the oldest transfer naming
  * the part is its own, not recorded yet; otherwise a transfer naming it is UNRECORDED_TRANSFER.
  */
-function comparePartsWithTransfers(row: LedgerRow, transfers: readonly StripeTransfer[]): Mismatch[] {
+function comparePartsWithTransfers(
+  row: LedgerRow,
+  transfers: readonly StripeTransfer[],
+  unread: ReadonlySet<string>,
+): Mismatch[] {
   const found: Mismatch[] = [];
   const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId };
   const parts = row.transferParts ?? [];
@@ -291,6 +316,7 @@ function comparePartsWithTransfers(row: LedgerRow, transfers: readonly StripeTra
     }
     const transfer = transfers.find((t) => t.id === part.stripeTransferId);
     if (!transfer) {
+      if (unread.has(part.stripeTransferId)) continue;
       found.push({
         kind: 'MISSING_TRANSFER',
         ...ids,
@@ -321,8 +347,12 @@ function comparePartsWithTransfers(row: LedgerRow, transfers: readonly StripeTra
   return found;
 }
 
-function compareRowWithTransfers(row: LedgerRow, transfers: readonly StripeTransfer[]): Mismatch[] {
-  if ((row.transferParts?.length ?? 0) > 1) return comparePartsWithTransfers(row, transfers);
+function compareRowWithTransfers(
+  row: LedgerRow,
+  transfers: readonly StripeTransfer[],
+  unread: ReadonlySet<string>,
+): Mismatch[] {
+  if ((row.transferParts?.length ?? 0) > 1) return comparePartsWithTransfers(row, transfers, unread);
   const found: Mismatch[] = [];
   const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId };
   const waiting = row.payoutStatus === 'NEEDS_REVIEW' || row.payoutStatus === 'CLOSED';
@@ -330,12 +360,14 @@ function compareRowWithTransfers(row: LedgerRow, transfers: readonly StripeTrans
   const recorded = row.stripeTransferId ? transfers.find((t) => t.id === row.stripeTransferId) : undefined;
 
   if (row.stripeTransferId && !recorded) {
-    found.push({
-      kind: 'MISSING_TRANSFER',
-      ...ids,
-      stripeTransferId: row.stripeTransferId,
-      detail: `ledger records transfer ${row.stripeTransferId} (${row.payoutStatus}), Stripe has no such transfer`,
-    });
+    if (!unread.has(row.stripeTransferId)) {
+      found.push({
+        kind: 'MISSING_TRANSFER',
+        ...ids,
+        stripeTransferId: row.stripeTransferId,
+        detail: `ledger records transfer ${row.stripeTransferId} (${row.payoutStatus}), Stripe has no such transfer`,
+      });
+    }
   } else if (transfers.length === 0 && needsTransfer) {
     found.push({
       kind: 'MISSING_TRANSFER',

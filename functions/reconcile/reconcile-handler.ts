@@ -35,6 +35,10 @@ export interface ReconcileRunSummary {
   paidInvoices: number;
   ledgerRows: number;
   transfers: number;
+  /** Transfers of the checked rows outside the day's listing, read by id (one Stripe request each). */
+  transfersReadById: number;
+  /** Such transfers past the bound, not read: their rows are not fully checked (logged as a warning). */
+  transfersUnread?: number;
   /** Charges the day's money events name, each checked against its clawback target. */
   moneyEventCharges?: number;
   mismatches: number;
@@ -57,12 +61,17 @@ export function createReconcileHandler({ observability, stripeApiKey, stripe, ..
       paidInvoices: report.paidInvoices,
       ledgerRows: report.ledgerRows,
       transfers: report.transfers,
+      transfersReadById: report.transfersReadById,
+      ...(report.transfersUnread === undefined ? {} : { transfersUnread: report.transfersUnread }),
       ...(report.moneyEventCharges === undefined ? {} : { moneyEventCharges: report.moneyEventCharges }),
       mismatches: report.mismatches.length,
       mismatchesByKind: counts,
       outOfBand: report.outOfBand.length,
       alertsRaised,
     };
+    if (summary.transfersUnread !== undefined) {
+      logger.warn('Reconcile left transfers unread past its bound: their rows are not fully checked', { ...summary });
+    }
     if (report.mismatches.length > 0) logger.warn('Reconcile found mismatches', { ...summary });
     else logger.info('Reconcile: the day reconciles', { ...summary });
     return summary;

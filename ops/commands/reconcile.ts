@@ -24,12 +24,13 @@ export const reconcile: Command = {
       ledger: platformApiLedger(client),
       districts: platformApiDistricts(client),
     });
-    const { mismatches, outOfBand, moneyEventCharges } = report;
+    const { mismatches, outOfBand, moneyEventCharges, transfersUnread } = report;
     const counts = {
       paidInvoices: report.paidInvoices,
       ledgerRows: report.ledgerRows,
       transfers: report.transfers,
       ...(moneyEventCharges === undefined ? {} : { moneyEventCharges }),
+      ...(transfersUnread === undefined ? {} : { transfersUnread }),
     };
     if (json) {
       printJson(io, { date: day.date, ...counts, mismatches, outOfBand });
@@ -41,6 +42,11 @@ export const reconcile: Command = {
       );
       io.out(mismatches.length === 0 ? 'No mismatches.' : mismatchTable(mismatches));
       if (outOfBand.length > 0) io.out(`Paid outside Stripe:\n${outOfBandTable(outOfBand)}`);
+    }
+    if (transfersUnread !== undefined) {
+      io.err(
+        `${transfersUnread} transfer(s) the checked rows record were not read by id (over the bound): those rows are not fully checked.`,
+      );
     }
     if (mismatches.length > 0) {
       io.err(`${mismatches.length} mismatch(es) on ${day.date}.`);

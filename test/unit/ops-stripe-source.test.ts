@@ -101,6 +101,22 @@ describe('reconcile reads Stripe through the official SDK', () => {
     expect(earlier).toEqual([]);
   });
 
+  it('reads transfers by id, leaving out an id Stripe does not have rather than failing the run', async () => {
+    // Prepare
+    emulator.reset();
+    const account = await stripe.accounts.create({ type: 'custom', country: 'US' });
+    const transfer = await stripe.transfers.create({ amount: 700, currency: 'usd', destination: account.id });
+    const source = stripeSdkSource(
+      stripeClientFor({ url: ledgerUrl, local: true }, { STRIPE_API_BASE_URL: emulator.url }),
+    );
+
+    // Act
+    const found = await source.retrieveTransfers?.(['tr_never_made', transfer.id]);
+
+    // Assess
+    expect(found?.map((t) => [t.id, t.amount])).toEqual([[transfer.id, 700]]);
+  });
+
   it('runs reconcile end to end against the emulator and exits 1 for the invoice without a row', async () => {
     // Prepare
     emulator.reset();
