@@ -2,7 +2,7 @@
  * One day's reconcile, as the CLI (`npm run ops -- reconcile`) and the scheduled function both run it: the day's paid
  * invoices and the transfers from its start (plus a look-ahead) at Stripe, the ledger rows they point at, the
  * three-way match and the out-of-band amounts; and the charges the day's money events name, each row they paid
- * against its clawback target (when the sources can read them).
+ * against its clawback target and, once its money came back, its net at Stripe (when the sources can read them).
  */
 
 import { canCheckClawbacks, gatherClawbackChecks } from './clawback-charges.js';
@@ -12,6 +12,8 @@ import type { ReconcileDay } from './reconcile-day.js';
 import type { ReconcileDistricts, ReconcileLedger, ReconcileStripeSource } from './sources.js';
 import {
   checkedRows,
+  hasClawback,
+  type LedgerRow,
   type Mismatch,
   type OutOfBandAmount,
   outOfBandAmounts,
@@ -66,18 +68,19 @@ export async function reconcileOneDay(
   const since = new Date((day.gte - LEDGER_LISTING_MARGIN_SECONDS) * 1000);
   const ledgerRows = await gatherLedgerRows(sources.ledger, invoices, transfers, since);
   const dayRange = { gte: day.gte, lt: day.lt };
-  // A checked row's transfers outside the listing (an earlier part, a clawed-back row's) are read by id.
-  const unlisted = await readUnlistedTransfers(
-    sources.stripe,
-    transfers,
-    checkedRows({ invoices, ledgerRows, transfers, day: dayRange }),
-  );
-  transfers.push(...unlisted.found);
   const { stripe, ledger, districts } = sources;
   const clawbacks =
     canCheckClawbacks(stripe) && districts
       ? await gatherClawbackChecks({ stripe, ledger, districts }, dayRange)
       : undefined;
+  const checked = checkedRows({ invoices, ledgerRows, transfers, day: dayRange });
+  // The rows the day's money events name whose money came back are checked for their net too, on the day of the
+  // refund or dispute: a reversal the ledger records and Stripe never made shows only there.
+  const netChecked = distinctRows((clawbacks ?? []).flatMap((check) => check.rows)).filter(hasClawback);
+  // A checked row's transfers outside the listing (an earlier part, a clawed-back row's) are read by id; the day's
+  // rows first, should the bound cut the list.
+  const unlisted = await readUnlistedTransfers(sources.stripe, transfers, [...checked, ...netChecked]);
+  transfers.push(...unlisted.found);
   const invoiceIds = new Set(invoices.map((invoice) => invoice.id));
   return {
     date: day.date,
@@ -88,9 +91,20 @@ export async function reconcileOneDay(
     ...(unlisted.unread.length > 0 ? { transfersUnread: unlisted.unread.length } : {}),
     ...(clawbacks ? { moneyEventCharges: clawbacks.length } : {}),
     mismatches: [
-      ...threeWayMatch({ invoices, ledgerRows, transfers, day: dayRange, unread: new Set(unlisted.unread) }),
+      ...threeWayMatch({
+        invoices,
+        ledgerRows,
+        transfers,
+        day: dayRange,
+        unread: new Set(unlisted.unread),
+        netChecked,
+      }),
       ...clawbackMatch(clawbacks ?? []),
     ],
     outOfBand: outOfBandAmounts(invoices, ledgerRows),
   };
+}
+
+function distinctRows<T extends LedgerRow>(rows: readonly T[]): T[] {
+  return [...new Map(rows.map((row) => [row.revenueShareId, row])).values()];
 }

@@ -96,6 +96,11 @@ export interface ThreeWayMatchInput {
    * nor compared, and the row's net is left unchecked.
    */
   unread?: ReadonlySet<string>;
+  /**
+   * Rows checked for their net only (NET_PAID_MISMATCH), whatever day their invoice was paid: the rows the day's money
+   * events name (a refund or dispute days after the payout). Those also checked in full are checked once.
+   */
+  netChecked?: readonly LedgerRow[];
 }
 
 /** The metadata key the transfer worker writes on every transfer it creates. */
@@ -154,7 +159,8 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
   }
 
   const unread = input.unread ?? new Set<string>();
-  for (const row of checkedRows(input)) {
+  const checked = checkedRows(input);
+  for (const row of checked) {
     const named = transfersByRow.get(row.revenueShareId) ?? [];
     // Re-payments (a dispute won, a refund failed) are the row's own transfers too, compared through its net.
     const repaid = new Set(repaymentIds(row));
@@ -165,6 +171,12 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
         unread,
       ),
     );
+    mismatches.push(...compareNetPaid(row, input.transfers));
+  }
+  const checkedIds = new Set(checked.map((row) => row.revenueShareId));
+  for (const row of input.netChecked ?? []) {
+    if (checkedIds.has(row.revenueShareId)) continue;
+    checkedIds.add(row.revenueShareId);
     mismatches.push(...compareNetPaid(row, input.transfers));
   }
   return mismatches;

@@ -2,15 +2,20 @@
  * Reconcile compares each clawed-back row's net paid at Stripe (its transfers minus their reversals, from Stripe)
  * with the ledger's net, through the scheduled reconcile function on the real local services and the emulator.
  */
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RevenueShare } from '../../domain/model.js';
+import type { ClawbackProvider } from '../../domain/ports.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
+import { stripeClients } from '../../functions/commons/stripe-client.js';
+import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 
 const DAY = 86_400;
 const HOUR = 3_600;
+const dateOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 describe('reconcile: net paid per row', () => {
   let harness: PayoutHarness;
@@ -77,4 +82,80 @@ describe('reconcile: net paid per row', () => {
     expect(alerts.map((a) => a.kind)).toEqual(['RECONCILE_MISMATCH']);
     expect(alerts[0]?.message).toContain('NET_PAID_MISMATCH');
   });
+
+  it("checks the net of a row refunded days after its payout on the refund's day: a reversal Stripe never made", async () => {
+    // Prepare: day D, two invoices of 100.00 (shares 15.00) paid, transferred and verified
+    const dayD = (Math.floor(harness.emulator.now() / DAY) + 2) * DAY;
+    harness.emulator.advanceClock(dayD + 12 * HOUR - harness.emulator.now());
+    const district = await harness.addDistrict({ shareBps: 1_500 });
+    const clawedBack = await harness.paidRow(district, 10_000);
+    const notReversed = await harness.paidRow(district, 10_000);
+    // ... day E, three days later: each charge refunded 40.00. The first refund is clawed back as it should be; the
+    // second's reversal is answered without Stripe making it (a provider that reports a reversal it never made),
+    // and the ledger records it as made
+    const dayE = dayD + 3 * DAY;
+    harness.emulator.advanceClock(dayE + 12 * HOUR - harness.emulator.now());
+    const refund = async (row: RevenueShare, clawbackProvider?: (context: Context) => ClawbackProvider) => {
+      const event = await harness.refundCharge(row.sourceCharges?.[0]?.chargeId ?? '', 4_000);
+      await harness.deliverToRevenueShare(event);
+      const run = await harness.runQueue(
+        'revenueShare',
+        harness.revenueShareHandler(clawbackProvider ? { clawbackProvider } : {}),
+      );
+      expect(run.failedMessageIds).toEqual([]);
+    };
+    await refund(clawedBack);
+    await refund(
+      notReversed,
+      reversalsNeverMade(stripePaymentsFromContext(stripeClients({ baseUrl: harness.emulator.url }))),
+    );
+    await harness.alerts();
+
+    // Act: the morning after day E
+    const summary = await runReconcile(dayE + DAY + 2 * HOUR);
+
+    // Assess: the ledger says 6.00 went back from each row; at Stripe only the first transfer was reversed
+    const ledgerOf = async (row: RevenueShare) => (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
+    for (const row of [clawedBack, notReversed]) {
+      expect(await ledgerOf(row)).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 600 });
+    }
+    const reversedAtStripe = (row: RevenueShare) =>
+      harness.emulator.transfers().find((t) => t.id === row.stripeTransferId)?.amount_reversed;
+    expect([reversedAtStripe(clawedBack), reversedAtStripe(notReversed)]).toEqual([600, 0]);
+    expect(summary).toMatchObject({
+      date: dateOf(dayE),
+      paidInvoices: 0,
+      transfers: 0,
+      moneyEventCharges: 2,
+      transfersReadById: 2,
+      mismatches: 1,
+      mismatchesByKind: { NET_PAID_MISMATCH: 1 },
+    });
+    const alerts = await harness.alerts();
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        kind: 'RECONCILE_MISMATCH',
+        severity: 'critical',
+        revenueShareId: notReversed.revenueShareId,
+      }),
+    ]);
+    expect(alerts[0]?.message).toContain('net paid at Stripe 1500 usd');
+    expect(alerts[0]?.message).toContain('ledger net 900 (600 reversed, 0 re-paid)');
+  });
 });
+
+/** The clawback's provider, except that a reversal is answered as made without reaching Stripe. */
+function reversalsNeverMade(real: (context: Context) => ClawbackProvider) {
+  let made = 0;
+  return (context: Context): ClawbackProvider => {
+    const provider = real(context);
+    return {
+      chargeSnapshot: (chargeId) => provider.chargeSnapshot(chargeId),
+      invoicesPaidWith: (paymentIntentId) => provider.invoicesPaidWith(paymentIntentId),
+      createReversal: async () => ({ id: `trr_never_made_${++made}` }),
+      createTransfer: (request, key) => provider.createTransfer(request, key),
+      findReversals: (transferId) => provider.findReversals(transferId),
+      findTransfersByGroup: (group) => provider.findTransfersByGroup(group),
+    };
+  };
+}

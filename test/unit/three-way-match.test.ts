@@ -464,6 +464,34 @@ describe('net paid of a clawed-back row', () => {
     expect(found[0]?.detail).toContain('ledger net 1500');
   });
 
+  it("checks the net of a row the day's money events name, whatever its invoice's day, once", () => {
+    // Prepare: rs_old (an earlier day's invoice) records 600 reversed, Stripe reversed nothing; in the last day,
+    // the day's own rs_1 records 600 reversed that Stripe did not make either
+    const old = row('rs_old', 'in_old', { moneyHistory: [{ ...reversal(600), transferId: 'tr_rs_old' }] });
+    const day = () => {
+      const input = cleanDay();
+      input.ledgerRows.push(old);
+      input.transfers.push(transfer('rs_old', { created: DAY.gte - 5 * 86_400 }));
+      return input;
+    };
+    const bothDiffer = day();
+    const today = row('rs_1', 'in_1', { moneyHistory: [reversal(600)] });
+    bothDiffer.ledgerRows[0] = today;
+
+    // Act
+    const unnamed = threeWayMatch(day());
+    const named = threeWayMatch({ ...day(), netChecked: [old] });
+    const namedTwice = threeWayMatch({ ...bothDiffer, netChecked: [old, today, old] });
+
+    // Assess
+    expect(unnamed).toEqual([]);
+    expect(named.map((m) => [m.kind, m.revenueShareId])).toEqual([['NET_PAID_MISMATCH', 'rs_old']]);
+    expect(namedTwice.map((m) => [m.kind, m.revenueShareId])).toEqual([
+      ['NET_PAID_MISMATCH', 'rs_1'],
+      ['NET_PAID_MISMATCH', 'rs_old'],
+    ]);
+  });
+
   it('leaves the net unchecked when a recorded transfer is not in the listing', () => {
     // Prepare
     const input = cleanDay();
