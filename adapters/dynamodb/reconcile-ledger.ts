@@ -1,24 +1,32 @@
 /**
- * The scheduled reconcile's ledger: the tables behind the ReconcileLedger port. The listing is of the rows waiting for
- * a person, from the sparse byAttentionStatusCreatedAt index, one Query per status (never a Scan of the whole
- * ledger). Every other row reconcile checks is read by key: the row of each paid invoice (its id derives from the
- * invoice) and the row each transfer names (domain/reconcile/ledger-rows.ts).
+ * The scheduled reconcile's ledger: the tables behind the ReconcileLedger port. The listings are of the rows waiting
+ * for a person, from the sparse byAttentionStatusCreatedAt index, one Query per status (never a Scan of the whole
+ * ledger): those created since the day before (the day's), and all of them, newest first (the reminders). Every other
+ * row reconcile checks is read by key: the row of each paid invoice (its id derives from the invoice) and the row each
+ * transfer names (domain/reconcile/ledger-rows.ts).
  */
 import { ATTENTION_STATUSES } from '../../domain/model.js';
 import type { LedgerStore } from '../../domain/ports.js';
 import type { ReconcileLedger } from '../../domain/reconcile/sources.js';
 
-/** Rows per status the listing reads at most; beyond it the day's rows are looked up by their derived ids. */
+/**
+ * Rows per status a listing reads at most; beyond it the day's rows are looked up by their derived ids, and a
+ * reminder counts this many. Each listed row is read by key (BatchGetItem) after its index entry.
+ */
 export const RECENT_ROWS_PER_STATUS = 5_000;
 
 export function tableReconcileLedger(ledger: Pick<LedgerStore, 'get' | 'list'>): ReconcileLedger {
+  const waiting = async (since?: Date) => {
+    const byStatus = await Promise.all(
+      ATTENTION_STATUSES.map((payoutStatus) =>
+        ledger.list({ payoutStatus, ...(since ? { since } : {}), limit: RECENT_ROWS_PER_STATUS }),
+      ),
+    );
+    return byStatus.flat();
+  };
   return {
-    async recentRows(since) {
-      const byStatus = await Promise.all(
-        ATTENTION_STATUSES.map((payoutStatus) => ledger.list({ payoutStatus, since, limit: RECENT_ROWS_PER_STATUS })),
-      );
-      return byStatus.flat();
-    },
+    recentRows: (since) => waiting(since),
+    waitingRows: () => waiting(),
     row: (revenueShareId) => ledger.get(revenueShareId),
   };
 }

@@ -2,14 +2,17 @@
  * The daily reconcile (a schedule runs it once a day, 02:30 UTC by default): the previous UTC day by paid date, and one
  * financial alert per mismatch kind found, with its count. Every message names all the day's counts too, so a page
  * that groups several of them (one kind, no district: domain/alerts/on-call-pages.ts) still says everything.
- * AWAITING_REVIEW is a warning (the row paged as PAYOUT_NEEDS_REVIEW when it stopped; no money moved wrongly), every
- * other kind is critical. Nothing is written: a run repeated (the schedule's retry) raises the same alerts again.
+ * Each run also reminds of every row still waiting for a person, whatever its day (waiting-reminders.ts), in the same
+ * one alert per kind. AWAITING_REVIEW and AWAITING_RETRY are warnings (the row paged as PAYOUT_NEEDS_REVIEW or
+ * TRANSFER_FAILED when it stopped; no money moved wrongly), every other kind is critical (MISMATCH_SEVERITY). Nothing
+ * is written: a run repeated (the schedule's retry) raises the same alerts again.
  */
 import type { AlertSeverity, FinancialAlert } from '../model.js';
 import type { AlertSink, Clock } from '../ports.js';
 import { type ReconcileDay, yesterdayUtc } from './reconcile-day.js';
 import { type ReconcileReport, type ReconcileSources, reconcileOneDay } from './reconcile-run.js';
 import { MISMATCH_KINDS, type Mismatch, type MismatchKind } from './three-way-match.js';
+import { waitingReminders } from './waiting-reminders.js';
 
 /** Ids named in one alert's message at most (the count says how many there were). */
 export const MAX_IDS_PER_ALERT = 5;
@@ -27,6 +30,7 @@ export const MISMATCH_SEVERITY: Record<MismatchKind, AlertSeverity> = {
   UNRECORDED_TRANSFER: 'critical',
   DUPLICATE_LEDGER_ROW: 'critical',
   AWAITING_REVIEW: 'warning',
+  AWAITING_RETRY: 'warning',
   NET_PAID_MISMATCH: 'critical',
   CLAWBACK_DIFFERS: 'critical',
 };
@@ -37,9 +41,12 @@ export interface ScheduledReconcileDeps extends ReconcileSources {
 }
 
 export interface ScheduledReconcileResult {
+  /** The day's reconcile. */
   report: ReconcileReport;
-  /** Mismatches per kind (kinds with none left out). */
+  /** The day's mismatches per kind (kinds with none left out). */
   counts: Partial<Record<MismatchKind, number>>;
+  /** The rows still waiting for a person, of any day, that the day's mismatches do not name. */
+  reminders: Mismatch[];
   alertsRaised: number;
 }
 
@@ -54,9 +61,11 @@ export async function runScheduledReconcile(
   const now = deps.clock.now();
   const day = yesterdayUtc(scheduledAt ?? now);
   const report = await reconcileOneDay(day, now, deps);
-  const alerts = mismatchAlerts(day, report.mismatches, deps.clock.now());
+  const waiting = deps.ledger.waitingRows ? await deps.ledger.waitingRows() : [];
+  const reminders = waitingReminders(waiting, report.mismatches, now);
+  const alerts = mismatchAlerts(day, [...report.mismatches, ...reminders], deps.clock.now());
   for (const alert of alerts) await deps.alerts.raise(alert);
-  return { report, counts: countByKind(report.mismatches), alertsRaised: alerts.length };
+  return { report, counts: countByKind(report.mismatches), reminders, alertsRaised: alerts.length };
 }
 
 export function countByKind(mismatches: readonly Mismatch[]): Partial<Record<MismatchKind, number>> {
@@ -90,12 +99,19 @@ export function mismatchAlerts(day: ReconcileDay, mismatches: readonly Mismatch[
         `Reconcile ${day.date} (UTC, by paid date): ${ofKind.length} ${kind}` +
         (named.length > 0 ? ` (${named.join('; ')})` : '') +
         `. All that day: ${summary}. First: ${ofKind[0]?.detail}. ` +
-        `The full list: npm run ops -- reconcile --date ${day.date}`,
+        `The full list: ${fullList(kind, day)}`,
       ...(invoiceIds.length === 1 ? { invoiceId: invoiceIds[0] } : {}),
       ...(rowIds.length === 1 ? { revenueShareId: rowIds[0] } : {}),
       occurredAt: now.toISOString(),
     };
   });
+}
+
+/** A reminder's rows are of any day: the ledger lists them by status; the day's others are the day's reconcile. */
+function fullList(kind: MismatchKind, day: ReconcileDay): string {
+  if (kind === 'AWAITING_REVIEW') return 'npm run ops -- payouts list --status NEEDS_REVIEW';
+  if (kind === 'AWAITING_RETRY') return 'npm run ops -- payouts list --status TRANSFER_FAILED';
+  return `npm run ops -- reconcile --date ${day.date}`;
 }
 
 function distinct(ids: readonly (string | undefined)[]): string[] {

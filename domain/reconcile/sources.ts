@@ -45,7 +45,16 @@ export interface ReconcileLedger {
   recentRows(since: Date): Promise<LedgerRow[]>;
   /** The row with this id, whole (the clawback check reads its parts and history), or undefined when there is none. */
   row(revenueShareId: string): Promise<RevenueShare | undefined>;
+  /**
+   * Every row waiting for a person (NEEDS_REVIEW, TRANSFER_FAILED), whatever its day, newest first, as many as the
+   * reader's bound allows: the scheduled reconcile reminds of each (waiting-reminders.ts). A reader without it (the
+   * CLI, which reconciles one day) reminds of none.
+   */
+  waitingRows?(): Promise<WaitingRow[]>;
 }
+
+/** A row waiting for a person, with what a reminder says of it. */
+export type WaitingRow = LedgerRow & Pick<RevenueShare, 'createdAt' | 'updatedAt' | 'lastError'>;
 
 /** The districts as reconcile reads them: the dispute policy a clawback target depends on. */
 export interface ReconcileDistricts {

@@ -58,7 +58,10 @@ export const MISMATCH_KINDS = [
    */
   'UNRECORDED_TRANSFER',
   'DUPLICATE_LEDGER_ROW',
+  /** A NEEDS_REVIEW row: the day's, and on every scheduled run any still waiting (domain/reconcile/waiting-reminders.ts). */
   'AWAITING_REVIEW',
+  /** A TRANSFER_FAILED row that failed over a day ago and still waits for a person to retry it (waiting-reminders.ts). */
+  'AWAITING_RETRY',
   /** A clawed-back row: transfers minus reversals at Stripe differ from the ledger's (its history's) net. */
   'NET_PAID_MISMATCH',
   /**

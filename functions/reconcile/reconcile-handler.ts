@@ -1,7 +1,8 @@
 /**
  * The daily reconcile (an EventBridge schedule invokes it; `aws lambda invoke` may too, with any payload): the
- * previous UTC day by paid date, one financial alert per mismatch kind (domain/reconcile/scheduled-reconcile.ts), the
- * day's mismatch count as the dimensionless ReconcileMismatches metric (0 on a day that reconciles) and one log line.
+ * previous UTC day by paid date and a reminder of every row still waiting for a person, one financial alert per
+ * mismatch kind (domain/reconcile/scheduled-reconcile.ts), the day's mismatch count (reminders not included) as the
+ * dimensionless ReconcileMismatches metric (0 on a day that reconciles) and one log line.
  * A Stripe or DynamoDB error fails the invocation (the function's error alarm pages; the schedule retries once). The
  * day is the one before the scheduled event's `time` (a retry after midnight reconciles the same day), or before the
  * clock's for any other payload.
@@ -10,7 +11,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { metricNames } from '#contracts/observability.js';
 import type { AlertSink, Clock } from '../../domain/ports.js';
-import { runScheduledReconcile } from '../../domain/reconcile/scheduled-reconcile.js';
+import { countByKind, runScheduledReconcile } from '../../domain/reconcile/scheduled-reconcile.js';
 import type { ReconcileDistricts, ReconcileLedger, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
 import type { SecretSource } from '../commons/config.js';
 import { publishDimensionless } from '../commons/metrics.js';
@@ -41,8 +42,11 @@ export interface ReconcileRunSummary {
   transfersUnread?: number;
   /** Charges the day's money events name, each checked against its clawback target. */
   moneyEventCharges?: number;
+  /** The day's mismatches (the ReconcileMismatches metric). */
   mismatches: number;
   mismatchesByKind: Record<string, number>;
+  /** Rows still waiting for a person, of any day, reminded of (AWAITING_REVIEW, AWAITING_RETRY; kinds with none left out). */
+  remindersByKind: Record<string, number>;
   outOfBand: number;
   alertsRaised: number;
 }
@@ -51,7 +55,7 @@ export function createReconcileHandler({ observability, stripeApiKey, stripe, ..
   const { logger, metrics } = observability;
 
   const run = async (event: unknown, context: Context): Promise<ReconcileRunSummary> => {
-    const { report, counts, alertsRaised } = await runScheduledReconcile(
+    const { report, counts, reminders, alertsRaised } = await runScheduledReconcile(
       { ...deps, stripe: stripe(context) },
       scheduledTime(event),
     );
@@ -66,6 +70,7 @@ export function createReconcileHandler({ observability, stripeApiKey, stripe, ..
       ...(report.moneyEventCharges === undefined ? {} : { moneyEventCharges: report.moneyEventCharges }),
       mismatches: report.mismatches.length,
       mismatchesByKind: counts,
+      remindersByKind: countByKind(reminders),
       outOfBand: report.outOfBand.length,
       alertsRaised,
     };

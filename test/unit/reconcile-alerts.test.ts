@@ -37,4 +37,21 @@ describe('mismatchAlerts: one RECONCILE_MISMATCH alert per mismatch kind', () =>
     expect(first?.invoiceId).toBeUndefined();
     expect(second).toMatchObject({ invoiceId: 'in_r', revenueShareId: 'rs_r', occurredAt: now.toISOString() });
   });
+
+  it('a reminder of rows waiting for a person is a warning pointing at their listing; money kinds are critical', () => {
+    // Prepare
+    const retry: Mismatch = { kind: 'AWAITING_RETRY', revenueShareId: 'rs_f', detail: 'failed 3 days ago' };
+    const unrecorded: Mismatch = { kind: 'UNRECORDED_TRANSFER', revenueShareId: 'rs_u', detail: 'paid anyway' };
+
+    // Act
+    const alerts = mismatchAlerts(day, [retry, unrecorded], now);
+
+    // Assess
+    expect(alerts.map((a) => [a.severity, a.revenueShareId])).toEqual([
+      ['critical', 'rs_u'],
+      ['warning', 'rs_f'],
+    ]);
+    expect(alerts[0]?.message).toContain('npm run ops -- reconcile --date 2026-12-01');
+    expect(alerts[1]?.message).toContain('npm run ops -- payouts list --status TRANSFER_FAILED');
+  });
 });
