@@ -319,7 +319,7 @@ function comparePartsWithTransfers(
       if (made) {
         inFlight.set(made.id, part.index);
         found.push(...compareTransferWithRow(row, made, part.amountCents));
-      } else if (!waiting && naming(part.index).length === 0) {
+      } else if (!waiting && part.amountCents > 0 && naming(part.index).length === 0) {
         // A transfer naming the part is reported below (UNRECORDED_TRANSFER), as a one-part row's is.
         found.push({
           kind: 'MISSING_TRANSFER',
@@ -371,7 +371,11 @@ function compareRowWithTransfers(
   const found: Mismatch[] = [];
   const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId };
   const waiting = row.payoutStatus === 'NEEDS_REVIEW' || row.payoutStatus === 'CLOSED';
-  const needsTransfer = row.shareCents > 0 && row.payoutStatus !== 'NO_PAYOUT' && !waiting;
+  // What the row's one transfer is for: its part (made smaller, even to 0, by a refund or a netting before it was
+  // made), or the share of a row written before parts.
+  const [onlyPart] = row.transferParts ?? [];
+  const expectedCents = onlyPart?.amountCents ?? row.shareCents;
+  const needsTransfer = expectedCents > 0 && row.payoutStatus !== 'NO_PAYOUT' && !waiting;
   const recorded = row.stripeTransferId ? transfers.find((t) => t.id === row.stripeTransferId) : undefined;
 
   if (row.stripeTransferId && !recorded) {
@@ -405,7 +409,9 @@ function compareRowWithTransfers(
         detail: `transfer of ${transfer.amount} ${transfer.currency} names this row, but ${row.stripeTransferId ? `the ledger records ${row.stripeTransferId}` : `${kept?.id} came first`}`,
       });
     }
-    found.push(...compareTransferWithRow(row, transfer));
+    // Not recorded yet, it may be the one made for the plan before a refund; its worker records it at what it sent.
+    const madeForPlan = !row.stripeTransferId && transfer.amount === onlyPart?.plannedCents;
+    found.push(...compareTransferWithRow(row, transfer, madeForPlan ? onlyPart.plannedCents : onlyPart?.amountCents));
   }
   return found;
 }

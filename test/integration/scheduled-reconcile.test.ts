@@ -133,7 +133,8 @@ describe('scheduled reconcile: the previous day, one alert per mismatch kind', (
         new UpdateCommand({
           TableName: harness.resources.tables.revenueShares,
           Key: { pk: deriveRevenueShareId(invoiceId) },
-          UpdateExpression: 'SET shareCents = shareCents + :one',
+          UpdateExpression:
+            'SET shareCents = shareCents + :one, transferParts[0].amountCents = transferParts[0].amountCents + :one',
           ExpressionAttributeValues: { ':one': 1 },
         }),
       );

@@ -506,6 +506,77 @@ describe('net paid of a clawed-back row', () => {
   });
 });
 
+describe('threeWayMatch on rows whose transfer was made smaller before it was made', () => {
+  const held = (amountCents: number, index = 0) => ({
+    index,
+    amountCents,
+    plannedCents: 1_500,
+    sourceChargeId: `ch_${index}`,
+  });
+
+  it('expects no transfer of a one-part row refunded away before its transfer', () => {
+    // Prepare: the charge was refunded in full before the transfer: the part is held back to 0, the row REVERSED
+    const input = cleanDay();
+    input.ledgerRows[0] = row('rs_1', 'in_1', {
+      payoutStatus: 'REVERSED',
+      stripeTransferId: undefined,
+      transferParts: [held(0)],
+    });
+    input.transfers = [];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess: before, MISSING_TRANSFER ("share 1500 usd (REVERSED) has no transfer at Stripe"), a false page
+    expect(mismatches).toEqual([]);
+  });
+
+  it('compares a one-part row with the smaller transfer it made, not with its share', () => {
+    // Prepare: 40% of the charge refunded before the transfer: 900 of the 1500 share was sent
+    const input = cleanDay();
+    input.ledgerRows[0] = row('rs_1', 'in_1', { transferParts: [{ ...held(900), stripeTransferId: 'tr_rs_1' }] });
+    input.transfers = [transfer('rs_1', { amount: 900 })];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess: before, AMOUNT_DIFFERS ("transfer amount 900, ledger shareCents 1500")
+    expect(mismatches).toEqual([]);
+  });
+
+  it('still reports a one-part transfer that differs from the part it was made for', () => {
+    // Prepare
+    const input = cleanDay();
+    input.ledgerRows[0] = row('rs_1', 'in_1', { transferParts: [{ ...held(900), stripeTransferId: 'tr_rs_1' }] });
+    input.transfers = [transfer('rs_1', { amount: 1_500 })];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches.map((m) => [m.kind, m.detail])).toEqual([
+      ['AMOUNT_DIFFERS', 'transfer amount 1500, ledger part 900 of shareCents 1500'],
+    ]);
+  });
+
+  it('expects no transfer for the part of a split row held back to 0', () => {
+    // Prepare: two charges; the second refunded in full before the transfers; the first part paid
+    const input = cleanDay();
+    input.ledgerRows[0] = row('rs_1', 'in_1', {
+      payoutStatus: 'PARTIALLY_REVERSED',
+      shareCents: 1_500,
+      transferParts: [{ index: 0, amountCents: 900, sourceChargeId: 'ch_0', stripeTransferId: 'tr_rs_1' }, held(0, 1)],
+    });
+    input.transfers = [transfer('rs_1', { amount: 900, metadata: { revenueShareId: 'rs_1', transferPart: '0' } })];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess: before, MISSING_TRANSFER for part 1 ("part 1 (0 usd) ... has no transfer")
+    expect(mismatches).toEqual([]);
+  });
+});
+
 describe('reconcile day', () => {
   it('is a whole UTC day in unix seconds', () => {
     expect(parseReconcileDay('2026-12-01')).toEqual({ date: '2026-12-01', ...DAY });
