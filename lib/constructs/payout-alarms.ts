@@ -92,8 +92,9 @@ export class PayoutAlarms extends Construct {
       threshold: 1,
       runbook: runbooks.financialAlert,
       description:
-        'A financial alert was raised: money may be wrong (failed or mismatched transfer, reversal, ledger or ' +
-        'audit write failure, unroutable invoice). Read the financial-alert log for its kind and ids, then act on it.',
+        'A financial alert was raised: money may be wrong (failed or mismatched transfer, reversal, audit write ' +
+        'failure, unroutable invoice) or a row waits for a person (review, retry: reminded daily by reconcile). ' +
+        'Read the financial-alert log for its kind and ids, then act on it.',
     });
 
     this.undeliveredAlertsMetric = this.addUndeliveredAlertFilters();
