@@ -19,7 +19,7 @@ import {
   outOfBandAmounts,
   threeWayMatch,
 } from './three-way-match.js';
-import { readUnlistedTransfers } from './unlisted-transfers.js';
+import { MAX_TRANSFERS_READ_BY_ID, notFullyChecked, readUnlistedTransfers } from './unlisted-transfers.js';
 
 /** A share is usually transferred minutes after its invoice is paid; look this far past the day for it. */
 export const TRANSFER_LOOKAHEAD_SECONDS = 7 * 86_400;
@@ -54,10 +54,19 @@ export interface ReconcileReport {
   outOfBand: OutOfBandAmount[];
 }
 
+export interface ReconcileOptions {
+  /**
+   * Transfers read by id at most (unlisted-transfers.ts); past it the run reports NOT_FULLY_CHECKED. The scheduled
+   * function keeps MAX_TRANSFERS_READ_BY_ID (its Lambda's time), the CLI reads MAX_TRANSFERS_READ_BY_ID_BY_HAND.
+   */
+  maxTransfersReadById?: number;
+}
+
 export async function reconcileOneDay(
   day: ReconcileDay,
   now: Date,
   sources: ReconcileSources,
+  { maxTransfersReadById = MAX_TRANSFERS_READ_BY_ID }: ReconcileOptions = {},
 ): Promise<ReconcileReport> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const transfersUntil = Math.max(day.lt, Math.min(nowSeconds + 1, day.lt + TRANSFER_LOOKAHEAD_SECONDS));
@@ -79,8 +88,10 @@ export async function reconcileOneDay(
   const netChecked = distinctRows((clawbacks ?? []).flatMap((check) => check.rows)).filter(hasClawback);
   // A checked row's transfers outside the listing (an earlier part, a clawed-back row's) are read by id; the day's
   // rows first, should the bound cut the list.
-  const unlisted = await readUnlistedTransfers(sources.stripe, transfers, [...checked, ...netChecked]);
+  const readFor = [...checked, ...netChecked];
+  const unlisted = await readUnlistedTransfers(sources.stripe, transfers, readFor, maxTransfersReadById);
   transfers.push(...unlisted.found);
+  const unchecked = notFullyChecked(unlisted.unread, readFor, maxTransfersReadById, day.date);
   const invoiceIds = new Set(invoices.map((invoice) => invoice.id));
   return {
     date: day.date,
@@ -100,6 +111,7 @@ export async function reconcileOneDay(
         netChecked,
       }),
       ...clawbackMatch(clawbacks ?? []),
+      ...(unchecked ? [unchecked] : []),
     ],
     outOfBand: outOfBandAmounts(invoices, ledgerRows),
   };

@@ -4,7 +4,8 @@
  * that groups several of them (one kind, no district: domain/alerts/on-call-pages.ts) still says everything.
  * Each run also reminds of every row still waiting for a person, whatever its day (waiting-reminders.ts), in the same
  * one alert per kind. AWAITING_REVIEW and AWAITING_RETRY are warnings (the row paged as PAYOUT_NEEDS_REVIEW or
- * TRANSFER_FAILED when it stopped; no money moved wrongly), every other kind is critical (MISMATCH_SEVERITY). Nothing
+ * TRANSFER_FAILED when it stopped; no money moved wrongly), every other kind is critical (MISMATCH_SEVERITY), also
+ * NOT_FULLY_CHECKED (its rows could hide any mismatch; the CLI, reading far more by id, checks the day). Nothing
  * is written: a run repeated (the schedule's retry) raises the same alerts again.
  */
 import type { AlertSeverity, FinancialAlert } from '../model.js';
@@ -12,6 +13,7 @@ import type { AlertSink, Clock } from '../ports.js';
 import { type ReconcileDay, yesterdayUtc } from './reconcile-day.js';
 import { type ReconcileReport, type ReconcileSources, reconcileOneDay } from './reconcile-run.js';
 import { MISMATCH_KINDS, type Mismatch, type MismatchKind } from './three-way-match.js';
+import { MAX_TRANSFERS_READ_BY_ID } from './unlisted-transfers.js';
 import { waitingReminders } from './waiting-reminders.js';
 
 /** Ids named in one alert's message at most (the count says how many there were). */
@@ -33,6 +35,8 @@ export const MISMATCH_SEVERITY: Record<MismatchKind, AlertSeverity> = {
   AWAITING_RETRY: 'warning',
   NET_PAID_MISMATCH: 'critical',
   CLAWBACK_DIFFERS: 'critical',
+  // Critical, so it pages: a warning does not, and the rows left unchecked may hide any of the kinds above.
+  NOT_FULLY_CHECKED: 'critical',
 };
 
 export interface ScheduledReconcileDeps extends ReconcileSources {
@@ -60,7 +64,7 @@ export async function runScheduledReconcile(
 ): Promise<ScheduledReconcileResult> {
   const now = deps.clock.now();
   const day = yesterdayUtc(scheduledAt ?? now);
-  const report = await reconcileOneDay(day, now, deps);
+  const report = await reconcileOneDay(day, now, deps, { maxTransfersReadById: MAX_TRANSFERS_READ_BY_ID });
   const waiting = deps.ledger.waitingRows ? await deps.ledger.waitingRows() : [];
   const reminders = waitingReminders(waiting, report.mismatches, now);
   const alerts = mismatchAlerts(day, [...report.mismatches, ...reminders], deps.clock.now());

@@ -69,6 +69,11 @@ export const MISMATCH_KINDS = [
    * event was lost or is stuck (domain/reconcile/clawback-match.ts).
    */
   'CLAWBACK_DIFFERS',
+  /**
+   * Transfers the checked rows record were left unread past the run's bound on reads by id: those rows were not fully
+   * checked (domain/reconcile/unlisted-transfers.ts). One per run, with the count and how to check them.
+   */
+  'NOT_FULLY_CHECKED',
 ] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 

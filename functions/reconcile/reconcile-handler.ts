@@ -38,7 +38,7 @@ export interface ReconcileRunSummary {
   transfers: number;
   /** Transfers of the checked rows outside the day's listing, read by id (one Stripe request each). */
   transfersReadById: number;
-  /** Such transfers past the bound, not read: their rows are not fully checked (logged as a warning). */
+  /** Such transfers past the bound, not read: their rows are not fully checked (a NOT_FULLY_CHECKED mismatch). */
   transfersUnread?: number;
   /** Charges the day's money events name, each checked against its clawback target. */
   moneyEventCharges?: number;

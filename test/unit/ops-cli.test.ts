@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditStatus, District, RevenueShare } from '../../domain/model.js';
 import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
+import { MAX_TRANSFERS_READ_BY_ID } from '../../domain/reconcile/unlisted-transfers.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import type { Io } from '../../ops/output.js';
 import type { ResyncItem, WebhookEvent } from '../../ops/platform-client.js';
@@ -941,6 +942,33 @@ describe('reconcile', () => {
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('No mismatches.');
+  });
+
+  it("reads transfers by id far past the scheduled run's bound, so it checks a day that run could not", async () => {
+    // Prepare: 501 rows paid that day whose transfers were made the day before (outside the listing); the last short
+    api.rows = Array.from({ length: MAX_TRANSFERS_READ_BY_ID + 1 }, (_, i) => ledgerRow(`in_${i}`));
+    const earlier = api.rows.map((row, i) =>
+      transferFor(row, {
+        amount: i === MAX_TRANSFERS_READ_BY_ID ? row.shareCents - 1 : row.shareCents,
+        created: Date.parse('2026-11-30T09:00:00Z') / 1000,
+      }),
+    );
+    const source: ReconcileStripeSource = {
+      ...stripeHolding(
+        api.rows.map((row) => invoice(row.invoiceId)),
+        [],
+      ).source,
+      retrieveTransfers: async (ids) => earlier.filter((t) => ids.includes(t.id)),
+    };
+
+    // Act
+    const result = await ops(['reconcile', '--date', '2026-12-01', '--json'], { stripe: source });
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).mismatches).toEqual([
+      expect.objectContaining({ kind: 'AMOUNT_DIFFERS', invoiceId: `in_${MAX_TRANSFERS_READ_BY_ID}` }),
+    ]);
   });
 
   it('reports a transfer naming a row that cannot exist as an orphan, not as an error', async () => {
