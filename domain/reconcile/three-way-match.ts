@@ -179,13 +179,13 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
         unread,
       ),
     );
-    mismatches.push(...compareNetPaid(row, input.transfers));
+    mismatches.push(...compareNetPaid(row, input.transfers, unread, comparedTransferIds(row)));
   }
   const checkedIds = new Set(checked.map((row) => row.revenueShareId));
   for (const row of input.netChecked ?? []) {
     if (checkedIds.has(row.revenueShareId)) continue;
     checkedIds.add(row.revenueShareId);
-    mismatches.push(...compareNetPaid(row, input.transfers));
+    mismatches.push(...compareNetPaid(row, input.transfers, unread, []));
   }
   return mismatches;
 }
@@ -226,15 +226,46 @@ export function ledgerTransferIds(row: LedgerRow): string[] {
 }
 
 /**
- * Per clawed-back row: net paid at Stripe (Σ amount − amount_reversed over the transfers the ledger records) equals
- * the ledger's net (transfers + re-payments − reversals in its history). A transfer missing from `transfers` leaves
- * the net unchecked (MISSING_TRANSFER says so for the row's own).
+ * The recorded transfers compareRowWithTransfers reports MISSING_TRANSFER for, on a row checked in full: its parts'
+ * (a split row) or its one stripeTransferId. Not its re-payments, which only its net covers.
  */
-function compareNetPaid(row: LedgerRow, transfers: readonly StripeTransfer[]): Mismatch[] {
+function comparedTransferIds(row: LedgerRow): string[] {
+  if ((row.transferParts?.length ?? 0) > 1) {
+    return (row.transferParts ?? []).flatMap((p) => (p.stripeTransferId ? [p.stripeTransferId] : []));
+  }
+  return row.stripeTransferId ? [row.stripeTransferId] : [];
+}
+
+/**
+ * Per clawed-back row: net paid at Stripe (Σ amount − amount_reversed over the transfers the ledger records) equals
+ * the ledger's net (transfers + re-payments − reversals in its history). A recorded transfer missing from
+ * `transfers` leaves the net unchecked and is MISSING_TRANSFER, unless it was left unread (NOT_FULLY_CHECKED says so)
+ * or is one of `reportedMissing` (the row's own, which its full check reports).
+ */
+function compareNetPaid(
+  row: LedgerRow,
+  transfers: readonly StripeTransfer[],
+  unread: ReadonlySet<string>,
+  reportedMissing: readonly string[],
+): Mismatch[] {
   if (!hasClawback(row)) return [];
   const ids = ledgerTransferIds(row);
   const found = ids.map((id) => transfers.find((t) => t.id === id));
-  if (found.some((t) => t === undefined)) return [];
+  const absent = ids.filter((_, i) => found[i] === undefined);
+  if (absent.length > 0) {
+    const repaid = new Set(repaymentIds(row));
+    return absent
+      .filter((id) => !unread.has(id) && !reportedMissing.includes(id))
+      .map((id) => ({
+        kind: 'MISSING_TRANSFER',
+        invoiceId: row.invoiceId,
+        revenueShareId: row.revenueShareId,
+        stripeTransferId: id,
+        detail:
+          `ledger records ${repaid.has(id) ? 're-payment' : 'transfer'} ${id} (${row.payoutStatus}), Stripe has no ` +
+          'such transfer; the net paid is left unchecked',
+      }));
+  }
   const stripeNet = found.reduce((sum, t) => sum + ((t?.amount ?? 0) - (t?.amount_reversed ?? 0)), 0);
   const parts = row.transferParts ?? [];
   const transferred =

@@ -504,6 +504,52 @@ describe('net paid of a clawed-back row', () => {
     // Assess
     expect(mismatches.map((m) => m.kind)).not.toContain('NET_PAID_MISMATCH');
   });
+
+  it("reports a recorded transfer Stripe does not have as MISSING_TRANSFER: a re-payment's, and a row's checked for its net only", () => {
+    // Prepare: the day's rs_1 records a re-payment Stripe does not have; rs_old (named by the day's money events
+    // only) records a transfer Stripe does not have; rs_unread's transfer was left unread past the bound
+    const old = row('rs_old', 'in_old', { moneyHistory: [{ ...reversal(600), transferId: 'tr_rs_old' }] });
+    const unread = row('rs_unread', 'in_unread', { moneyHistory: [{ ...reversal(600), transferId: 'tr_rs_unread' }] });
+    const input = cleanDay();
+    input.ledgerRows[0] = row('rs_1', 'in_1', { moneyHistory: [reversal(600), repayment(600)] });
+    input.ledgerRows.push(old, unread);
+    input.transfers = [transfer('rs_1', { amount_reversed: 600 })];
+
+    // Act
+    const mismatches = threeWayMatch({ ...input, netChecked: [old, unread], unread: new Set(['tr_rs_unread']) });
+
+    // Assess: before, nothing (the net was left unchecked, and no other check reads these ids)
+    expect(mismatches).toEqual([
+      {
+        kind: 'MISSING_TRANSFER',
+        invoiceId: 'in_1',
+        revenueShareId: 'rs_1',
+        stripeTransferId: 'tr_repaid',
+        detail:
+          'ledger records re-payment tr_repaid (PAID), Stripe has no such transfer; the net paid is left unchecked',
+      },
+      {
+        kind: 'MISSING_TRANSFER',
+        invoiceId: 'in_old',
+        revenueShareId: 'rs_old',
+        stripeTransferId: 'tr_rs_old',
+        detail: 'ledger records transfer tr_rs_old (PAID), Stripe has no such transfer; the net paid is left unchecked',
+      },
+    ]);
+  });
+
+  it("reports a clawed-back row's own missing transfer once when the day checks it in full", () => {
+    // Prepare
+    const input = cleanDay();
+    input.ledgerRows[0] = row('rs_1', 'in_1', { moneyHistory: [reversal(600)] });
+    input.transfers = [];
+
+    // Act
+    const mismatches = threeWayMatch({ ...input, netChecked: [input.ledgerRows[0] as LedgerRow] });
+
+    // Assess
+    expect(mismatches.map((m) => [m.kind, m.stripeTransferId])).toEqual([['MISSING_TRANSFER', 'tr_rs_1']]);
+  });
 });
 
 describe('threeWayMatch on rows whose transfer was made smaller before it was made', () => {
