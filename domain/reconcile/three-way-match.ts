@@ -172,6 +172,7 @@ export function threeWayMatch(input: ThreeWayMatchInput): Mismatch[] {
     const named = transfersByRow.get(row.revenueShareId) ?? [];
     // Re-payments (a dispute won, a refund failed) are the row's own transfers too, compared through its net.
     const repaid = new Set(repaymentIds(row));
+    mismatches.push(...comparePlanWithShare(row));
     mismatches.push(
       ...compareRowWithTransfers(
         row,
@@ -288,6 +289,38 @@ function compareNetPaid(
         `ledger net ${ledgerNet} (${sum('REVERSAL')} reversed, ${sum('REPAYMENT')} re-paid)`,
     },
   ];
+}
+
+/**
+ * A row's transfers are compared with its parts, so its parts are checked against its share: their planned amounts
+ * (plannedCents, else amountCents) add up to shareCents, and no part sends more than it planned (a refund or a
+ * netting only makes a part's transfer smaller). The transfer worker refuses such a plan before any transfer; a row
+ * written or edited wrong afterwards would otherwise match its transfers. A row without parts (written before them,
+ * NO_PAYOUT, waiting for review) has no plan to check.
+ */
+function comparePlanWithShare(row: LedgerRow): Mismatch[] {
+  const parts = row.transferParts ?? [];
+  if (parts.length === 0) return [];
+  const found: Mismatch[] = [];
+  const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId };
+  const plannedCents = parts.reduce((sum, part) => sum + (part.plannedCents ?? part.amountCents), 0);
+  if (plannedCents !== row.shareCents) {
+    found.push({
+      kind: 'AMOUNT_DIFFERS',
+      ...ids,
+      detail: `transfer parts plan ${plannedCents} ${row.currency}, ledger shareCents ${row.shareCents}`,
+    });
+  }
+  for (const part of parts) {
+    if (part.plannedCents !== undefined && part.amountCents > part.plannedCents) {
+      found.push({
+        kind: 'AMOUNT_DIFFERS',
+        ...ids,
+        detail: `part ${part.index} sends ${part.amountCents} ${row.currency}, more than its planned ${part.plannedCents}`,
+      });
+    }
+  }
+  return found;
 }
 
 function compareInvoiceWithRow(invoice: PaidInvoice, row: LedgerRow): Mismatch[] {

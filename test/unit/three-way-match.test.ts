@@ -553,10 +553,10 @@ describe('net paid of a clawed-back row', () => {
 });
 
 describe('threeWayMatch on rows whose transfer was made smaller before it was made', () => {
-  const held = (amountCents: number, index = 0) => ({
+  const held = (amountCents: number, index = 0, plannedCents = 1_500) => ({
     index,
     amountCents,
-    plannedCents: 1_500,
+    plannedCents,
     sourceChargeId: `ch_${index}`,
   });
 
@@ -611,7 +611,10 @@ describe('threeWayMatch on rows whose transfer was made smaller before it was ma
     input.ledgerRows[0] = row('rs_1', 'in_1', {
       payoutStatus: 'PARTIALLY_REVERSED',
       shareCents: 1_500,
-      transferParts: [{ index: 0, amountCents: 900, sourceChargeId: 'ch_0', stripeTransferId: 'tr_rs_1' }, held(0, 1)],
+      transferParts: [
+        { index: 0, amountCents: 900, sourceChargeId: 'ch_0', stripeTransferId: 'tr_rs_1' },
+        held(0, 1, 600),
+      ],
     });
     input.transfers = [transfer('rs_1', { amount: 900, metadata: { revenueShareId: 'rs_1', transferPart: '0' } })];
 
@@ -619,6 +622,111 @@ describe('threeWayMatch on rows whose transfer was made smaller before it was ma
     const mismatches = threeWayMatch(input);
 
     // Assess: before, MISSING_TRANSFER for part 1 ("part 1 (0 usd) ... has no transfer")
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe("threeWayMatch on a row's plan against its share", () => {
+  const part = (index: number, amountCents: number, extra: Record<string, unknown> = {}) => ({
+    index,
+    amountCents,
+    sourceChargeId: `ch_${index}`,
+    stripeTransferId: `tr_rs_1_${index}`,
+    ...extra,
+  });
+  const partTransfer = (index: number, amount: number) =>
+    transfer('rs_1', {
+      id: `tr_rs_1_${index}`,
+      amount,
+      created: DURING_DAY + index,
+      metadata: { revenueShareId: 'rs_1', transferPart: String(index) },
+    });
+
+  it('reports parts whose planned amounts do not add up to the share as AMOUNT_DIFFERS', () => {
+    // Prepare: a one-part row whose part and transfer agree (900), but its share is 1500 and nothing held back
+    const input = cleanDay();
+    input.ledgerRows[0] = row('rs_1', 'in_1', { stripeTransferId: 'tr_rs_1_0', transferParts: [part(0, 900)] });
+    input.transfers = [partTransfer(0, 900)];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess: before, nothing (the transfer is compared with its part only)
+    expect(mismatches).toEqual([
+      {
+        kind: 'AMOUNT_DIFFERS',
+        invoiceId: 'in_1',
+        revenueShareId: 'rs_1',
+        detail: 'transfer parts plan 900 usd, ledger shareCents 1500',
+      },
+    ]);
+  });
+
+  it('reports a part that sends more than it planned as AMOUNT_DIFFERS', () => {
+    // Prepare: the parts' plan adds up (1000 + 500), but part 1 sends 700 of its planned 500
+    const input = cleanDay();
+    input.ledgerRows[0] = row('rs_1', 'in_1', {
+      stripeTransferId: 'tr_rs_1_0',
+      transferParts: [part(0, 1_000), part(1, 700, { plannedCents: 500 })],
+    });
+    input.transfers = [partTransfer(0, 1_000), partTransfer(1, 700)];
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
+    expect(mismatches.map((m) => [m.kind, m.detail])).toEqual([
+      ['AMOUNT_DIFFERS', 'part 1 sends 700 usd, more than its planned 500'],
+    ]);
+  });
+
+  it('finds nothing on healthy plans: held back, netted, paid from the platform balance, none (legacy, NO_PAYOUT)', () => {
+    // Prepare: cleanDay's rs_1 (no parts, a legacy row) and rs_zero (NO_PAYOUT); a split row whose second part a
+    // refund held back to 200 of its 600; a one-part row netted to 400 of its 1500 (a debt settled); an approved row
+    // whose out-of-band part is paid from the platform balance; a one-part row refunded away before its transfer
+    const input = cleanDay();
+    const rows: LedgerRow[] = [
+      row('rs_held', 'in_held', {
+        stripeTransferId: 'tr_held_0',
+        transferParts: [
+          { index: 0, amountCents: 900, sourceChargeId: 'ch_a', stripeTransferId: 'tr_held_0' },
+          { index: 1, amountCents: 200, plannedCents: 600, sourceChargeId: 'ch_b', stripeTransferId: 'tr_held_1' },
+        ],
+      }),
+      row('rs_netted', 'in_netted', {
+        transferParts: [
+          { index: 0, amountCents: 400, plannedCents: 1_500, sourceChargeId: 'ch_n', stripeTransferId: 'tr_rs_netted' },
+        ],
+      }),
+      row('rs_approved', 'in_approved', {
+        stripeTransferId: 'tr_approved_0',
+        transferParts: [
+          { index: 0, amountCents: 1_000, sourceChargeId: 'ch_c', stripeTransferId: 'tr_approved_0' },
+          { index: 1, amountCents: 500, stripeTransferId: 'tr_approved_1' },
+        ],
+      }),
+      row('rs_away', 'in_away', {
+        payoutStatus: 'REVERSED',
+        stripeTransferId: undefined,
+        transferParts: [{ index: 0, amountCents: 0, plannedCents: 1_500, sourceChargeId: 'ch_d' }],
+      }),
+    ];
+    input.invoices.push(...rows.map((r) => invoice(r.invoiceId)));
+    input.ledgerRows.push(...rows);
+    const made = (rowId: string, id: string, amount: number, partIndex: number) =>
+      transfer(rowId, { id, amount, metadata: { revenueShareId: rowId, transferPart: String(partIndex) } });
+    input.transfers.push(
+      made('rs_held', 'tr_held_0', 900, 0),
+      made('rs_held', 'tr_held_1', 200, 1),
+      made('rs_netted', 'tr_rs_netted', 400, 0),
+      made('rs_approved', 'tr_approved_0', 1_000, 0),
+      made('rs_approved', 'tr_approved_1', 500, 1),
+    );
+
+    // Act
+    const mismatches = threeWayMatch(input);
+
+    // Assess
     expect(mismatches).toEqual([]);
   });
 });
