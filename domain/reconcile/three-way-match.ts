@@ -387,7 +387,9 @@ function comparePartsWithTransfers(
       const made = mayRecordTransfers(row) ? oldest(naming(part.index)) : undefined;
       if (made) {
         inFlight.set(made.id, part.index);
-        found.push(...compareTransferWithRow(row, made, part.amountCents));
+        // As for a one-part row: it may be the one made for the plan before a refund, recorded at what it sent.
+        const madeForPlan = made.amount === part.plannedCents;
+        found.push(...compareTransferWithRow(row, made, madeForPlan ? part.plannedCents : part.amountCents));
       } else if (!waiting && part.amountCents > 0 && naming(part.index).length === 0) {
         // A transfer naming the part is reported below (UNRECORDED_TRANSFER), as a one-part row's is.
         found.push({

@@ -624,6 +624,43 @@ describe('threeWayMatch on rows whose transfer was made smaller before it was ma
     // Assess: before, MISSING_TRANSFER for part 1 ("part 1 (0 usd) ... has no transfer")
     expect(mismatches).toEqual([]);
   });
+
+  it("accepts a split row's unrecorded transfer made for its part's plan before a refund, as a one-part row's", () => {
+    // Prepare: PENDING; part 0 recorded; part 1's transfer of its planned 600 was made, then a refund held the part
+    // back to 200 before the worker recorded it (it records what it sent, then claws the rest back)
+    const split = (sent: number) => {
+      const input = cleanDay();
+      input.ledgerRows[0] = row('rs_1', 'in_1', {
+        payoutStatus: 'PENDING',
+        transferParts: [
+          { index: 0, amountCents: 900, sourceChargeId: 'ch_0', stripeTransferId: 'tr_rs_1' },
+          held(200, 1, 600),
+        ],
+      });
+      input.transfers = [
+        transfer('rs_1', { amount: 900, metadata: { revenueShareId: 'rs_1', transferPart: '0' } }),
+        transfer('rs_1', {
+          id: 'tr_part1',
+          amount: sent,
+          created: DURING_DAY + 60,
+          metadata: { revenueShareId: 'rs_1', transferPart: '1' },
+        }),
+      ];
+      return input;
+    };
+
+    // Act
+    const forPlan = threeWayMatch(split(600));
+    const forPart = threeWayMatch(split(200));
+    const neither = threeWayMatch(split(400));
+
+    // Assess: before, AMOUNT_DIFFERS for the 600 ("transfer amount 600, ledger part 200 of shareCents 1500")
+    expect(forPlan).toEqual([]);
+    expect(forPart).toEqual([]);
+    expect(neither.map((m) => [m.kind, m.detail])).toEqual([
+      ['AMOUNT_DIFFERS', 'transfer amount 400, ledger part 200 of shareCents 1500'],
+    ]);
+  });
 });
 
 describe("threeWayMatch on a row's plan against its share", () => {
