@@ -85,8 +85,9 @@ export async function executeTransfer(
     // Recorded by an earlier delivery that may have stopped before queueing the verification, or before bringing a
     // transfer made for the plan before a refund back to its charge's target (a 429, a crash): what it left of that
     // is known only to Stripe's charge and the row's clawback intent, so the charges are brought to their targets
-    // again before the verification is queued again. Only redeliveries come here; the first delivery does not.
-    if (row.payoutStatus === 'PENDING' && deps.clawback) {
+    // again before the verification is queued again. Only redeliveries come here; the first delivery does not. A row
+    // a person's mark-paid verified meanwhile (PAID at what was sent) is brought to its targets too.
+    if (CLAWBACK_DUE_STATUSES.includes(row.payoutStatus) && deps.clawback) {
       row = await clawBackCharges(row, chargesOf(row), deps.clawback, deps);
     }
     if (row.payoutStatus === 'PENDING') await queueVerification(row, deps);
@@ -226,6 +227,9 @@ const approvedBeforeAnyTransfer = (row: RevenueShare): boolean =>
 const heldBackUnlisted = (row: RevenueShare): boolean =>
   row.payoutStatus === 'PENDING' &&
   partsOf(row).some((part) => part.amountCents === 0 && part.plannedCents !== undefined && !part.stripeTransferId);
+
+/** A transferred row whose charges a redelivery brings to their clawback targets. */
+const CLAWBACK_DUE_STATUSES: readonly RevenueShare['payoutStatus'][] = ['PENDING', 'PAID', 'PARTIALLY_REVERSED'];
 
 /**
  * A row waiting for review (or closed) that a message of its current attempt reaches: an approval wrote that attempt

@@ -9,6 +9,7 @@ import { stripePaymentsFromContext } from '../../functions/commons/stripe-paymen
 import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
+import { platformRequest } from '../support/platform-requests.js';
 import { aroundCalls } from '../support/stripe-call-hooks.js';
 
 const DAY_SECONDS = 86_400;
@@ -195,6 +196,42 @@ describe('money events racing a transfer', () => {
     expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 750, netPaidCents: 750 });
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
     expect(await harness.depth('markPaid', true)).toBe(0);
+  });
+
+  /** A person's `payouts mark-paid`: the platform API queues the verification. */
+  async function operatorMarkPaid(revenueShareId: string): Promise<void> {
+    const response = await harness.platformApiHandler()(
+      platformRequest('POST', '/platform/payout/mark-paid', { body: { revenueShareId } }),
+      lambdaContext('platform-api', 20),
+    );
+    expect(response.statusCode).toBe(202);
+  }
+
+  it('still claws back the refunded part when a person verified the row before the rate-limited clawback came back', async () => {
+    // Prepare: as above: the refund lands while the transfer is being made, and the clawback's charge read is rate
+    // limited, so the record goes back on its queue with 15.00 recorded and nothing reversed yet (two deliveries:
+    // the first one's record loses to the refund's write, the second records the transfer)
+    const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
+    const racing = refundingBeforeFirstCreate(row, 5_000);
+    const payments = aroundCalls(racing.payments, 'chargeSnapshot', {
+      before: async (call) => {
+        if (call === 1) throw rateLimited();
+      },
+    });
+    await harness.runQueue('transfer', harness.transferHandler({ payments }), 2);
+
+    // Act: a person asks for the verification (it marks the row PAID at what was sent), then the requeued record
+    await operatorMarkPaid(row.revenueShareId);
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+    const verified = await harness.ledger.get(row.revenueShareId);
+    await harness.runQueue('transfer', harness.transferHandler());
+
+    // Assess: 7.50 reversed after all (before: [[1500, 0]], the row PAID with the refunded half kept)
+    expect(verified?.payoutStatus).toBe('PAID');
+    const transfers = harness.transfersTo(district.stripeAccountId);
+    expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[1_500, 750]]);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PARTIALLY_REVERSED', reversedCents: 750, netPaidCents: 750 });
   });
 
   it('completes a clawback intent the transfer worker wrote when its reversal was rate limited: reversed once, verified', async () => {
