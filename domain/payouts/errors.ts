@@ -38,3 +38,22 @@ export class UnrecordedReversalError extends Error {
     this.name = 'UnrecordedReversalError';
   }
 }
+
+/**
+ * A part of the row was held back to 0 (its charge refunded) before its transfer was recorded, and the row's transfer
+ * group at Stripe holds a transfer made for it before the hold-back: the transfer worker's retry records that transfer
+ * and reverses it. Judged now, the row would be marked paid while the district keeps that transfer. Thrown, so the
+ * message comes back once the worker has recorded it (a worker that never does ends in the DLQ alarm).
+ */
+export class HeldBackPartTransferredError extends Error {
+  constructor(
+    readonly revenueShareId: string,
+    readonly transferIds: readonly string[],
+  ) {
+    super(
+      `ledger row ${revenueShareId} is verified once its transfer worker records ${transferIds.join(', ')}, made ` +
+        'for a part held back since',
+    );
+    this.name = 'HeldBackPartTransferredError';
+  }
+}

@@ -22,11 +22,13 @@ import {
 import {
   assertHasTransferId,
   ClawbackInFlightError,
+  HeldBackPartTransferredError,
   MissingTransferIdError,
   UnrecordedReversalError,
 } from './errors.js';
 import { rowContext } from './execute-transfer.js';
 import { raiseAlert } from './raise-alert.js';
+import { transferGroupOf, transferPartOf } from './transfer-keys.js';
 import { partsOf, recordedTransferIds } from './transfer-plan.js';
 import { planMismatches, reversalCheck, transferFieldMismatches } from './transfer-verification.js';
 import { assertTransition } from './transitions.js';
@@ -107,6 +109,7 @@ async function verifyOnce(
   }
 
   if (row.clawbackIntent) throw new ClawbackInFlightError(row.revenueShareId);
+  await assertNoTransferForHeldBackPart(row, deps);
   const { mismatches, unrecordedReversals } = await mismatchesAtProvider(row, row.stripeTransferId, deps);
   if (mismatches.length > 0 || unrecordedReversals.length > 0) {
     // A clawback may have written its intent and reversed at Stripe after the row was read: judge the row as it is
@@ -184,6 +187,29 @@ async function mismatchesAtProvider(
       };
     }
     throw error;
+  }
+}
+
+/**
+ * A part held back to 0 before its transfer was recorded may have had its transfer made just before (a refund that
+ * landed between the create and the record): only rows with such a part pay this listing.
+ */
+async function assertNoTransferForHeldBackPart(row: RevenueShare, deps: VerifyAndMarkPaidDeps): Promise<void> {
+  const heldBack = new Set(
+    partsOf(row)
+      .filter((part) => part.amountCents === 0 && part.plannedCents !== undefined && !part.stripeTransferId)
+      .map((part) => part.index),
+  );
+  if (heldBack.size === 0) return;
+  const made = (await deps.payments.findTransfersByGroup(transferGroupOf(row.revenueShareId))).filter(
+    (transfer) =>
+      transfer.metadata.revenueShareId === row.revenueShareId && heldBack.has(transferPartOf(transfer.metadata) ?? -1),
+  );
+  if (made.length > 0) {
+    throw new HeldBackPartTransferredError(
+      row.revenueShareId,
+      made.map((transfer) => transfer.id),
+    );
   }
 }
 

@@ -125,6 +125,45 @@ describe('money events racing a transfer', () => {
     expect(kept).toBe(now.netPaidCents);
   });
 
+  it('does not verify a split row whose held-back part has a transfer its worker has not recorded yet', async () => {
+    // Prepare: as above: the second part's transfer reaches Stripe, then its charge is refunded in full and the
+    // refund processed, so the worker's record loses and its message comes back
+    const row = await writtenRow([
+      { paymentMethod: 'pm_card_bypassPending', amount: 6_000 },
+      { paymentMethod: 'pm_card_bypassPending', amount: 4_000 },
+    ]);
+    let refundedCharge = '';
+    const payments = aroundCalls(stripePaymentsFromContext(harness.runtime('transfer').stripe), 'createTransfer', {
+      after: async (call, [request]) => {
+        if (call !== 2) return;
+        refundedCharge = String((request as TransferRequest).sourceTransaction ?? '');
+        await refund(refundedCharge);
+        await harness.runQueue('revenueShare', harness.revenueShareHandler());
+      },
+    });
+    await harness.runQueue('transfer', harness.transferHandler({ payments }), 1);
+
+    // Act: a person asks for the verification before the worker's retry; then the retry, then the verification again
+    await operatorMarkPaid(row.revenueShareId);
+    const early = await harness.runQueue('markPaid', harness.markPaidHandler(), 1);
+    const waiting = await harness.ledger.get(row.revenueShareId);
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+
+    // Assess: the early verification waited (before: the row was PARTIALLY_REVERSED at once and the transfer of the
+    // refunded charge was never recorded or reversed: the district kept it); then that transfer is recorded and
+    // reversed in full, and what the district keeps is what the row says
+    expect(early.failedMessageIds).toHaveLength(1);
+    expect(waiting?.payoutStatus).toBe('PENDING');
+    const fromRefunded = harness.emulator.transfers().filter((t) => t.source_transaction === refundedCharge);
+    const net = (t: Record<string, unknown>) => Number(t.amount) - Number(t.amount_reversed);
+    expect(fromRefunded.map(net)).toEqual([0]);
+    const now = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
+    expect(now.payoutStatus).toBe('PARTIALLY_REVERSED');
+    const kept = harness.transfersTo(district.stripeAccountId).reduce((sum, t) => sum + net(t), 0);
+    expect(kept).toBe(now.netPaidCents);
+  });
+
   it('reverses a transfer made but not yet verified at once, and mark-paid then accepts it: nothing retried', async () => {
     // Prepare: transferred, not yet verified; 40.00 of 100.00 refunded
     const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
