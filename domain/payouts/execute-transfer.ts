@@ -93,6 +93,7 @@ export async function executeTransfer(
     if (row.payoutStatus === 'PENDING') await queueVerification(row, deps);
     return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId ?? recordedId };
   }
+  if (hasOpenNetting(row) && !PAYABLE_STATUSES.includes(row.payoutStatus)) row = await settleNetting(row, deps);
   if (refundedAwayBeforeTransfer(row)) return await reverseTransfersMadeMeanwhile(row, deps);
   if (approvalUndone(row)) return await alertIfTransferredWhileUndone(row, deps);
   if (row.payoutStatus !== 'PENDING' && row.payoutStatus !== 'TRANSFER_FAILED') {
@@ -462,6 +463,25 @@ const hasOpenNetting = (row: RevenueShare): boolean =>
   (row.moneyHistory ?? []).some(
     (m) => m.kind === 'NETTED' && !partsOf(row).find((p) => p.index === m.partIndex)?.stripeTransferId,
   );
+
+const PAYABLE_STATUSES: readonly RevenueShare['payoutStatus'][] = ['PENDING', 'TRANSFER_FAILED'];
+
+/**
+ * A worker died between a netting's two writes (domain/clawback/net-debts.ts) and the row left the payable path
+ * before the retry (a full refund cancelled it, counting the netted share as given to the district and owing it
+ * here): the owing row is still settled, or the district would owe that debt on both rows. Nothing new is netted.
+ * If the owing row gave less than the netting asked, the netting is lowered and its part raised: the charges are
+ * then brought to their targets again, so what the refund owed for the netted share is forgiven and the part is 0.
+ */
+async function settleNetting(row: RevenueShare, deps: ExecuteTransferDeps): Promise<RevenueShare> {
+  const settled = await netDebts(row, deps, []);
+  // (A REVERSED row with an untransferred part above 0: a worker died between the lowering and the clawback.)
+  const raised =
+    settled.version !== row.version ||
+    (settled.payoutStatus === 'REVERSED' && partsOf(settled).some((p) => !p.stripeTransferId && p.amountCents > 0));
+  if (!raised || !deps.clawback) return settled;
+  return await clawBackCharges(settled, chargesOf(settled), deps.clawback, deps);
+}
 
 /**
  * Every part is 0: nothing is left to transfer. When the share went to settle the district's debts (NETTED), the row

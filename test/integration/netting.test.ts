@@ -158,4 +158,56 @@ describe('netting what a district owes from its next payouts', () => {
     expect(owingNow.moneyHistory?.filter((m) => m.kind === 'OWED_RECOVERED')).toHaveLength(1);
     expect((await get(next.revenueShareId)).payoutStatus).toBe('PAID');
   });
+
+  it('settles the netting once when the worker dies between the rows and the paying row is then refunded away', async () => {
+    // Prepare: the district owes 15.00; the first worker of a 30.00 payout nets it and dies writing the owing row;
+    // the payout's charge is then refunded in full, so the netted 15.00 is owed on the refunded row instead
+    const owing = await owingRow();
+    const refunded = await writtenRow(20_000);
+    let died = false;
+    const dying = new Proxy(harness.ledger, {
+      get(target, name, receiver) {
+        if (name !== 'update') return Reflect.get(target, name, receiver);
+        return async (update: LedgerUpdate) => {
+          const recovering = update.changes.moneyHistory?.some((m) => m.kind === 'OWED_RECOVERED');
+          if (recovering && !died) {
+            died = true;
+            throw new Error('worker died');
+          }
+          return await target.update(update);
+        };
+      },
+    });
+    await harness.runQueue('transfer', harness.transferHandler({ ledger: dying }), 1); // its retry waits
+    const refund = await harness.refundCharge(refunded.sourceCharges?.[0]?.chargeId ?? '');
+    await harness.deliverToRevenueShare(refund);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+    expect(await get(refunded.revenueShareId)).toMatchObject({ payoutStatus: 'REVERSED', owedCents: 1_500 });
+
+    // Act: the redelivery of the refunded row's transfer, then the district's next payout of 30.00
+    await pay();
+    const owingAfterRedelivery = await get(owing.revenueShareId);
+    const refundedAfterRedelivery = await get(refunded.revenueShareId);
+    const next = await writtenRow(20_000);
+    await pay();
+
+    // Assess: the debt is owed once (on the refunded row), the next payout nets it once and sends the rest
+    expect(died).toBe(true);
+    expect(owingAfterRedelivery.owedCents).toBe(0);
+    expect(owingAfterRedelivery.moneyHistory?.filter((m) => m.kind === 'OWED_RECOVERED')).toEqual([
+      expect.objectContaining({ amountCents: 1_500, counterpartRowId: refunded.revenueShareId }),
+    ]);
+    expect(refundedAfterRedelivery).toMatchObject({ payoutStatus: 'REVERSED', owedCents: 1_500 });
+    expect(refundedAfterRedelivery.transferParts?.[0]).toMatchObject({ amountCents: 0 });
+    expect(refundedAfterRedelivery.stripeTransferId).toBeUndefined();
+    expect((owingAfterRedelivery.owedCents ?? 0) + (refundedAfterRedelivery.owedCents ?? 0)).toBe(1_500);
+    expect(amountsTo()).toEqual([1_500, 1_500]);
+    const nextNow = await get(next.revenueShareId);
+    expect(nextNow).toMatchObject({ payoutStatus: 'PAID' });
+    expect(nextNow.moneyHistory?.map((m) => [m.kind, m.amountCents, m.counterpartRowId])).toEqual([
+      ['NETTED', 1_500, refunded.revenueShareId],
+    ]);
+    expect((await get(refunded.revenueShareId)).owedCents).toBe(0);
+    expect((await get(owing.revenueShareId)).owedCents).toBe(0);
+  });
 });
