@@ -80,6 +80,9 @@ export async function executeTransfer(
       reason: `stale attempt ${message.transferAttempt}: the row is at attempt ${row.transferAttempt}`,
     };
   }
+  // A netting whose owing row a dying worker did not reach is settled whatever became of the paying row since (a full
+  // refund cancelled it, a person's mark-paid verified it): a payable row settles it on the way to its transfer.
+  if (hasOpenNetting(row) && !PAYABLE_STATUSES.includes(row.payoutStatus)) row = await settleNetting(row, deps);
   const recordedId = row.stripeTransferId;
   if (recordedId && (allPartsTransferred(row) || partsOf(row).length === 0) && !heldBackUnlisted(row)) {
     // Recorded by an earlier delivery that may have stopped before queueing the verification, or before bringing a
@@ -93,7 +96,6 @@ export async function executeTransfer(
     if (row.payoutStatus === 'PENDING') await queueVerification(row, deps);
     return { outcome: 'already_transferred', stripeTransferId: row.stripeTransferId ?? recordedId };
   }
-  if (hasOpenNetting(row) && !PAYABLE_STATUSES.includes(row.payoutStatus)) row = await settleNetting(row, deps);
   if (refundedAwayBeforeTransfer(row)) return await reverseTransfersMadeMeanwhile(row, deps);
   if (approvalUndone(row)) return await alertIfTransferredWhileUndone(row, deps);
   if (row.payoutStatus !== 'PENDING' && row.payoutStatus !== 'TRANSFER_FAILED') {
