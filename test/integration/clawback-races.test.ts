@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { District, RevenueShare } from '../../domain/model.js';
 import { PaymentProviderError, type TransferRequest } from '../../domain/ports.js';
-import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
+import { type PaymentsForContext, stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
@@ -63,6 +63,37 @@ describe('money events racing a transfer', () => {
     return { payments, raced: () => raced };
   }
 
+  /**
+   * The transfer worker's Stripe payments, except that just after its second create reached Stripe, that part's
+   * charge is refunded in full and the refund processed, before the worker records the transfer.
+   */
+  function refundingAfterSecondCreate() {
+    let refunded = '';
+    const payments = aroundCalls(stripePaymentsFromContext(harness.runtime('transfer').stripe), 'createTransfer', {
+      after: async (call, [request]) => {
+        if (call !== 2) return;
+        refunded = String((request as TransferRequest).sourceTransaction ?? '');
+        await refund(refunded);
+        await harness.runQueue('revenueShare', harness.revenueShareHandler());
+      },
+    });
+    return { payments, refundedCharge: () => refunded };
+  }
+
+  /** What the district keeps of a transfer at the emulator. */
+  const net = (t: Record<string, unknown>) => Number(t.amount) - Number(t.amount_reversed);
+
+  /** Stripe's 429 as the worker's Stripe adapter reports it, once the client's own waits are spent. */
+  const rateLimited = () => new PaymentProviderError(false, 'rate_limit', 'Request rate limit exceeded', 429);
+
+  /** `payments` whose first call of `method` is answered by that 429. */
+  const rateLimitedOnce = (payments: PaymentsForContext, method: string) =>
+    aroundCalls(payments, method, {
+      before: async (call) => {
+        if (call === 1) throw rateLimited();
+      },
+    });
+
   it('skips a part whose charge was fully refunded before the transfer and pays the other: PARTIALLY_REVERSED', async () => {
     // Prepare: 100.00 paid by two charges (60.00 + 40.00): parts of 9.00 and 6.00; the first charge refunded
     const row = await writtenRow([
@@ -98,15 +129,8 @@ describe('money events racing a transfer', () => {
       { paymentMethod: 'pm_card_bypassPending', amount: 6_000 },
       { paymentMethod: 'pm_card_bypassPending', amount: 4_000 },
     ]);
-    let refundedCharge = '';
-    const payments = aroundCalls(stripePaymentsFromContext(harness.runtime('transfer').stripe), 'createTransfer', {
-      after: async (call, [request]) => {
-        if (call !== 2) return;
-        refundedCharge = String((request as TransferRequest).sourceTransaction ?? '');
-        await refund(refundedCharge);
-        await harness.runQueue('revenueShare', harness.revenueShareHandler());
-      },
-    });
+    const racing = refundingAfterSecondCreate();
+    const { payments } = racing;
 
     // Act: the worker's record loses to the clawback's write; its retry, then the verification
     await harness.runQueue('transfer', harness.transferHandler({ payments }));
@@ -114,12 +138,11 @@ describe('money events racing a transfer', () => {
     await harness.runQueue('markPaid', harness.markPaidHandler());
 
     // Assess: the transfer funded by the refunded charge is recorded on its part and reversed in full
-    expect(refundedCharge).toMatch(/^ch_/);
-    const fromRefunded = harness.emulator.transfers().filter((t) => t.source_transaction === refundedCharge);
-    const net = (t: Record<string, unknown>) => Number(t.amount) - Number(t.amount_reversed);
+    expect(racing.refundedCharge()).toMatch(/^ch_/);
+    const fromRefunded = harness.emulator.transfers().filter((t) => t.source_transaction === racing.refundedCharge());
     expect(fromRefunded.map(net)).toEqual([0]);
     const now = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
-    const part = now.transferParts?.find((p) => p.sourceChargeId === refundedCharge);
+    const part = now.transferParts?.find((p) => p.sourceChargeId === racing.refundedCharge());
     expect(part?.stripeTransferId).toBe(fromRefunded[0]?.id);
     const kept = harness.transfersTo(district.stripeAccountId).reduce((sum, t) => sum + net(t), 0);
     expect(kept).toBe(now.netPaidCents);
@@ -132,15 +155,8 @@ describe('money events racing a transfer', () => {
       { paymentMethod: 'pm_card_bypassPending', amount: 6_000 },
       { paymentMethod: 'pm_card_bypassPending', amount: 4_000 },
     ]);
-    let refundedCharge = '';
-    const payments = aroundCalls(stripePaymentsFromContext(harness.runtime('transfer').stripe), 'createTransfer', {
-      after: async (call, [request]) => {
-        if (call !== 2) return;
-        refundedCharge = String((request as TransferRequest).sourceTransaction ?? '');
-        await refund(refundedCharge);
-        await harness.runQueue('revenueShare', harness.revenueShareHandler());
-      },
-    });
+    const racing = refundingAfterSecondCreate();
+    const { payments } = racing;
     await harness.runQueue('transfer', harness.transferHandler({ payments }), 1);
 
     // Act: a person asks for the verification before the worker's retry; then the retry, then the verification again
@@ -155,8 +171,7 @@ describe('money events racing a transfer', () => {
     // reversed in full, and what the district keeps is what the row says
     expect(early.failedMessageIds).toHaveLength(1);
     expect(waiting?.payoutStatus).toBe('PENDING');
-    const fromRefunded = harness.emulator.transfers().filter((t) => t.source_transaction === refundedCharge);
-    const net = (t: Record<string, unknown>) => Number(t.amount) - Number(t.amount_reversed);
+    const fromRefunded = harness.emulator.transfers().filter((t) => t.source_transaction === racing.refundedCharge());
     expect(fromRefunded.map(net)).toEqual([0]);
     const now = (await harness.ledger.get(row.revenueShareId)) as RevenueShare;
     expect(now.payoutStatus).toBe('PARTIALLY_REVERSED');
@@ -208,19 +223,12 @@ describe('money events racing a transfer', () => {
     expect((await harness.alerts()).map((a) => a.kind)).toEqual([]);
   });
 
-  /** Stripe's 429 as the worker's Stripe adapter reports it, once the client's own waits are spent. */
-  const rateLimited = () => new PaymentProviderError(false, 'rate_limit', 'Request rate limit exceeded', 429);
-
   it('still claws back a transfer made for the plan before a refund when its clawback was rate limited: the requeued message finishes it', async () => {
     // Prepare: the refund lands while the transfer is being made (as above), and the worker's first read of the
     // charge after recording the transfer is rate limited (a 429 the client's retries did not outlast)
     const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
     const racing = refundingBeforeFirstCreate(row, 5_000);
-    const payments = aroundCalls(racing.payments, 'chargeSnapshot', {
-      before: async (call) => {
-        if (call === 1) throw rateLimited();
-      },
-    });
+    const payments = rateLimitedOnce(racing.payments, 'chargeSnapshot');
 
     // Act: the rate-limited message goes back to its queue and is delivered again, then the verification
     await harness.runQueue('transfer', harness.transferHandler({ payments }));
@@ -252,11 +260,7 @@ describe('money events racing a transfer', () => {
     // the first one's record loses to the refund's write, the second records the transfer)
     const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
     const racing = refundingBeforeFirstCreate(row, 5_000);
-    const payments = aroundCalls(racing.payments, 'chargeSnapshot', {
-      before: async (call) => {
-        if (call === 1) throw rateLimited();
-      },
-    });
+    const payments = rateLimitedOnce(racing.payments, 'chargeSnapshot');
     await harness.runQueue('transfer', harness.transferHandler({ payments }), 2);
 
     // Act: a person asks for the verification (it marks the row PAID at what was sent), then the requeued record
@@ -277,11 +281,7 @@ describe('money events racing a transfer', () => {
     // Prepare: as above, but the 429 answers the reversal itself, after its intent is on the row
     const row = await writtenRow([{ paymentMethod: 'pm_card_bypassPending', amount: 10_000 }]);
     const racing = refundingBeforeFirstCreate(row, 5_000);
-    const payments = aroundCalls(racing.payments, 'createReversal', {
-      before: async (call) => {
-        if (call === 1) throw rateLimited();
-      },
-    });
+    const payments = rateLimitedOnce(racing.payments, 'createReversal');
 
     // Act
     await harness.runQueue('transfer', harness.transferHandler({ payments }));
