@@ -124,12 +124,10 @@ describe('netting what a district owes from its next payouts', () => {
     expect(items.find((d) => d.districtId === district.districtId)).toMatchObject({ owedCents: 1_500 });
   });
 
-  it('nets once when the worker dies between the paying row and the owing row', async () => {
-    // Prepare: the district owes 15.00; the first worker dies writing the owing row's recovery
-    const owing = await owingRow();
-    const next = await writtenRow(20_000);
+  /** The ledger, except that its first write of an owing row's recovery (OWED_RECOVERED) dies. */
+  function dyingAtRecovery() {
     let died = false;
-    const dying = new Proxy(harness.ledger, {
+    const ledger = new Proxy(harness.ledger, {
       get(target, name, receiver) {
         if (name !== 'update') return Reflect.get(target, name, receiver);
         return async (update: LedgerUpdate) => {
@@ -142,13 +140,21 @@ describe('netting what a district owes from its next payouts', () => {
         };
       },
     });
+    return { ledger, died: () => died };
+  }
+
+  it('nets once when the worker dies between the paying row and the owing row', async () => {
+    // Prepare: the district owes 15.00; the first worker dies writing the owing row's recovery
+    const owing = await owingRow();
+    const next = await writtenRow(20_000);
+    const dying = dyingAtRecovery();
 
     // Act: the dying delivery, then the redelivery
-    await harness.runQueue('transfer', harness.transferHandler({ ledger: dying }));
+    await harness.runQueue('transfer', harness.transferHandler({ ledger: dying.ledger }));
     await pay();
 
     // Assess: 30.00 share, 15.00 netted once, 15.00 transferred once
-    expect(died).toBe(true);
+    expect(dying.died()).toBe(true);
     expect(amountsTo()).toEqual([1_500, 1_500]);
     expect((await get(next.revenueShareId)).moneyHistory?.map((m) => [m.kind, m.amountCents])).toEqual([
       ['NETTED', 1_500],
@@ -164,21 +170,8 @@ describe('netting what a district owes from its next payouts', () => {
     // the payout's charge is then refunded in full, so the netted 15.00 is owed on the refunded row instead
     const owing = await owingRow();
     const refunded = await writtenRow(20_000);
-    let died = false;
-    const dying = new Proxy(harness.ledger, {
-      get(target, name, receiver) {
-        if (name !== 'update') return Reflect.get(target, name, receiver);
-        return async (update: LedgerUpdate) => {
-          const recovering = update.changes.moneyHistory?.some((m) => m.kind === 'OWED_RECOVERED');
-          if (recovering && !died) {
-            died = true;
-            throw new Error('worker died');
-          }
-          return await target.update(update);
-        };
-      },
-    });
-    await harness.runQueue('transfer', harness.transferHandler({ ledger: dying }), 1); // its retry waits
+    const dying = dyingAtRecovery();
+    await harness.runQueue('transfer', harness.transferHandler({ ledger: dying.ledger }), 1); // its retry waits
     const refund = await harness.refundCharge(refunded.sourceCharges?.[0]?.chargeId ?? '');
     await harness.deliverToRevenueShare(refund);
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
@@ -192,7 +185,7 @@ describe('netting what a district owes from its next payouts', () => {
     await pay();
 
     // Assess: the debt is owed once (on the refunded row), the next payout nets it once and sends the rest
-    expect(died).toBe(true);
+    expect(dying.died()).toBe(true);
     expect(owingAfterRedelivery.owedCents).toBe(0);
     expect(owingAfterRedelivery.moneyHistory?.filter((m) => m.kind === 'OWED_RECOVERED')).toEqual([
       expect.objectContaining({ amountCents: 1_500, counterpartRowId: refunded.revenueShareId }),
