@@ -39,7 +39,7 @@ import {
   transferMetadata,
   transferPartOf,
 } from './transfer-keys.js';
-import { allPartsTransferred, partsOf } from './transfer-plan.js';
+import { allPartsTransferred, heldBackUntransferred, partsOf } from './transfer-plan.js';
 import { assertTransition } from './transitions.js';
 
 export interface ExecuteTransferDeps {
@@ -228,8 +228,7 @@ const approvedBeforeAnyTransfer = (row: RevenueShare): boolean =>
  * crash), so the row is not done until its group is listed; a transfer found there is recorded and clawed back.
  */
 const heldBackUnlisted = (row: RevenueShare): boolean =>
-  row.payoutStatus === 'PENDING' &&
-  partsOf(row).some((part) => part.amountCents === 0 && part.plannedCents !== undefined && !part.stripeTransferId);
+  row.payoutStatus === 'PENDING' && partsOf(row).some(heldBackUntransferred);
 
 /** A transferred row whose charges a redelivery brings to their clawback targets. */
 const CLAWBACK_DUE_STATUSES: readonly RevenueShare['payoutStatus'][] = ['PENDING', 'PAID', 'PARTIALLY_REVERSED'];
@@ -272,11 +271,7 @@ const chargesOf = (row: RevenueShare): Set<string> =>
 /** Refunds of every charge cancelled the row (REVERSED, every part 0) before any transfer of it was recorded. */
 const refundedAwayBeforeTransfer = (row: RevenueShare): boolean => {
   const parts = partsOf(row);
-  return (
-    row.payoutStatus === 'REVERSED' &&
-    parts.length > 0 &&
-    parts.every((part) => !part.stripeTransferId && part.amountCents === 0 && part.plannedCents !== undefined)
-  );
+  return row.payoutStatus === 'REVERSED' && parts.length > 0 && parts.every(heldBackUntransferred);
 };
 
 /**

@@ -95,6 +95,10 @@ export function moneySources(charges: readonly SourceCharge[], outOfBandCents: n
 export const partsOf = (row: Pick<RevenueShare, 'transferParts'>): TransferPart[] => row.transferParts ?? [];
 
 /** True when the row has a plan and every part's transfer is recorded. */
+/** A part held back to 0 (its charge refunded, or its share netted) before any transfer of it was recorded. */
+export const heldBackUntransferred = (part: TransferPart): boolean =>
+  part.amountCents === 0 && part.plannedCents !== undefined && !part.stripeTransferId;
+
 export const allPartsTransferred = (row: Pick<RevenueShare, 'transferParts'>): boolean => {
   const parts = partsOf(row);
   // A part of 0 (refunded before the transfer, or netted) has nothing to transfer: it is done without one.

@@ -29,7 +29,7 @@ import {
 import { rowContext } from './execute-transfer.js';
 import { raiseAlert } from './raise-alert.js';
 import { transferGroupOf, transferPartOf } from './transfer-keys.js';
-import { partsOf, recordedTransferIds } from './transfer-plan.js';
+import { heldBackUntransferred, partsOf, recordedTransferIds } from './transfer-plan.js';
 import { planMismatches, reversalCheck, transferFieldMismatches } from './transfer-verification.js';
 import { assertTransition } from './transitions.js';
 
@@ -197,7 +197,7 @@ async function mismatchesAtProvider(
 async function assertNoTransferForHeldBackPart(row: RevenueShare, deps: VerifyAndMarkPaidDeps): Promise<void> {
   const heldBack = new Set(
     partsOf(row)
-      .filter((part) => part.amountCents === 0 && part.plannedCents !== undefined && !part.stripeTransferId)
+      .filter(heldBackUntransferred)
       .map((part) => part.index),
   );
   if (heldBack.size === 0) return;
