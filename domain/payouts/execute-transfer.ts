@@ -117,19 +117,19 @@ export async function executeTransfer(
     if (refundedAwayBeforeTransfer(row)) return await reverseTransfersMadeMeanwhile(row, deps);
   }
 
+  // What the district owes on other rows is netted from the parts not yet transferred (domain/clawback/net-debts.ts).
+  const owing = (await deps.debts.listOwing(row.districtId)).filter((o) => o.revenueShareId !== row.revenueShareId);
+  const netting = owing.length > 0 || hasOpenNetting(row);
   // A plan changed after the row was written (a refund, a netting) may have a transfer made for the earlier plan
   // whose record was lost to that change: list the group so it is found, never made again under another amount.
-  // A row moved to another account may have a transfer to the one it paid before, unrecorded: list it too.
-  let existing = await transfersAlreadyMade(
+  // A row moved to another account may have a transfer to the one it paid before, unrecorded: list it too. A part
+  // whose transfer may already exist at Stripe keeps its amount: the group is listed whenever there are debts.
+  const existing = await transfersAlreadyMade(
     row,
     deps,
-    partsOf(row).some((p) => p.plannedCents !== undefined) || wasMoved(row),
+    partsOf(row).some((p) => p.plannedCents !== undefined) || wasMoved(row) || netting,
   );
-  // What the district owes on other rows is netted from the parts not yet transferred (domain/clawback/net-debts.ts).
-  // A part whose transfer may already exist at Stripe keeps its amount: the group is listed whenever there are debts.
-  const owing = (await deps.debts.listOwing(row.districtId)).filter((o) => o.revenueShareId !== row.revenueShareId);
-  if (owing.length > 0 || hasOpenNetting(row)) {
-    existing = await transfersAlreadyMade(row, deps, true);
+  if (netting) {
     const made = new Set(existing.map((t) => transferPartOf(t.metadata)).filter((i) => i !== undefined));
     row = await netDebts(row, deps, owing, made);
   }
