@@ -5,9 +5,8 @@
  */
 
 import type { MoveRequest } from './account-move.js';
-import { InvalidRequestError } from './errors.js';
 import { parseRevenueShareId } from './revenue-share-request.js';
-import { MAX_DECIDED_BY_LENGTH, MAX_REASON_LENGTH } from './review-payout.js';
+import { decisionText } from './review-payout.js';
 import { optionalString, rejectUnknownFields, requireObject } from './validate.js';
 
 export interface RetryRequest extends MoveRequest {
@@ -18,15 +17,12 @@ export function parseRetryRequest(body: unknown): RetryRequest {
   const input = requireObject(body);
   rejectUnknownFields(input, ['revenueShareId', 'by', 'reason']);
   const revenueShareId = parseRevenueShareId(input.revenueShareId);
-  const by = trimmed(input.by, 'by', MAX_DECIDED_BY_LENGTH, 'by must name who decides');
-  const reason = trimmed(input.reason, 'reason', MAX_REASON_LENGTH, 'reason must say why');
+  const by = optionalDecisionText(input.by, 'by');
+  const reason = optionalDecisionText(input.reason, 'reason');
   return { revenueShareId, ...(by === undefined ? {} : { by }), ...(reason === undefined ? {} : { reason }) };
 }
 
-function trimmed(value: unknown, field: string, maxLength: number, emptyMessage: string): string | undefined {
-  const text = optionalString(value, field)?.trim();
-  if (text === undefined) return undefined;
-  if (text === '') throw new InvalidRequestError(field, emptyMessage);
-  if (text.length > maxLength) throw new InvalidRequestError(field, `${field} must be at most ${maxLength} characters`);
-  return text;
+function optionalDecisionText(value: unknown, field: 'by' | 'reason'): string | undefined {
+  const text = optionalString(value, field);
+  return text === undefined ? undefined : decisionText(text, field);
 }

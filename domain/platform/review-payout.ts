@@ -37,17 +37,19 @@ export function parseReviewRequest(body: unknown): ReviewRequest {
   const input = requireObject(body);
   rejectUnknownFields(input, ['revenueShareId', 'by', 'reason']);
   const revenueShareId = parseRevenueShareId(input.revenueShareId);
-  const by = requiredString(input.by, 'by').trim();
-  const reason = requiredString(input.reason, 'reason').trim();
-  if (by === '') throw new InvalidRequestError('by', 'by must name who decides');
-  if (by.length > MAX_DECIDED_BY_LENGTH) {
-    throw new InvalidRequestError('by', `by must be at most ${MAX_DECIDED_BY_LENGTH} characters`);
-  }
-  if (reason === '') throw new InvalidRequestError('reason', 'reason must say why');
-  if (reason.length > MAX_REASON_LENGTH) {
-    throw new InvalidRequestError('reason', `reason must be at most ${MAX_REASON_LENGTH} characters`);
-  }
-  return { revenueShareId, by, reason };
+  const by = requiredString(input.by, 'by');
+  const reason = requiredString(input.reason, 'reason');
+  return { revenueShareId, by: decisionText(by, 'by'), reason: decisionText(reason, 'reason') };
+}
+
+/** Who decided, or why, as a person's request gives it (approve, close, a retry that moves a row): trimmed, bounded. */
+export function decisionText(value: string, field: 'by' | 'reason'): string {
+  const text = value.trim();
+  const maxLength = field === 'by' ? MAX_DECIDED_BY_LENGTH : MAX_REASON_LENGTH;
+  if (text === '')
+    throw new InvalidRequestError(field, field === 'by' ? 'by must name who decides' : 'reason must say why');
+  if (text.length > maxLength) throw new InvalidRequestError(field, `${field} must be at most ${maxLength} characters`);
+  return text;
 }
 
 export interface ReviewPayoutDeps {
