@@ -58,7 +58,8 @@ export const districtsPut: Command = {
       return lookup;
     };
     const input = await districtInput(values, existing);
-    const before = await existing();
+    // Read before the put (it would read the new account after); only the text output uses it.
+    const before = json ? undefined : await existing();
     const district = await client.putDistrict(districtId, input);
     if (json) {
       printJson(io, district);

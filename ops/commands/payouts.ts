@@ -53,13 +53,16 @@ export const payoutsShow: Command = {
   },
 };
 
+/** Who and why: a review decision, or a retry that moves a row to its district's current account. */
+const reviewOptions = { by: { type: 'string' }, reason: { type: 'string' } } as const;
+
 export const payoutsRetry: Command = {
   words: ['payouts', 'retry'],
   args: ['ID'],
   synopsis: '[--by WHO --reason WHY]',
   summary:
     "Queue a new transfer attempt for a payout whose transfer failed (or never started). A payout whose district's account changed since (districts put) is moved to the new account when no money went to the old one: --by and --reason are then required and recorded.",
-  options: { by: { type: 'string' }, reason: { type: 'string' } },
+  options: reviewOptions,
   async run({ client, io, json }, { args: [revenueShareId = ''], values }) {
     const by = stringOption(values, 'by');
     const reason = stringOption(values, 'reason');
@@ -94,8 +97,6 @@ export const payoutsMarkPaid: Command = {
     return EXIT_OK;
   },
 };
-
-const reviewOptions = { by: { type: 'string' }, reason: { type: 'string' } } as const;
 
 function reviewInput(values: OptionValues): { by: string; reason: string } {
   const by = stringOption(values, 'by');
