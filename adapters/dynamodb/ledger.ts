@@ -139,26 +139,21 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
       sets.push('paidAt = :paidAt');
       values[':paidAt'] = changes.paidAt;
     }
-    if (changes.transferParts === null) removes.push('transferParts');
-    else if (changes.transferParts !== undefined) {
-      sets.push('transferParts = :transferParts');
-      values[':transferParts'] = changes.transferParts;
+    // null removes the field (an approval undone, a move put back, an intent completed).
+    for (const name of ['transferParts', 'decision', 'destinationChanges', 'clawbackIntent'] as const) {
+      if (changes[name] === null) removes.push(name);
+      else if (changes[name] !== undefined) {
+        sets.push(`${name} = :${name}`);
+        values[`:${name}`] = changes[name];
+      }
     }
-    if (changes.decision === null) removes.push('decision');
-    else if (changes.decision !== undefined) {
-      sets.push('decision = :decision');
-      values[':decision'] = changes.decision;
-    }
-    if (changes.destinationAccountId !== undefined) {
-      sets.push('destinationAccountId = :destinationAccountId');
-      values[':destinationAccountId'] = changes.destinationAccountId;
-    }
-    if (changes.destinationChanges === null) removes.push('destinationChanges');
-    else if (changes.destinationChanges !== undefined) {
-      sets.push('destinationChanges = :destinationChanges');
-      values[':destinationChanges'] = changes.destinationChanges;
-    }
-    for (const name of ['moneyHistory', 'reversedCents', 'netPaidCents', 'owedCents'] as const) {
+    for (const name of [
+      'destinationAccountId',
+      'moneyHistory',
+      'reversedCents',
+      'netPaidCents',
+      'owedCents',
+    ] as const) {
       if (changes[name] !== undefined) {
         sets.push(`${name} = :${name}`);
         values[`:${name}`] = changes[name];
@@ -168,11 +163,6 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
     if (changes.owedCents !== undefined) {
       if (changes.owedCents > 0) sets.push('owingDistrictId = districtId');
       else removes.push('owingDistrictId');
-    }
-    if (changes.clawbackIntent === null) removes.push('clawbackIntent');
-    else if (changes.clawbackIntent !== undefined) {
-      sets.push('clawbackIntent = :clawbackIntent');
-      values[':clawbackIntent'] = changes.clawbackIntent;
     }
     if (changes.lastError === null) removes.push('lastError');
     else if (changes.lastError !== undefined) {
