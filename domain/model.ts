@@ -56,6 +56,9 @@ export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 export const ATTENTION_STATUSES = ['TRANSFER_FAILED', 'NEEDS_REVIEW'] as const satisfies readonly PayoutStatus[];
 export const needsAttention = (status: PayoutStatus): boolean =>
   (ATTENTION_STATUSES as readonly PayoutStatus[]).includes(status);
+/** A row that was paid (verified): its status follows what was taken back since (PAID, partly or fully reversed). */
+export const isPaidStatus = (status: PayoutStatus): boolean =>
+  status === 'PAID' || status === 'PARTIALLY_REVERSED' || status === 'REVERSED';
 
 /** A Stripe charge that paid (part of) the invoice: what it collected for this invoice, in the invoice currency. */
 export interface SourceCharge {

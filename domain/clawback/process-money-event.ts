@@ -5,7 +5,7 @@
  * credit_note.created is attribution only: the refund it makes arrives as its own charge.refunded, which moves the
  * money, so a credit note and its refund never reverse twice.
  */
-import type { RevenueShare, TransferMessage, TransferPart } from '../model.js';
+import { isPaidStatus, type RevenueShare, type TransferMessage, type TransferPart } from '../model.js';
 import { idempotencyKeyMayBeGone } from '../payouts/idempotency-window.js';
 import { transferSendOptions } from '../payouts/messages.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
@@ -466,8 +466,7 @@ async function writeHistory(
  * is decided from (a row written before the totals counted a smaller transfer gets them here).
  */
 async function settleStatus(row: RevenueShare, deps: ClawbackDeps): Promise<RevenueShare> {
-  const paidStatuses = ['PAID', 'PARTIALLY_REVERSED', 'REVERSED'];
-  if (!paidStatuses.includes(row.payoutStatus) || !row.paidAt) return row;
+  if (!isPaidStatus(row.payoutStatus) || !row.paidAt) return row;
   const totals = totalsChanges(row);
   const status = clawbackStatus(row.shareCents, totals.reversedCents) ?? 'PAID';
   const unchanged =

@@ -8,8 +8,8 @@
  */
 
 import { clawbackStatus, type MoneyMovement, partTotals, reversedFromTransfer } from '../clawback/money-movements.js';
-import { partMovements, totalsOf } from '../clawback/row-totals.js';
-import type { PayoutStatus, RevenueShare } from '../model.js';
+import { partMovements, totalsChanges } from '../clawback/row-totals.js';
+import { isPaidStatus, type RevenueShare } from '../model.js';
 import { raiseAlert } from '../payouts/raise-alert.js';
 import { canTransition } from '../payouts/transitions.js';
 import type { AlertSink, AuditLog, Clock, LedgerStore } from '../ports.js';
@@ -138,8 +138,6 @@ async function repaymentOwner(
   return row?.moneyHistory?.some((m) => m.kind === 'REPAYMENT' && m.stripeId === transferId) ? row : undefined;
 }
 
-const PAID_STATUSES: readonly PayoutStatus[] = ['PAID', 'PARTIALLY_REVERSED', 'REVERSED'];
-
 /**
  * A reversal made outside the clawback (the dashboard), in part or in whole: its amount joins the history of the
  * part that owns the transfer; alert. It settles what the part's district still owes first (a refused reversal, then
@@ -173,9 +171,9 @@ async function recordOutsideReversal(
     });
   }
   const moneyHistory = [...(row.moneyHistory ?? []), ...movements];
-  const totals = totalsOf({ ...row, moneyHistory });
+  const totals = totalsChanges({ ...row, moneyHistory });
   // A row not yet verified stays PENDING: mark-paid accepts the reversals the row records and sets the status then.
-  const status = PAID_STATUSES.includes(row.payoutStatus)
+  const status = isPaidStatus(row.payoutStatus)
     ? (clawbackStatus(row.shareCents, totals.reversedCents) ?? 'PAID')
     : row.payoutStatus;
   const result = await deps.ledger.update({
@@ -183,9 +181,7 @@ async function recordOutsideReversal(
     expectedVersion: row.version,
     changes: {
       moneyHistory,
-      reversedCents: totals.reversedCents,
-      netPaidCents: totals.netPaidCents,
-      owedCents: totals.owedCents,
+      ...totals,
       ...(canTransition(row.payoutStatus, status) ? { payoutStatus: status } : {}),
       updatedAt: at,
     },
