@@ -108,13 +108,6 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
 }
 
 /**
- * The row becomes FAILED (with the event, for re-sync), an alert is raised and the delivery is not acknowledged, so
- * Stripe retries. Only while the row is still this claim's: a send reported failed may in fact have arrived (a timeout
- * after SQS took it), and the worker then moved the row on (PROCESSED, or FAILED with its own reason), or another
- * delivery re-claimed it after the lease. Whoever moved it on answers for it now: nothing is marked, no alert, and
- * Stripe is told `duplicate` (200), as a redelivery would be; a 503 would only bring that redelivery.
- */
-/**
  * Whether the event can travel in its queue message, measured on the body as sent (JSON, a string inside a string,
  * with the characters SQS refuses escaped: an emoji's 4 bytes become 12), not on the event's own bytes. An event that
  * fits leaves the claim a small item, billed one write unit; one that does not is kept on the claim itself, and the
@@ -123,6 +116,13 @@ export async function receiveWebhookEvent(event: WebhookEvent, deps: WebhookRece
 const fitsInMessage = (message: ProcessEventMessage): boolean =>
   Buffer.byteLength(sqsMessageBody(message), 'utf8') <= SQS_MAX_MESSAGE_BYTES;
 
+/**
+ * The row becomes FAILED (with the event, for re-sync), an alert is raised and the delivery is not acknowledged, so
+ * Stripe retries. Only while the row is still this claim's: a send reported failed may in fact have arrived (a timeout
+ * after SQS took it), and the worker then moved the row on (PROCESSED, or FAILED with its own reason), or another
+ * delivery re-claimed it after the lease. Whoever moved it on answers for it now: nothing is marked, no alert, and
+ * Stripe is told `duplicate` (200), as a redelivery would be; a 503 would only bring that redelivery.
+ */
 async function failEnqueue(
   event: WebhookEvent,
   attempt: number,
