@@ -4,7 +4,8 @@ import { type ApiRoute, apiRoutes, type FunctionName, queueConsumers, WEBHOOK_PA
 import { catchUpDefaults, RECONCILE_DEFAULT_TIME_UTC } from '#contracts/operations.js';
 import { type QueueKey, queues } from '#contracts/resources.js';
 import { functionRuntime } from '../functions/commons/runtime.js';
-import { stripeClients } from '../functions/commons/stripe-client.js';
+import { stripeClients } from '../functions/commons/stripe-api-client.js';
+import { createStripeClient } from '../functions/commons/stripe-client.js';
 import { type LocalApiGateway, type ProxyHandler, sendJson, startLocalApiGateway } from './api-gateway.js';
 import { localDynamoDbClient, localSnsClient, localSqsClient } from './aws-clients.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
@@ -151,7 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const webhookEndpoint =
       options.registerWebhookEndpoint && stripe
-        ? await registerWebhookEndpoint(stripeFactory(stripe.apiKey), webhookUrl)
+        ? await registerWebhookEndpoint(createStripeClient(stripe.apiKey, { baseUrl: stripe.url }), webhookUrl)
         : undefined;
     const environment = localFunctionEnvironment({
       tables,

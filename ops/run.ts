@@ -31,7 +31,7 @@ import {
   type PlatformClient,
   PlatformUnreachableError,
 } from './platform-client.js';
-import { type ReconcileStripeSource, stripeClientFor, stripeSdkSource } from './reconcile/stripe-source.js';
+import { type ReconcileStripeSource, stripeApiSource, stripeClientFor } from './reconcile/stripe-source.js';
 import { type AwsCredentials, type CredentialsProvider, sigV4Signer } from './sigv4.js';
 import { resolveTarget, type Target, TargetError } from './target.js';
 
@@ -97,7 +97,7 @@ export async function runOps(argv: readonly string[], deps: OpsDependencies): Pr
       client: (deps.platformClient ?? ((t: Target) => platformClientFor(t)))(target),
       now,
       stripeSource: () =>
-        deps.stripeSource ? deps.stripeSource(target) : stripeSdkSource(stripeClientFor(target, deps.env)),
+        deps.stripeSource ? deps.stripeSource(target) : stripeApiSource(stripeClientFor(target, deps.env)),
     };
     return await command.run(context, { args, values });
   } catch (error) {

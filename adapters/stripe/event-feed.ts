@@ -1,9 +1,9 @@
 /**
- * EventFeed on the official Stripe SDK: `events.list` (by types, created range, `delivery_success: false`) one page
+ * EventFeed on Stripe's API (./stripe-api.ts): `events.list` (by types, created range, `delivery_success: false`) one page
  * at a time, so the caller bounds its Stripe calls; and the webhook endpoint by id (`webhookEndpoints.retrieve`) or
  * by URL (`webhookEndpoints.list`). The client is handed in, pinned to STRIPE_API_VERSION by whoever builds it.
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import {
   type EndpointMatch,
   type EventFeed,
@@ -13,6 +13,8 @@ import {
   UnknownEventCursorError,
   type WebhookEndpointState,
 } from '../../domain/catch-up/event-feed.js';
+import type { StripeApi } from './stripe-api.js';
+import { describeStripeError, isResourceMissing } from './stripe-errors.js';
 
 const PAGE_SIZE = 100;
 /** Stripe filters events.list by at most 20 types. */
@@ -21,7 +23,7 @@ const MAX_TYPES = 20;
 const seconds = (instant: Date): number => Math.floor(instant.getTime() / 1000);
 
 export class StripeEventFeed implements EventFeed {
-  constructor(private readonly stripe: Stripe) {}
+  constructor(private readonly stripe: StripeApi) {}
 
   async listEvents(query: EventQuery): Promise<EventPage> {
     if (query.types.length === 0 || query.types.length > MAX_TYPES) {
@@ -48,7 +50,7 @@ export class StripeEventFeed implements EventFeed {
       if (query.startingAfter && isUnknownCursor(error)) {
         throw new UnknownEventCursorError(`Stripe has no event ${query.startingAfter} to list after`, { cause: error });
       }
-      throw new EventFeedError(`Stripe events.list failed: ${describe(error)}`, { cause: error });
+      throw new EventFeedError(`Stripe events.list failed: ${describeStripeError(error)}`, { cause: error });
     }
   }
 
@@ -58,9 +60,7 @@ export class StripeEventFeed implements EventFeed {
         try {
           return toState(await this.stripe.webhookEndpoints.retrieve(match.endpointId));
         } catch (error) {
-          if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') {
-            return undefined;
-          }
+          if (isResourceMissing(error)) return undefined;
           throw error;
         }
       }
@@ -69,25 +69,18 @@ export class StripeEventFeed implements EventFeed {
       }
       return undefined;
     } catch (error) {
-      throw new EventFeedError(`Stripe webhook endpoint look-up failed: ${describe(error)}`, { cause: error });
+      throw new EventFeedError(`Stripe webhook endpoint look-up failed: ${describeStripeError(error)}`, {
+        cause: error,
+      });
     }
   }
 }
 
 const isUnknownCursor = (error: unknown): boolean =>
-  error instanceof Stripe.errors.StripeInvalidRequestError &&
-  error.code === 'resource_missing' &&
-  error.param === 'starting_after';
+  isResourceMissing(error) && (error as { param?: string }).param === 'starting_after';
 
 const toState = (endpoint: Stripe.WebhookEndpoint): WebhookEndpointState => ({
   id: endpoint.id,
   url: endpoint.url,
   status: endpoint.status,
 });
-
-const describe = (error: unknown): string =>
-  error instanceof Stripe.errors.StripeError
-    ? `${error.code ?? error.type}: ${error.message}`
-    : error instanceof Error
-      ? error.message
-      : String(error);

@@ -1,8 +1,8 @@
 /**
- * PaymentProvider on the official Stripe SDK. The client is handed in (pinned to STRIPE_API_VERSION by whoever
+ * PaymentProvider on Stripe's API (./stripe-api.ts). The client is handed in (pinned to STRIPE_API_VERSION by whoever
  * builds it); Stripe errors become PaymentProviderError with `permanent` set by whether repeating can help.
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { ChargeSnapshot } from '../../domain/clawback/charge-state.js';
 import type { SourceCharge } from '../../domain/model.js';
 import {
@@ -15,9 +15,11 @@ import {
   type ProviderTransfer,
   type TransferRequest,
 } from '../../domain/ports.js';
+import type { StripeApi } from './stripe-api.js';
+import { isStripeError } from './stripe-errors.js';
 
 export class StripePaymentProvider implements PaymentProvider, InvoicePaymentReader, ClawbackProvider {
-  constructor(private readonly stripe: Stripe) {}
+  constructor(private readonly stripe: StripeApi) {}
 
   async createTransfer(request: TransferRequest, idempotencyKey: string): Promise<ProviderTransfer> {
     const transfer = await mapErrors(() =>
@@ -201,16 +203,16 @@ async function mapErrors<T>(call: () => Promise<T>): Promise<T> {
  * fault: retry and dead-letter, nothing is wrong with the row), "key in use" (a concurrent request), anything else.
  */
 export function toPaymentProviderError(error: unknown): PaymentProviderError {
-  if (!(error instanceof Stripe.errors.StripeError)) {
+  if (!isStripeError(error)) {
     return new PaymentProviderError(false, 'unknown_error', error instanceof Error ? error.message : String(error));
   }
   const code = error.code ?? error.rawType ?? error.type;
   const status = error.statusCode;
   const permanent =
-    (error instanceof Stripe.errors.StripeCardError ||
-      error instanceof Stripe.errors.StripeInvalidRequestError ||
-      error instanceof Stripe.errors.StripePermissionError ||
-      (error instanceof Stripe.errors.StripeIdempotencyError && error.code !== 'idempotency_key_in_use')) &&
+    (error.type === 'StripeCardError' ||
+      error.type === 'StripeInvalidRequestError' ||
+      error.type === 'StripePermissionError' ||
+      (error.type === 'StripeIdempotencyError' && error.code !== 'idempotency_key_in_use')) &&
     (status === undefined || status < 500);
   return new PaymentProviderError(permanent, code, error.message, status);
 }

@@ -1,14 +1,16 @@
 /**
  * The Stripe side of reconcile: the invoices paid in one day (by `status_transitions.paid_at`, not `created`: an
  * invoice created on Monday and paid on Tuesday belongs to Tuesday), the transfers since, the day's events of the
- * types asked, and a charge as the clawback reads it (the clawback's own adapter: payments.ts), via the official SDK.
+ * types asked, and a charge as the clawback reads it (the clawback's own adapter: payments.ts), via Stripe's API (./stripe-api.ts).
  * The CLI (ops/reconcile/stripe-source.ts) and the scheduled reconcile function both read Stripe through this.
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { CreatedRange, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
 import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
 import type { StoredEvent } from '../../domain/revenue-share/stripe-event.js';
 import { StripePaymentProvider } from './payments.js';
+import type { StripeApi } from './stripe-api.js';
+import { isResourceMissing } from './stripe-errors.js';
 
 /**
  * Stripe lists invoices by `created` only, so the invoices paid in a range are found among those created up to this
@@ -19,7 +21,7 @@ export const PAID_INVOICE_LOOKBACK_SECONDS = 90 * 86_400;
 
 const PAGE_SIZE = 100;
 
-export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
+export function stripeApiSource(stripe: StripeApi): ReconcileStripeSource {
   const charges = new StripePaymentProvider(stripe);
   return {
     async events(types: readonly string[], created: CreatedRange) {
@@ -63,11 +65,11 @@ export function stripeSdkSource(stripe: Stripe): ReconcileStripeSource {
 }
 
 /** The transfer, or nothing when Stripe has no such transfer (the ledger records one: reconcile reports it missing). */
-async function transferOrNothing(stripe: Stripe, id: string): Promise<Stripe.Transfer | undefined> {
+async function transferOrNothing(stripe: StripeApi, id: string): Promise<Stripe.Transfer | undefined> {
   try {
     return await stripe.transfers.retrieve(id);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') return undefined;
+    if (isResourceMissing(error)) return undefined;
     throw error;
   }
 }

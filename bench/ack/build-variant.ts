@@ -13,7 +13,8 @@ import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-si
 import { createDocumentClient } from '../../functions/commons/clients.js';
 import { webhookConfig } from '../../functions/commons/config.js';
 import { functionRuntime } from '../../functions/commons/runtime.js';
-import { createStripeClient, stripeClients } from '../../functions/commons/stripe-client.js';
+import { stripeClients } from '../../functions/commons/stripe-api-client.js';
+import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { composeWebhook } from '../../functions/stripe-webhook/compose.js';
 import { localDynamoDbClient, localSqsClient } from '../../local/aws-clients.js';
 import { createFloorHandler } from './floor.js';

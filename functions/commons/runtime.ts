@@ -12,7 +12,7 @@ import type { Clock } from '../../domain/ports.js';
 import { type AwsClientOptions, createDocumentClient, createDynamoDbClient, createSqsClient } from './clients.js';
 import { awsEndpoints, type Environment, stripeApiBaseUrl } from './config.js';
 import { createObservability, type Observability, type ObservabilityOptions } from './observability.js';
-import type { StripeClientOptions, StripeClients } from './stripe-client.js';
+import type { StripeClientOptions, StripeClients } from './stripe-api-client.js';
 
 export interface FunctionRuntime {
   readonly dynamodb: DynamoDBDocumentClient;
@@ -71,12 +71,12 @@ export function functionRuntime(functionName: FunctionName | string, parts: Runt
   };
 }
 
-/** How a function that calls Stripe builds its clients: `stripeClients` of ./stripe-client.ts. */
+/** How a function that calls Stripe builds its clients: `stripeClients` of ./stripe-api-client.ts. */
 export type StripeClientsFactory = (options: StripeClientOptions) => StripeClients;
 
 /** The clients only some functions need; a function that does not pass one leaves its library out of its bundle. */
 export interface OptionalClients {
-  /** Every function that calls Stripe passes `stripeClients` (./stripe-client.ts). */
+  /** Every function that calls Stripe passes `stripeClients` (./stripe-api-client.ts). */
   stripeClients?: StripeClientsFactory;
   /** The financial-alert function, which pages, passes `createSnsClient` (./sns-client.ts). */
   snsClient?: (options: AwsClientOptions) => SNSClient;
@@ -84,9 +84,8 @@ export interface OptionalClients {
 
 /**
  * Deployed: region and credentials from Lambda; endpoints and the Stripe base URL only in local runs. A function
- * that calls Stripe passes `stripeClients` (functions/commons/stripe-client.ts); the others do not, so their bundle
- * carries no Stripe SDK (a quarter of a megabyte, the largest part of a cold start), and their runtime's `stripe`
- * throws. The same for SNS and `createSnsClient`. test/unit/function-runtime.test.ts checks every handler that reaches
+ * that calls Stripe passes `stripeClients` (functions/commons/stripe-api-client.ts); the others do not, so their
+ * bundle carries no Stripe client, and their runtime's `stripe` throws. The same for SNS and `createSnsClient`. test/unit/function-runtime.test.ts checks every handler that reaches
  * `runtime.stripe` or `runtime.sns` passes its factory.
  */
 export function awsRuntime(
@@ -106,7 +105,7 @@ export function awsRuntime(
       : builtWithout(functionName, 'an SNS client', 'createSnsClient'),
     stripe: stripeClients
       ? stripeClients(baseUrl ? { baseUrl } : {})
-      : builtWithout(functionName, 'the Stripe SDK', 'stripeClients'),
+      : builtWithout(functionName, 'a Stripe client', 'stripeClients'),
   });
 }
 

@@ -1,30 +1,24 @@
 /**
- * The one construction of a Stripe API client, pinned to STRIPE_API_VERSION. A function gets a StripeClients
- * factory (one client per API key, reused across invocations; a rotated key gets a new client); `baseUrl`
- * points the SDK at a local emulator.
+ * The official Stripe SDK, pinned to STRIPE_API_VERSION, for what runs outside Lambda: the local tools, the
+ * emulator's own checks and the tests that arrange state at the emulator. The functions call Stripe through
+ * ./stripe-api-client.ts instead (so no Lambda bundle carries the SDK); both take the same options and wait
+ * out 429s the same way (./stripe-rate-limit.ts).
  */
 import Stripe from 'stripe';
 import { STRIPE_API_VERSION } from '#contracts/environment.js';
-import { type RateLimitRetryPolicy, rateLimitRetryingHttpClient } from './stripe-rate-limit.js';
+import { endpointOf, type StripeClientOptions } from './stripe-api-client.js';
+import { type RateLimitRetryPolicy, waitOutRateLimits } from './stripe-rate-limit.js';
 
-/** Within the SDK, with the same idempotency key; beyond that the queue retries the message. */
+export type { StripeClientOptions } from './stripe-api-client.js';
+
 const MAX_NETWORK_RETRIES = 2;
 const TIMEOUT_MILLISECONDS = 10_000;
 
-export interface StripeClientOptions {
-  /** Local runs only: the Stripe API emulator (http://127.0.0.1:PORT). Unset: Stripe itself. */
-  baseUrl?: string;
-  /** Per-request timeout (default 10 s). Fault tests shorten it so a stalled Stripe is given up on quickly. */
-  timeoutMilliseconds?: number;
-  /** SDK retries of a connection error, 409 or 5xx (default 2). Tests that arrange state set 0. */
-  maxNetworkRetries?: number;
-  /** How a 429 is waited out before the SDK sees it (stripe-rate-limit.ts); `false`: not at all. */
-  rateLimitRetry?: RateLimitRetryPolicy | false;
-}
+type HttpClient = NonNullable<ConstructorParameters<typeof Stripe>[1]>['httpClient'] & object;
+type HttpResponse = Awaited<ReturnType<HttpClient['makeRequest']>>;
 
 export function createStripeClient(apiKey: string, options: StripeClientOptions = {}): Stripe {
-  const endpoint = options.baseUrl ? new URL(options.baseUrl) : undefined;
-  const protocol = endpoint?.protocol === 'http:' ? 'http' : 'https';
+  const endpoint = endpointOf(options.baseUrl);
   return new Stripe(apiKey, {
     apiVersion: STRIPE_API_VERSION,
     maxNetworkRetries: options.maxNetworkRetries ?? MAX_NETWORK_RETRIES,
@@ -32,23 +26,19 @@ export function createStripeClient(apiKey: string, options: StripeClientOptions 
     ...(options.rateLimitRetry === false
       ? {}
       : { httpClient: rateLimitRetryingHttpClient(Stripe.createNodeHttpClient(), options.rateLimitRetry) }),
-    ...(endpoint
-      ? { host: endpoint.hostname, port: Number(endpoint.port || (protocol === 'http' ? 80 : 443)), protocol }
-      : {}),
+    ...(options.baseUrl ? { host: endpoint.host, port: endpoint.port, protocol: endpoint.protocol } : {}),
   });
 }
 
-/** A Stripe client for an API key. */
-export type StripeClients = (apiKey: string) => Stripe;
-
-export function stripeClients(options: StripeClientOptions = {}): StripeClients {
-  const clients = new Map<string, Stripe>();
-  return (apiKey) => {
-    let client = clients.get(apiKey);
-    if (!client) {
-      client = createStripeClient(apiKey, options);
-      clients.set(apiKey, client);
-    }
-    return client;
+/** The SDK's HTTP client, with each 429 waited out before the SDK sees it. */
+function rateLimitRetryingHttpClient(inner: HttpClient, policy: RateLimitRetryPolicy = {}): HttpClient {
+  return {
+    getClientName: () => `${inner.getClientName()}+rate-limit-retry`,
+    makeRequest: (...args) =>
+      waitOutRateLimits<HttpResponse>(
+        () => inner.makeRequest(...args),
+        { isRateLimited: (response) => response.getStatusCode() === 429, discard: (response) => response.toJSON() },
+        policy,
+      ),
   };
 }

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { StripePaymentProvider } from '../../adapters/stripe/payments.js';
 import type { ClawbackProvider, InvoicePaymentReader, PaymentProvider } from '../../domain/ports.js';
 import { stripeApiKeyFrom } from './secrets.js';
-import type { StripeClients } from './stripe-client.js';
+import type { StripeClients } from './stripe-api-client.js';
 
 export type PaymentsForContext = (context: Context) => PaymentProvider & InvoicePaymentReader & ClawbackProvider;
 

@@ -1,16 +1,12 @@
 /**
  * Stripe answers 429 (`rate_limit`, or `lock_timeout` for concurrent writes to one object) when a burst goes over
- * its limits, and stripe-node does not retry a plain `rate_limit` (by design). This HTTP client wraps the SDK's own
- * and retries a 429 with exponential backoff and full jitter, with the same request (so the same idempotency
- * key), for at most `maxWaitMs` per request and never past the invocation's deadline (invocation-deadline.ts: the
- * function's time left, less a reserve); past that the 429 reaches the SDK, which throws StripeRateLimitError,
- * and the worker puts its message back on the queue (functions/commons/fifo-batch.ts) instead of failing it.
+ * its limits, and stripe-node does not retry a plain `rate_limit` (by design). waitOutRateLimits sends a request
+ * again after a 429 with exponential backoff and full jitter, the same request (so the same idempotency key), for
+ * at most `maxWaitMs` per request and never past the invocation's deadline (invocation-deadline.ts: the function's
+ * time left, less a reserve); past that the 429 goes to the caller, which throws StripeRateLimitError, and the
+ * worker puts its message back on the queue (functions/commons/fifo-batch.ts) instead of failing it.
  */
-import Stripe from 'stripe';
 import { invocationDeadline } from './invocation-deadline.js';
-
-type HttpClient = NonNullable<ConstructorParameters<typeof Stripe>[1]>['httpClient'] & object;
-type MakeRequest = HttpClient['makeRequest'];
 
 export interface RateLimitRetryPolicy {
   /** Longest total wait for one request before the 429 is given to the caller (default 4 s). */
@@ -30,28 +26,32 @@ export const RATE_LIMIT_BACKOFF_CAP_MS = 1_600;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function rateLimitRetryingHttpClient(
-  inner: HttpClient = Stripe.createNodeHttpClient(),
+/** An answer to one send: whether it is a 429, and how to let go of its body before sending again. */
+export interface RateLimitedAnswer<R> {
+  isRateLimited(answer: R): boolean;
+  discard(answer: R): Promise<unknown>;
+}
+
+export async function waitOutRateLimits<R>(
+  send: () => Promise<R>,
+  answers: RateLimitedAnswer<R>,
   policy: RateLimitRetryPolicy = {},
-): HttpClient {
+): Promise<R> {
   const maxWaitMs = policy.maxWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
   const baseMs = policy.baseMs ?? 100;
   const capMs = policy.capMs ?? RATE_LIMIT_BACKOFF_CAP_MS;
   const random = policy.random ?? Math.random;
   const sleep = policy.sleep ?? defaultSleep;
-  const makeRequest: MakeRequest = async (...args) => {
-    let waited = 0;
-    for (let retry = 0; ; retry++) {
-      const response = await inner.makeRequest(...args);
-      if (response.getStatusCode() !== 429) return response;
-      const delay = Math.ceil(random() * Math.min(capMs, baseMs * 2 ** retry));
-      const deadline = invocationDeadline();
-      if (waited + delay > maxWaitMs || (deadline !== undefined && Date.now() + delay > deadline)) return response;
-      await response.toJSON().catch(() => undefined);
-      policy.onRateLimited?.();
-      await sleep(delay);
-      waited += delay;
-    }
-  };
-  return { getClientName: () => `${inner.getClientName()}+rate-limit-retry`, makeRequest };
+  let waited = 0;
+  for (let retry = 0; ; retry++) {
+    const answer = await send();
+    if (!answers.isRateLimited(answer)) return answer;
+    const delay = Math.ceil(random() * Math.min(capMs, baseMs * 2 ** retry));
+    const deadline = invocationDeadline();
+    if (waited + delay > maxWaitMs || (deadline !== undefined && Date.now() + delay > deadline)) return answer;
+    await answers.discard(answer).catch(() => undefined);
+    policy.onRateLimited?.();
+    await sleep(delay);
+    waited += delay;
+  }
 }

@@ -3,7 +3,7 @@ import { DynamoDbDistrictStore } from '../../adapters/dynamodb/districts.js';
 import { DynamoDbLedgerStore } from '../../adapters/dynamodb/ledger.js';
 import { tableReconcileLedger } from '../../adapters/dynamodb/reconcile-ledger.js';
 import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
-import { stripeSdkSource } from '../../adapters/stripe/reconcile-source.js';
+import { stripeApiSource } from '../../adapters/stripe/reconcile-source.js';
 import type { FunctionRuntime } from '../commons/runtime.js';
 import { stripeApiKeyFrom } from '../commons/secrets.js';
 import type { ReconcileConfig } from './config.js';
@@ -17,7 +17,7 @@ export const composeReconcile = (
   createReconcileHandler({
     observability: runtime.observability,
     stripeApiKey: config.stripeApiKey,
-    stripe: (context) => stripeSdkSource(runtime.stripe(stripeApiKeyFrom(context))),
+    stripe: (context) => stripeApiSource(runtime.stripe(stripeApiKeyFrom(context))),
     ledger: tableReconcileLedger(new DynamoDbLedgerStore(runtime.dynamodb, config.revenueSharesTable)),
     districts: new DynamoDbDistrictStore(runtime.dynamodb, config.districtsTable),
     alerts: new SqsAlertSink(runtime.sqs, config.alertsQueueUrl, runtime.observability.logger),

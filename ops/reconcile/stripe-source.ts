@@ -1,14 +1,15 @@
 /**
- * The CLI's Stripe side of reconcile: the Stripe client it reads with. The listing itself is the adapter the scheduled
+ * The CLI's Stripe side of reconcile: the Stripe client it reads with (the functions' own client). The listing itself is the adapter the scheduled
  * reconcile function uses too (adapters/stripe/reconcile-source.ts), re-exported here.
  */
-import type Stripe from 'stripe';
+
 import { env as envNames } from '#contracts/environment.js';
-import { createStripeClient } from '../../functions/commons/stripe-client.js';
+import type { StripeApi } from '../../adapters/stripe/stripe-api.js';
+import { createStripeApiClient } from '../../functions/commons/stripe-api-client.js';
 import { UsageError } from '../command.js';
 import type { Target } from '../target.js';
 
-export { PAID_INVOICE_LOOKBACK_SECONDS, stripeSdkSource } from '../../adapters/stripe/reconcile-source.js';
+export { PAID_INVOICE_LOOKBACK_SECONDS, stripeApiSource } from '../../adapters/stripe/reconcile-source.js';
 export type { CreatedRange, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
 
 export const EMULATOR_API_KEY = 'sk_test_emulator';
@@ -19,7 +20,7 @@ export const DEFAULT_EMULATOR_URL = 'http://127.0.0.1:12111';
  * transfers, events, charges and disputes is enough); for the local stack without a key, the local Stripe emulator at
  * STRIPE_API_BASE_URL.
  */
-export function stripeClientFor(target: Target, env: Record<string, string | undefined>): Stripe {
+export function stripeClientFor(target: Target, env: Record<string, string | undefined>): StripeApi {
   const configuredKey = env[envNames.stripeApiKey];
   if (!configuredKey && !target.local) {
     throw new UsageError(
@@ -28,5 +29,5 @@ export function stripeClientFor(target: Target, env: Record<string, string | und
   }
   const baseUrl = env[envNames.stripeApiBaseUrl] || (configuredKey ? undefined : DEFAULT_EMULATOR_URL);
   if (baseUrl && !URL.canParse(baseUrl)) throw new UsageError(`${envNames.stripeApiBaseUrl} is not a URL: ${baseUrl}`);
-  return createStripeClient(configuredKey || EMULATOR_API_KEY, baseUrl ? { baseUrl } : {});
+  return createStripeApiClient(configuredKey || EMULATOR_API_KEY, baseUrl ? { baseUrl } : {});
 }

@@ -6,7 +6,7 @@ import { SqsAlertSink } from '../../adapters/sqs/alert-sink.js';
 import type { FinancialAlert } from '../../domain/model.js';
 import { createObservability } from '../../functions/commons/observability.js';
 import { functionRuntime } from '../../functions/commons/runtime.js';
-import { stripeClients } from '../../functions/commons/stripe-client.js';
+import { stripeClients } from '../../functions/commons/stripe-api-client.js';
 import { composeFinancialAlert } from '../../functions/financial-alert/compose.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { queueArn } from '../../local/provision.js';

@@ -13,7 +13,7 @@ import {
   type Requeuer,
   sqsRequeuer,
 } from '../../functions/commons/requeue.js';
-import { stripeClients } from '../../functions/commons/stripe-client.js';
+import { stripeClients } from '../../functions/commons/stripe-api-client.js';
 import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 

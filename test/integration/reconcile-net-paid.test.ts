@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RevenueShare } from '../../domain/model.js';
 import type { ClawbackProvider } from '../../domain/ports.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
-import { stripeClients } from '../../functions/commons/stripe-client.js';
+import { stripeClients } from '../../functions/commons/stripe-api-client.js';
 import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';

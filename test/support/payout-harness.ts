@@ -28,7 +28,8 @@ import { createDocumentClient } from '../../functions/commons/clients.js';
 import { type Environment, webhookConfig } from '../../functions/commons/config.js';
 import { createObservability } from '../../functions/commons/observability.js';
 import { type FunctionRuntime, functionRuntime } from '../../functions/commons/runtime.js';
-import { createStripeClient, stripeClients } from '../../functions/commons/stripe-client.js';
+import { stripeClients } from '../../functions/commons/stripe-api-client.js';
+import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import {
   markPaidWorkerConfig,
   revenueShareWorkerConfig,

@@ -10,7 +10,7 @@ import { createDynamoDbClient } from '../../functions/commons/clients.js';
 import type { Environment } from '../../functions/commons/config.js';
 import type { Observability } from '../../functions/commons/observability.js';
 import { type FunctionRuntime, functionRuntime } from '../../functions/commons/runtime.js';
-import { stripeClients } from '../../functions/commons/stripe-client.js';
+import { stripeClients } from '../../functions/commons/stripe-api-client.js';
 
 export const UNIT_AUDIT_TABLE = 'test-WebhookAuditLog';
 export const UNIT_REVENUE_SHARE_QUEUE = 'https://sqs.us-east-1.amazonaws.com/000000000000/test-revenue-share.fifo';

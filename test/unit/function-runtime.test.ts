@@ -1,6 +1,6 @@
 /**
  * awsRuntime builds a Stripe client factory only for the functions that pass `stripeClients` (so the others bundle
- * no Stripe SDK). The deployed runtime is not what the harness builds, so this guards the one-line choice in each
+ * no Stripe client). The deployed runtime is not what the harness builds, so this guards the one-line choice in each
  * handler.ts: a function whose code reaches `runtime.stripe` must pass it, or it would fail on AWS only.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { awsRuntime } from '../../functions/commons/runtime.js';
-import { stripeClients } from '../../functions/commons/stripe-client.js';
+import { stripeClients } from '../../functions/commons/stripe-api-client.js';
 
 const FUNCTIONS = fileURLToPath(new URL('../../functions/', import.meta.url));
 const functionFolders = readdirSync(FUNCTIONS, { withFileTypes: true })
@@ -19,7 +19,7 @@ const sources = (folder: string) =>
     .filter((file) => file.endsWith('.ts'))
     .map((file) => readFileSync(join(FUNCTIONS, folder, file), 'utf8'));
 
-describe('awsRuntime and the Stripe SDK', () => {
+describe('awsRuntime and the Stripe client', () => {
   it.each(functionFolders)(
     '%s passes stripeClients to awsRuntime exactly when its code uses runtime.stripe',
     (name) => {
@@ -46,7 +46,7 @@ describe('awsRuntime and the Stripe SDK', () => {
     const without = awsRuntime('stripe-webhook', environment);
     const withStripe = awsRuntime('transfer', environment, { stripeClients });
     // Assess
-    expect(() => without.stripe('sk_test_x')).toThrow(/stripe-webhook function is built without the Stripe SDK/);
+    expect(() => without.stripe('sk_test_x')).toThrow(/stripe-webhook function is built without a Stripe client/);
     expect(withStripe.stripe('sk_test_x').transfers).toBeDefined();
     expect(() => without.sns).toThrow(/stripe-webhook function is built without an SNS client/);
   });

@@ -6,7 +6,7 @@ import type { RevenueShare } from '../../domain/model.js';
 import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { type StripeEmulator, startStripeEmulator } from '../../local/stripe-emulator/index.js';
 import type { Io } from '../../ops/output.js';
-import { stripeClientFor, stripeSdkSource } from '../../ops/reconcile/stripe-source.js';
+import { stripeApiSource, stripeClientFor } from '../../ops/reconcile/stripe-source.js';
 import { runOps } from '../../ops/run.js';
 
 let emulator: StripeEmulator;
@@ -55,7 +55,7 @@ describe('reconcile reads Stripe through the official SDK', () => {
       destination: account.id,
       metadata: { revenueShareId: 'rs_1' },
     });
-    const source = stripeSdkSource(
+    const source = stripeApiSource(
       stripeClientFor({ url: ledgerUrl, local: true }, { STRIPE_API_BASE_URL: emulator.url }),
     );
     const range = { gte: nowSeconds() - 60, lt: nowSeconds() + 60 };
@@ -106,7 +106,7 @@ describe('reconcile reads Stripe through the official SDK', () => {
     emulator.reset();
     const account = await stripe.accounts.create({ type: 'custom', country: 'US' });
     const transfer = await stripe.transfers.create({ amount: 700, currency: 'usd', destination: account.id });
-    const source = stripeSdkSource(
+    const source = stripeApiSource(
       stripeClientFor({ url: ledgerUrl, local: true }, { STRIPE_API_BASE_URL: emulator.url }),
     );
 

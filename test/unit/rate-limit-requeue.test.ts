@@ -16,7 +16,7 @@ import {
 import {
   DEFAULT_RATE_LIMIT_WAIT_MS,
   RATE_LIMIT_BACKOFF_CAP_MS,
-  rateLimitRetryingHttpClient,
+  waitOutRateLimits,
 } from '../../functions/commons/stripe-rate-limit.js';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/test-transfer.fifo';
@@ -165,18 +165,18 @@ describe('putting a rate-limited record back on its queue', () => {
           // Prepare: a Stripe that answers every request with a 429
           let waited = 0;
           let call = 0;
-          const always429 = {
-            getClientName: () => 'test',
-            makeRequest: async () => ({ getStatusCode: () => 429, toJSON: async () => ({}) }),
-          };
-          const client = rateLimitRetryingHttpClient(always429 as never, {
-            random: () => draws[call++ % draws.length] as number,
-            sleep: async (ms) => {
-              waited += ms;
-            },
-          });
+          const always429 = async () => ({ statusCode: 429 });
           // Act
-          await client.makeRequest('api.stripe.com', '443', '/v1/transfers', 'POST', {}, '', 'https', 10_000);
+          await waitOutRateLimits(
+            always429,
+            { isRateLimited: (answer) => answer.statusCode === 429, discard: async () => undefined },
+            {
+              random: () => draws[call++ % draws.length] as number,
+              sleep: async (ms) => {
+                waited += ms;
+              },
+            },
+          );
           // Assess
           expect(waited).toBeGreaterThan(minimumWaitMs);
           expect(waited).toBeLessThanOrEqual(DEFAULT_RATE_LIMIT_WAIT_MS);

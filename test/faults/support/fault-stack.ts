@@ -24,7 +24,8 @@ import type { ResyncResult } from '../../../domain/resync/resync-failed-events.j
 import { createDocumentClient } from '../../../functions/commons/clients.js';
 import type { Observability } from '../../../functions/commons/observability.js';
 import { functionRuntime } from '../../../functions/commons/runtime.js';
-import { createStripeClient, stripeClients } from '../../../functions/commons/stripe-client.js';
+import { stripeClients } from '../../../functions/commons/stripe-api-client.js';
+import { createStripeClient } from '../../../functions/commons/stripe-client.js';
 import { localDynamoDbClient, localSnsClient, localSqsClient } from '../../../local/aws-clients.js';
 import { localFunctionEnvironment } from '../../../local/function-environment.js';
 import { composeFunctions, type StackFunctions } from '../../../local/functions.js';
