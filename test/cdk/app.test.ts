@@ -160,4 +160,30 @@ describe('synth as `npm run synth` does it: functions bundled, CDK template chec
       expect(code.split('\n').length).toBeLessThan(Math.max(10, code.length / 500));
     }
   });
+
+  it('bundles no function with the official Stripe SDK: those that call Stripe carry our client instead', () => {
+    // Act
+    const template = assembly?.getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: { Code: { S3Key: string }; Description?: string } }>;
+    };
+    const sourcesOf = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+      .map((resource) => {
+        const directory = join(
+          assembly?.directory ?? '',
+          `asset.${resource.Properties.Code.S3Key.replace(/\.zip$/, '')}`,
+        );
+        return (JSON.parse(readFileSync(join(directory, 'index.js.map'), 'utf8')) as { sources: string[] }).sources;
+      });
+
+    // Assess: the SDK builds every API resource when constructed (README, Cold start)
+    expect(sourcesOf).toHaveLength(Object.keys(stack.functions.all).length);
+    for (const sources of sourcesOf) {
+      expect(sources.filter((source) => source.includes('node_modules/stripe/'))).toEqual([]);
+    }
+    const withClient = sourcesOf.filter((sources) =>
+      sources.some((s) => s.endsWith('functions/commons/stripe-http.ts')),
+    );
+    expect(withClient).toHaveLength(6);
+  });
 });
