@@ -13,8 +13,7 @@ import { StripeWebhookSignatureVerifier } from '../../adapters/stripe/webhook-si
 import { createDocumentClient } from '../../functions/commons/clients.js';
 import { webhookConfig } from '../../functions/commons/config.js';
 import { functionRuntime } from '../../functions/commons/runtime.js';
-import { stripeClients } from '../../functions/commons/stripe-api-client.js';
-import { createStripeClient } from '../../functions/commons/stripe-client.js';
+import { createStripeApiClient, stripeClients } from '../../functions/commons/stripe-api-client.js';
 import { composeWebhook } from '../../functions/stripe-webhook/compose.js';
 import { localDynamoDbClient, localSqsClient } from '../../local/aws-clients.js';
 import { createFloorHandler } from './floor.js';
@@ -82,7 +81,9 @@ export async function buildVariant(config: WorkerConfig): Promise<BuiltVariant> 
         ledgerTable: config.ledgerTable,
         ledger: new DynamoDbLedgerStore(dynamodb, config.ledgerTable),
         districts: new DynamoDbDistrictStore(dynamodb, config.districtsTable),
-        payments: new StripePaymentProvider(createStripeClient(config.stripe.apiKey, { baseUrl: config.stripe.url })),
+        payments: new StripePaymentProvider(
+          createStripeApiClient(config.stripe.apiKey, { baseUrl: config.stripe.url }),
+        ),
       }),
   };
   return { handler: builders[config.variant](), clients };

@@ -69,7 +69,7 @@ export const stripeWebhookSecretsSource = (source: Environment = process.env): S
 export const stripeApiKeySource = (source: Environment = process.env): SecretSource =>
   secretSource(env.stripeApiKeySecretName, env.stripeApiKey, source);
 
-/** Local runs only: the Stripe API emulator's base URL (unset when deployed: the SDK talks to Stripe). */
+/** Local runs only: the Stripe API emulator's base URL (unset when deployed: the client talks to Stripe). */
 export const stripeApiBaseUrl = (source: Environment = process.env): string | undefined =>
   optionalEnv(env.stripeApiBaseUrl, source);
 
