@@ -74,7 +74,8 @@ export class StripeApiError extends Error implements StripeErrorFields {
     this.rawType = details.raw?.type;
     this.code = details.raw?.code;
     this.param = details.raw?.param;
-    this.decline_code = details.raw?.decline_code;
+    // The SDK's card errors always have one ('' when Stripe gave none).
+    this.decline_code = details.raw?.decline_code ?? (type === 'StripeCardError' ? '' : undefined);
     this.statusCode = details.statusCode;
     this.requestId = details.requestId;
     this.headers = details.headers ?? {};

@@ -4,8 +4,10 @@
  * caller's, or a fresh one so a retry cannot make a second object), keep-alive sockets, a per-request timeout, and
  * its network retries: a connection error, a 409, a 5xx or `Stripe-Should-Retry: true` is sent again up to
  * `maxNetworkRetries` times (never when Stripe answers `Stripe-Should-Retry: false`), a reset or broken socket once
- * even with none, after 0.5 s doubling to 5 s with jitter. A 429 is waited out first (stripe-rate-limit.ts). An
- * error answer becomes a StripeApiError named as the SDK names its errors (adapters/stripe/stripe-errors.ts).
+ * even with none, after 0.5 s doubling to 5 s with jitter. Whether to retry is decided on the status and headers;
+ * a connection that breaks or stalls once they have come is not retried (Stripe may have acted on the request).
+ * A 429 is waited out first (stripe-rate-limit.ts). An error answer becomes a StripeApiError named as the SDK
+ * names its errors (adapters/stripe/stripe-errors.ts).
  * A test compares requests and errors with the SDK's (test/unit/stripe-http-vs-sdk.test.ts).
  */
 import { randomUUID } from 'node:crypto';
@@ -31,10 +33,11 @@ export interface StripeHttpOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** An answer as its headers arrive; `body` is read in full, or rejects if the connection breaks or stalls first. */
 export interface StripeAnswer {
   statusCode: number;
   headers: http.IncomingHttpHeaders;
-  body: string;
+  body: Promise<string>;
 }
 
 export const STRIPE_API_HOST: StripeEndpoint = { host: 'api.stripe.com', port: 443, protocol: 'https' };
@@ -57,7 +60,8 @@ export class StripeHttp {
     requestOptions: { idempotencyKey?: string | undefined } = {},
   ): Promise<unknown> {
     const encoded = formEncode(params);
-    const target = method === 'GET' && encoded ? `${path}?${encoded}` : path;
+    // As the SDK: a `?` for any params given, even ones that encode to nothing.
+    const target = method === 'GET' && Object.keys(params).length > 0 ? `${path}?${encoded}` : path;
     const body = method === 'POST' ? encoded : '';
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -84,7 +88,13 @@ export class StripeHttp {
         await sleep(retryDelayMs(retries));
         continue;
       }
-      return parseAnswer(answer);
+      let text: string;
+      try {
+        text = await answer.body;
+      } catch (error) {
+        throw connectionError(error, retries, this.options, headerText(answer.headers['request-id']));
+      }
+      return parseAnswer(answer, text);
     }
   }
 
@@ -93,7 +103,7 @@ export class StripeHttp {
     if (this.options.rateLimitRetry === false) return send();
     return waitOutRateLimits(
       send,
-      { isRateLimited: (answer) => answer.statusCode === 429, discard: async () => undefined },
+      { isRateLimited: (answer) => answer.statusCode === 429, discard: (answer) => answer.body },
       this.options.rateLimitRetry,
     );
   }
@@ -102,26 +112,19 @@ export class StripeHttp {
     const { endpoint, timeoutMilliseconds } = this.options;
     const transport = endpoint.protocol === 'http' ? http : https;
     return new Promise((resolve, reject) => {
+      let timedOut = false;
       const request = transport.request(
         { host: endpoint.host, port: endpoint.port, path, method, headers, agent: agents[endpoint.protocol] },
         (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => {
-            text += chunk;
-          });
-          response.once('error', reject);
-          response.once('close', () => {
-            if (!response.complete)
-              reject(Object.assign(new Error('The response ended early'), { code: 'ECONNRESET' }));
-          });
-          response.once('end', () =>
-            resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: text }),
-          );
+          const text = readBody(response, () => timedOut);
+          // A retried or rate-limited answer's body is never awaited; its failure is no one's to report.
+          text.catch(() => undefined);
+          resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: text });
         },
       );
       request.setTimeout(timeoutMilliseconds, () => {
-        request.destroy(Object.assign(new Error(TIMEOUT_CODE), { code: TIMEOUT_CODE }));
+        timedOut = true;
+        request.destroy(timeoutError());
       });
       request.once('error', reject);
       request.end(body);
@@ -143,17 +146,35 @@ export class StripeHttp {
   }
 }
 
+function readBody(response: http.IncomingMessage, timedOut: () => boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const fail = (error: unknown) => reject(timedOut() ? timeoutError() : error);
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    response.once('error', fail);
+    response.once('close', () => {
+      if (!response.complete) fail(new Error('The response ended before its body was complete'));
+    });
+    response.once('end', () => resolve(text));
+  });
+}
+
+const timeoutError = () => Object.assign(new Error(TIMEOUT_CODE), { code: TIMEOUT_CODE });
+
 /** The SDK's wait before a retry: 0.5 s doubling per retry up to 5 s, jittered to half of it, never under 0.5 s. */
 function retryDelayMs(retries: number): number {
   const ceiling = Math.min(INITIAL_RETRY_DELAY_SECONDS * 2 ** (retries - 1), MAX_RETRY_DELAY_SECONDS);
   return Math.max(INITIAL_RETRY_DELAY_SECONDS, ceiling * 0.5 * (1 + Math.random())) * 1000;
 }
 
-function parseAnswer(answer: StripeAnswer): unknown {
+function parseAnswer(answer: StripeAnswer, body: string): unknown {
   const requestId = headerText(answer.headers['request-id']);
   let json: { error?: RawStripeError } & Record<string, unknown>;
   try {
-    json = JSON.parse(answer.body);
+    json = JSON.parse(body);
   } catch (error) {
     throw new StripeApiError('StripeAPIError', 'Invalid JSON received from the Stripe API', {
       statusCode: answer.statusCode,
@@ -162,6 +183,7 @@ function parseAnswer(answer: StripeAnswer): unknown {
       cause: error,
     });
   }
+  // Stricter than the SDK, which returns an error status without an `error` object (a proxy's) as a success.
   const failed = answer.statusCode < 200 || answer.statusCode >= 300;
   if (json.error || failed) {
     const raw: RawStripeError = json.error && typeof json.error === 'object' ? json.error : {};
@@ -179,12 +201,17 @@ function raiseStripeError(answer: StripeAnswer, raw: RawStripeError, requestId: 
   });
 }
 
-function connectionError(error: unknown, retries: number, options: StripeHttpOptions): StripeApiError {
+function connectionError(
+  error: unknown,
+  retries: number,
+  options: StripeHttpOptions,
+  requestId?: string,
+): StripeApiError {
   const timedOut = (error as { code?: unknown }).code === TIMEOUT_CODE;
   const message = timedOut
     ? `Request aborted due to timeout being reached (${options.timeoutMilliseconds}ms)`
     : `An error occurred with our connection to Stripe.${retries > 0 ? ` Request was retried ${retries} times.` : ''}`;
-  return new StripeApiError('StripeConnectionError', message, { cause: error });
+  return new StripeApiError('StripeConnectionError', message, { cause: error, ...(requestId ? { requestId } : {}) });
 }
 
 const headerText = (value: string | string[] | undefined): string | undefined =>
