@@ -1,10 +1,13 @@
 /**
- * A 429 is weather: the functions' Stripe client waits it out (backoff with jitter, the same idempotency key) within
- * its budget, so a burst over the limit still makes every transfer exactly once; past the budget the SDK's
- * StripeRateLimitError reaches the caller.
+ * A 429 is weather: the functions' Stripe client (functions/commons/stripe-api-client.ts) waits it out (backoff
+ * with jitter, the same idempotency key) within its budget, so a burst over the limit still makes every transfer
+ * exactly once; past the budget the caller gets the 429 as an error of type StripeRateLimitError. The SDK client
+ * only creates the destination account.
  */
-import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StripeApi } from '../../adapters/stripe/stripe-api.js';
+import { isStripeError } from '../../adapters/stripe/stripe-errors.js';
+import { createStripeApiClient } from '../../functions/commons/stripe-api-client.js';
 import { createStripeClient } from '../../functions/commons/stripe-client.js';
 import { type StripeEmulator, startStripeEmulator } from '../../local/stripe-emulator/index.js';
 
@@ -28,7 +31,7 @@ describe("the functions' Stripe client under Stripe's rate limits", () => {
     emulator.resetRequestCounts();
   });
 
-  const burst = (stripe: Stripe, count: number, label: string) =>
+  const burst = (stripe: StripeApi, count: number, label: string) =>
     Promise.allSettled(
       Array.from({ length: count }, (_, i) =>
         stripe.transfers.create(
@@ -40,7 +43,7 @@ describe("the functions' Stripe client under Stripe's rate limits", () => {
 
   it('makes every transfer of a burst over the limit, each once, after waiting out the 429s', async () => {
     // Prepare
-    const stripe = createStripeClient(emulator.apiKey, {
+    const stripe = createStripeApiClient(emulator.apiKey, {
       baseUrl: emulator.url,
       rateLimitRetry: { maxWaitMs: 10_000 },
     });
@@ -56,13 +59,13 @@ describe("the functions' Stripe client under Stripe's rate limits", () => {
 
   it('hands the 429 to the caller as StripeRateLimitError once its wait budget is spent', async () => {
     // Prepare
-    const stripe = createStripeClient(emulator.apiKey, { baseUrl: emulator.url, rateLimitRetry: { maxWaitMs: 0 } });
+    const stripe = createStripeApiClient(emulator.apiKey, { baseUrl: emulator.url, rateLimitRetry: { maxWaitMs: 0 } });
     // Act
     const results = await burst(stripe, 15, 'impatient');
     // Assess
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     expect(errors.length).toBeGreaterThan(0);
-    expect(errors.every((error) => error instanceof Stripe.errors.StripeRateLimitError)).toBe(true);
+    expect(errors.every((error) => isStripeError(error) && error.type === 'StripeRateLimitError')).toBe(true);
     expect(emulator.transfers().filter((t) => String(t.transfer_group).startsWith('impatient-'))).toHaveLength(
       15 - errors.length,
     );
