@@ -91,8 +91,10 @@ function listPromise<T extends { id: string }>(
     let page = await first;
     for (;;) {
       yield* page.data;
+      if (!page.has_more) return;
+      // As the SDK: a page that says there is more but names no last item is an error, never the list's end.
       const last = page.data.at(-1);
-      if (!page.has_more || !last) return;
+      if (!last?.id) throw new Error('Stripe answered has_more with no last item to list after');
       page = await fetchPage({ ...params, starting_after: last.id });
     }
   }

@@ -72,7 +72,8 @@ export class StripeHttp {
     };
     if (method === 'POST') {
       headers['Content-Length'] = String(Buffer.byteLength(body));
-      headers['Idempotency-Key'] = requestOptions.idempotencyKey ?? `district-payouts-retry-${randomUUID()}`;
+      // As the SDK: an empty key counts as none.
+      headers['Idempotency-Key'] = requestOptions.idempotencyKey || `district-payouts-retry-${randomUUID()}`;
     }
     const sleep = this.options.sleep ?? defaultSleep;
     for (let retries = 0; ; retries++) {
