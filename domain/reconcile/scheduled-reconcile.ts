@@ -12,6 +12,7 @@ import type { AlertSeverity, FinancialAlert } from '../model.js';
 import type { AlertSink, Clock } from '../ports.js';
 import { type ReconcileDay, yesterdayUtc } from './reconcile-day.js';
 import { type ReconcileReport, type ReconcileSources, reconcileOneDay } from './reconcile-run.js';
+import type { ReconcileLedger, ScheduledReconcileLedger, WaitingRow } from './sources.js';
 import { MISMATCH_KINDS, type Mismatch, type MismatchKind } from './three-way-match.js';
 import { MAX_TRANSFERS_READ_BY_ID } from './unlisted-transfers.js';
 import { waitingReminders } from './waiting-reminders.js';
@@ -39,7 +40,8 @@ export const MISMATCH_SEVERITY: Record<MismatchKind, AlertSeverity> = {
   NOT_FULLY_CHECKED: 'critical',
 };
 
-export interface ScheduledReconcileDeps extends ReconcileSources {
+export interface ScheduledReconcileDeps extends Omit<ReconcileSources, 'ledger'> {
+  ledger: ScheduledReconcileLedger;
   alerts: AlertSink;
   clock: Clock;
 }
@@ -64,12 +66,43 @@ export async function runScheduledReconcile(
 ): Promise<ScheduledReconcileResult> {
   const now = deps.clock.now();
   const day = yesterdayUtc(scheduledAt ?? now);
-  const report = await reconcileOneDay(day, now, deps, { maxTransfersReadById: MAX_TRANSFERS_READ_BY_ID });
-  const waiting = deps.ledger.waitingRows ? await deps.ledger.waitingRows() : [];
-  const reminders = waitingReminders(waiting, report.mismatches, now);
+  const listing = listedOnce(deps.ledger);
+  const report = await reconcileOneDay(
+    day,
+    now,
+    { ...deps, ledger: listing.ledger },
+    { maxTransfersReadById: MAX_TRANSFERS_READ_BY_ID },
+  );
+  const reminders = waitingReminders(await listing.waitingRows(), report.mismatches, now);
   const alerts = mismatchAlerts(day, [...report.mismatches, ...reminders], deps.clock.now());
   for (const alert of alerts) await deps.alerts.raise(alert);
   return { report, counts: countByKind(report.mismatches), reminders, alertsRaised: alerts.length };
+}
+
+/**
+ * The run's one listing of the waiting rows, made when the day's reconcile first asks for its recent rows (after its
+ * Stripe listings, as any ledger listing of it) and kept for the reminders: the recent rows are those of it created
+ * since (the same rows a listing from `since` returns, newest first, as far as the reader's bound).
+ */
+function listedOnce(ledger: ScheduledReconcileLedger): {
+  ledger: ReconcileLedger;
+  waitingRows(): Promise<WaitingRow[]>;
+} {
+  let listing: Promise<WaitingRow[]> | undefined;
+  const waitingRows = () => {
+    listing ??= ledger.waitingRows();
+    return listing;
+  };
+  return {
+    ledger: {
+      recentRows: async (since) => {
+        const from = since.toISOString();
+        return (await waitingRows()).filter((row) => row.createdAt >= from);
+      },
+      row: (revenueShareId) => ledger.row(revenueShareId),
+    },
+    waitingRows,
+  };
 }
 
 export function countByKind(mismatches: readonly Mismatch[]): Partial<Record<MismatchKind, number>> {

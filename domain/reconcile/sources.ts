@@ -39,18 +39,21 @@ export interface ReconcileStripeSource {
 /** The ledger as reconcile reads it. A listing may stop at a bound: the rows it misses are looked up by id. */
 export interface ReconcileLedger {
   /**
-   * Rows created at or after `since` that the reader lists (the scheduled reconcile: those waiting for a person;
-   * as many as its bound allows, more is fine). Rows it leaves out are looked up by id.
+   * Rows created at or after `since` that the reader lists (the scheduled reconcile: those of its one listing,
+   * ScheduledReconcileLedger; as many as its bound allows, more is fine). Rows it leaves out are looked up by id.
    */
   recentRows(since: Date): Promise<LedgerRow[]>;
   /** The row with this id, whole (the clawback check reads its parts and history), or undefined when there is none. */
   row(revenueShareId: string): Promise<RevenueShare | undefined>;
-  /**
-   * Every row waiting for a person (NEEDS_REVIEW, TRANSFER_FAILED), whatever its day, newest first, as many as the
-   * reader's bound allows: the scheduled reconcile reminds of each (waiting-reminders.ts). A reader without it (the
-   * CLI, which reconciles one day) reminds of none.
-   */
-  waitingRows?(): Promise<WaitingRow[]>;
+}
+
+/**
+ * The scheduled reconcile's ledger: its one listing is every row waiting for a person (NEEDS_REVIEW,
+ * TRANSFER_FAILED), whatever its day, newest first, as many as the reader's bound allows. A run lists it once: the
+ * day's recent rows are those of it created since the listing's start, and it reminds of each (waiting-reminders.ts).
+ */
+export interface ScheduledReconcileLedger extends Pick<ReconcileLedger, 'row'> {
+  waitingRows(): Promise<WaitingRow[]>;
 }
 
 /** A row waiting for a person, with what a reminder says of it. */

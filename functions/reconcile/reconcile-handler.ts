@@ -12,7 +12,11 @@ import type { Context } from 'aws-lambda';
 import { metricNames } from '#contracts/observability.js';
 import type { AlertSink, Clock } from '../../domain/ports.js';
 import { countByKind, runScheduledReconcile } from '../../domain/reconcile/scheduled-reconcile.js';
-import type { ReconcileDistricts, ReconcileLedger, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
+import type {
+  ReconcileDistricts,
+  ReconcileStripeSource,
+  ScheduledReconcileLedger,
+} from '../../domain/reconcile/sources.js';
 import type { SecretSource } from '../commons/config.js';
 import { publishDimensionless } from '../commons/metrics.js';
 import { type Observability, observabilityMiddlewares } from '../commons/observability.js';
@@ -23,7 +27,7 @@ export interface ReconcileHandlerDeps {
   stripeApiKey: SecretSource;
   /** Stripe for one invocation, built from the API key the secret middleware put on the context. */
   stripe: (context: Context) => ReconcileStripeSource;
-  ledger: ReconcileLedger;
+  ledger: ScheduledReconcileLedger;
   /** The districts' dispute policies, for the clawback check of the day's refunded and disputed charges. */
   districts: ReconcileDistricts;
   alerts: AlertSink;

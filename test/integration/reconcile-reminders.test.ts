@@ -4,7 +4,8 @@
  * warnings, one alert per kind. The scheduled function on the real local services and the emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TransferMessage } from '../../domain/model.js';
+import { RequestCounter } from '../../bench/request-counter.js';
+import { ATTENTION_STATUSES, type TransferMessage } from '../../domain/model.js';
 import { transferSendOptions } from '../../domain/payouts/messages.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
@@ -16,9 +17,11 @@ const HOUR_MS = 3_600_000;
 
 describe('scheduled reconcile: reminders of the rows waiting for a person', () => {
   let harness: PayoutHarness;
+  const counter = new RequestCounter();
 
   beforeAll(async () => {
     harness = await PayoutHarness.start('reconcile-reminders');
+    counter.attach(harness.resources.dynamodb, 'dynamodb');
   });
 
   afterAll(async () => {
@@ -93,5 +96,23 @@ describe('scheduled reconcile: reminders of the rows waiting for a person', () =
       ['warning', undefined],
     ]);
     expect(nextDaysAlerts[1]?.message).toContain('2 AWAITING_RETRY');
+  });
+
+  it('lists the waiting rows once a run, for the day and the reminders: one Query per waiting status', async () => {
+    // Prepare: a row waiting for review
+    const district = await harness.addDistrict({ shareBps: 1_500 });
+    await harness.pendingRow(district, { payoutStatus: 'NEEDS_REVIEW' });
+    counter.label = 'reconcile';
+
+    // Act
+    const summary = await runReconcile(new Date(Date.now() + 10 * DAY_MS));
+    counter.label = 'after';
+
+    // Assess: before, one listing for the day's rows and one for the reminders (a Query per status each)
+    expect(summary.remindersByKind.AWAITING_REVIEW).toBeGreaterThanOrEqual(1);
+    const queries = Object.entries(counter.tallies('reconcile'))
+      .filter(([operation]) => operation.startsWith('dynamodb.Query.'))
+      .reduce((sum, [, tally]) => sum + tally.requests, 0);
+    expect(queries).toBe(ATTENTION_STATUSES.length);
   });
 });

@@ -3,8 +3,13 @@ import type { FinancialAlert, RevenueShare } from '../../domain/model.js';
 import { parseReconcileDay } from '../../domain/reconcile/reconcile-day.js';
 import { reconcileOneDay } from '../../domain/reconcile/reconcile-run.js';
 import { runScheduledReconcile } from '../../domain/reconcile/scheduled-reconcile.js';
-import type { ReconcileLedger, ReconcileStripeSource } from '../../domain/reconcile/sources.js';
-import type { LedgerRow, PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
+import type {
+  ReconcileLedger,
+  ReconcileStripeSource,
+  ScheduledReconcileLedger,
+  WaitingRow,
+} from '../../domain/reconcile/sources.js';
+import type { PaidInvoice, StripeTransfer } from '../../domain/reconcile/three-way-match.js';
 import {
   MAX_TRANSFERS_READ_BY_ID,
   MAX_TRANSFERS_READ_BY_ID_BY_HAND,
@@ -13,7 +18,7 @@ import {
 const day = parseReconcileDay('2026-12-01') ?? (undefined as never);
 const now = new Date('2026-12-02T02:30:00Z');
 
-const rowOf = (i: number): LedgerRow => ({
+const rowOf = (i: number): WaitingRow => ({
   revenueShareId: `rs_${i}`,
   districtId: 'shahdol',
   invoiceId: `in_${i}`,
@@ -24,6 +29,8 @@ const rowOf = (i: number): LedgerRow => ({
   destinationAccountId: 'acct_shahdol',
   stripeTransferId: `tr_${i}`,
   transferParts: [{ index: 0, amountCents: 1_000, stripeTransferId: `tr_${i}` }],
+  createdAt: new Date((day.gte + 60) * 1000).toISOString(),
+  updatedAt: new Date((day.gte + 60) * 1000).toISOString(),
 });
 
 /**
@@ -55,8 +62,10 @@ function dayPastTheBound() {
     transfers: async () => [],
     retrieveTransfers: async (ids) => atStripe.filter((t) => ids.includes(t.id)),
   };
-  const ledger: ReconcileLedger = {
+  // The CLI's ledger lists them as its recent rows, the scheduled run's as its one listing.
+  const ledger: ReconcileLedger & ScheduledReconcileLedger = {
     recentRows: async () => rows,
+    waitingRows: async () => rows,
     row: async (id) => rows.find((row) => row.revenueShareId === id) as RevenueShare | undefined,
   };
   return { stripe, ledger };
