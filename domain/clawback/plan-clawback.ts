@@ -108,10 +108,19 @@ function planBeforeTransfer(shareCents: number, targetCents: number, totals: Par
   return { action: 'reduce-transfer', transferCents: Math.max(0, transferableCents - targetCents) };
 }
 
+/** What every movement of a clawback names: its part, when, and what caused it. */
+export interface MovementContext {
+  partIndex: number;
+  at: string;
+  causeEventId?: string;
+  chargeId?: string;
+  dispute?: DisputeCause;
+}
+
 /** The ledger entry a plan makes once its request succeeded (reverse, repay: with the Stripe id) or at once. */
 export function movementOf(
   plan: Exclude<ClawbackPlan, { action: 'none' } | { action: 'reduce-transfer' }>,
-  context: { partIndex: number; at: string; causeEventId?: string; chargeId?: string; dispute?: DisputeCause },
+  context: MovementContext,
   stripeId?: string,
 ): MoneyMovement {
   const base = {
@@ -149,12 +158,25 @@ export function movementOf(
 /** A reversal Stripe refused (the destination's balance cannot cover it): the district owes its amount. */
 export function refusedReversal(
   plan: { amountCents: number; idempotencyKey: string; transferId: string },
-  context: { partIndex: number; at: string; causeEventId?: string; chargeId?: string; dispute?: DisputeCause },
+  context: MovementContext,
   reason: string,
 ): MoneyMovement {
   return {
     ...movementOf({ action: 'owe', amountCents: plan.amountCents, note: reason }, context),
     idempotencyKey: plan.idempotencyKey,
     transferId: plan.transferId,
+  };
+}
+
+/** A re-payment Stripe refused: nothing moved, so no total counts it (withRefusedRepayment counts it on its part). */
+export function refusedRepayment(
+  plan: { amountCents: number; idempotencyKey: string },
+  context: MovementContext,
+  reason: string,
+): MoneyMovement {
+  return {
+    ...movementOf({ action: 'repay', amountCents: plan.amountCents, idempotencyKey: plan.idempotencyKey }, context),
+    kind: 'REPAYMENT_REFUSED',
+    note: reason,
   };
 }

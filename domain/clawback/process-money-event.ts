@@ -31,7 +31,7 @@ import { CLAWBACK_KEY_METADATA_KEY, type DisputeCause, repaymentTransferGroupOf 
 import { DEFAULT_DISPUTE_POLICY, type DisputePolicy } from './dispute-policy.js';
 import { chargeIdOfMoneyEvent } from './money-event-charge.js';
 import { clawbackStatus, type MoneyMovement, withRefusedRepayment } from './money-movements.js';
-import { movementOf, refusedReversal } from './plan-clawback.js';
+import { type MovementContext, movementOf, refusedRepayment, refusedReversal } from './plan-clawback.js';
 import { rowPaidBy } from './row-paid-by.js';
 import { isSettledWithoutTransfer, totalsChanges } from './row-totals.js';
 
@@ -318,7 +318,14 @@ async function completeIntent(
     );
   } catch (error) {
     if (!(error instanceof PaymentProviderError) || !error.permanent) throw error;
-    return await refusedRepayment(row, intent, error, deps, refused);
+    return await recordRefusedRepayment(
+      row,
+      intent,
+      { ...context, at: deps.clock.now().toISOString() },
+      error,
+      deps,
+      refused,
+    );
   }
   return await record(row, [movementOf(plan, context, transfer.id)], deps, true);
 }
@@ -348,25 +355,16 @@ async function madeEarlier(row: RevenueShare, intent: ClawbackIntent, deps: Claw
  * and the next re-payment's key names), and on-call is told the district is owed it. The money event that asked is
  * left FAILED (processMoneyEvent), so re-sync asks again until Stripe pays.
  */
-async function refusedRepayment(
+async function recordRefusedRepayment(
   row: RevenueShare,
   intent: ClawbackIntent,
+  context: MovementContext,
   error: PaymentProviderError,
   deps: ClawbackDeps,
   refused: Map<number, string>,
 ): Promise<RevenueShare> {
   const reason = `${error.code}: ${error.message}`;
-  const refusal: MoneyMovement = {
-    kind: 'REPAYMENT_REFUSED',
-    amountCents: intent.amountCents,
-    partIndex: intent.partIndex,
-    at: deps.clock.now().toISOString(),
-    idempotencyKey: intent.idempotencyKey,
-    note: reason.slice(0, 300),
-    ...(intent.chargeId ? { chargeId: intent.chargeId } : {}),
-    ...(intent.causeEventId ? { causeEventId: intent.causeEventId } : {}),
-    ...(intent.disputeId ? { disputeId: intent.disputeId, disputeStep: intent.disputeStep ?? '' } : {}),
-  };
+  const refusal = refusedRepayment(intent, context, reason.slice(0, 300));
   const updated = await writeHistory(row, withRefusedRepayment(row.moneyHistory ?? [], refusal), deps, true);
   refused.set(
     intent.partIndex,
