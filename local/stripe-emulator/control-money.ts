@@ -4,8 +4,9 @@
  *   POST /_emulator/clock               { advance }           -> { now } after moving emulator time `advance` seconds on
  *   POST /_emulator/account-balance     { account, available, currency? } -> the connected account's balance
  *   POST /_emulator/refund-failures     { refund }            -> the refund, now failed
- *   POST /_emulator/disputes            { charge }            -> a dispute opened now on that succeeded charge
+ *   POST /_emulator/disputes            { charge, amount? }   -> a dispute opened now on that succeeded charge
  *   POST /_emulator/dispute-outcomes    { dispute, status: 'won' | 'lost' } -> the closed dispute
+ *   POST /_emulator/dispute-preventions { dispute, case_type: 'resolution' | 'block' } -> the dispute, prevented
  *   POST /_emulator/subscription-details { invoice, subscription, metadata? } -> the invoice with parent.subscription_details
  */
 import { StripeApiError } from './errors.js';
@@ -57,8 +58,11 @@ export function moneyControlRoutes(emulator: StripeEmulator): Record<string, Rou
     },
     'POST /_emulator/disputes': (body) => {
       const charge = text(body.charge);
-      if (!charge) return badRequest('charge (a ch_ id) is required');
-      return guarded(() => emulator.openDispute(charge));
+      const amount = body.amount === undefined ? undefined : integer(body.amount);
+      if (!charge || (body.amount !== undefined && amount === undefined)) {
+        return badRequest('charge (a ch_ id) is required; amount, when given, is integer cents');
+      }
+      return guarded(() => emulator.openDispute(charge, amount === undefined ? {} : { amount }));
     },
     'POST /_emulator/dispute-outcomes': (body) => {
       const dispute = text(body.dispute);
@@ -67,6 +71,14 @@ export function moneyControlRoutes(emulator: StripeEmulator): Record<string, Rou
       }
       const status = body.status;
       return guarded(() => emulator.closeDispute(dispute, status));
+    },
+    'POST /_emulator/dispute-preventions': (body) => {
+      const dispute = text(body.dispute);
+      const caseType = body.case_type;
+      if (!dispute || (caseType !== 'resolution' && caseType !== 'block')) {
+        return badRequest("dispute (an id) and case_type ('resolution' or 'block') are required");
+      }
+      return guarded(() => emulator.preventDispute(dispute, caseType));
     },
     'POST /_emulator/subscription-details': (body) => {
       const invoice = text(body.invoice);

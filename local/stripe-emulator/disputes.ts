@@ -1,8 +1,14 @@
 /**
  * Disputes, as the dispute test card makes them: opened right after the charge succeeds, the disputed amount
  * withdrawn from the platform balance at once; or opened later on any succeeded charge by the emulator control (as a
- * cardholder's bank does, days after the payment); closed by the API (`close`: the platform accepts the loss) or by
- * the emulator control as won (funds reinstated) or lost.
+ * cardholder's bank does, days after the payment), of the whole charge or of part of it; closed by the API (`close`:
+ * the platform accepts the loss) or by the emulator control as won (funds reinstated), lost or prevented.
+ *
+ * Prevented (API 2025-08-27.basil, dispute preventions): Stripe stopped the dispute before it became a chargeback,
+ * by resolving it (card case type `resolution`, e.g. Visa RDR, which refunds the disputed amount on the charge) or
+ * by blocking it (`block`, nothing refunded). A prevented dispute takes no money as a chargeback, so the funds an
+ * emulator dispute withdrew when it opened are reinstated (`charge.dispute.funds_reinstated`); the RDR refund is a
+ * refund of the charge like any other (`charge.refunded`, `refund.created`); then `charge.dispute.closed`.
  */
 import type Stripe from 'stripe';
 import { type Core, previousOf } from './core.js';
@@ -12,6 +18,22 @@ import { newId } from './objects.js';
 import type { RequestContext } from './store.js';
 
 const CLOSED = new Set<string>(['won', 'lost', 'warning_closed', 'prevented']);
+
+/** How Stripe prevented a dispute: resolved it with a refund (RDR) or blocked it. */
+export type PreventionCaseType = 'resolution' | 'block';
+
+const cardDisputeDetails = (
+  charge: Stripe.Charge,
+  caseType: Stripe.Dispute.PaymentMethodDetails.Card.CaseType,
+): Stripe.Dispute.PaymentMethodDetails => ({
+  type: 'card',
+  card: {
+    brand: charge.payment_method_details?.card?.brand ?? 'unknown',
+    case_type: caseType,
+    network: charge.payment_method_details?.card?.network ?? 'unknown',
+    network_reason_code: null,
+  },
+});
 
 const noEvidence = (): Stripe.Dispute.Evidence => ({
   access_activity_log: null,
@@ -59,13 +81,13 @@ export class Disputes {
     return dispute;
   }
 
-  /** Opens a fraudulent dispute on the whole charge and withdraws its amount from the platform balance. */
-  open(charge: Stripe.Charge, ctx: RequestContext): Stripe.Dispute {
+  /** Opens a fraudulent dispute of `amount` of the charge (all of it) and withdraws it from the platform balance. */
+  open(charge: Stripe.Charge, ctx: RequestContext, amount = charge.amount): Stripe.Dispute {
     const now = this.core.clock.now();
     const dispute: Stripe.Dispute = {
       id: newId('du'),
       object: 'dispute',
-      amount: charge.amount,
+      amount,
       balance_transactions: [],
       charge: charge.id,
       created: now,
@@ -85,6 +107,7 @@ export class Disputes {
       livemode: false,
       metadata: {},
       payment_intent: typeof charge.payment_intent === 'string' ? charge.payment_intent : null,
+      payment_method_details: cardDisputeDetails(charge, 'chargeback'),
       reason: 'fraudulent',
       status: 'needs_response',
     };
@@ -96,15 +119,22 @@ export class Disputes {
     return dispute;
   }
 
-  /** Opens a dispute on a charge that succeeded earlier (the control); one dispute per charge, as the card makes. */
-  openLater(chargeId: string, ctx: RequestContext): Stripe.Dispute {
+  /**
+   * Opens a dispute on a charge that succeeded earlier (the control), of the whole charge or of `amount` cents of it;
+   * one dispute per charge, as the card makes.
+   */
+  openLater(chargeId: string, ctx: RequestContext, amount?: number): Stripe.Dispute {
     const charge = this.core.payments.getCharge(chargeId, 'charge', 400);
     if (charge.status !== 'succeeded' || charge.disputed) {
       throw invalidState(
         `Charge ${charge.id} cannot be disputed (status ${charge.status}, disputed ${charge.disputed}).`,
       );
     }
-    return this.open(charge, ctx);
+    const disputed = amount ?? charge.amount;
+    if (!Number.isSafeInteger(disputed) || disputed < 1 || disputed > charge.amount) {
+      throw invalidState(`A dispute of charge ${charge.id} is 1 to ${charge.amount} cents, not ${disputed}.`, 'amount');
+    }
+    return this.open(charge, ctx, disputed);
   }
 
   /** `POST /v1/disputes/:id/close`: the platform accepts the dispute, which is then lost. */
@@ -114,14 +144,7 @@ export class Disputes {
 
   /** Closes the dispute as won (the withdrawn funds are reinstated) or lost. */
   settle(id: string, outcome: 'won' | 'lost', ctx: RequestContext): Stripe.Dispute {
-    const dispute = this.get(id);
-    if (CLOSED.has(dispute.status)) {
-      throw invalidState(
-        `This dispute is already closed (status ${dispute.status}).`,
-        undefined,
-        'dispute_already_closed',
-      );
-    }
+    const dispute = this.getOpen(id);
     const previous = previousOf(dispute, ['status', 'balance_transactions']);
     if (outcome === 'won') {
       this.move(dispute, dispute.amount, 'dispute_reversal', `Chargeback reversal for ${String(dispute.charge)}`);
@@ -131,6 +154,39 @@ export class Disputes {
       dispute.status = 'lost';
     }
     this.core.emit('charge.dispute.closed', dispute, ctx, previous);
+    return dispute;
+  }
+
+  /**
+   * Stripe prevents the open dispute (see the top of this file): what it withdrew is reinstated; `resolution` also
+   * refunds the disputed amount (at most what is left unrefunded) on the charge; `block` refunds nothing.
+   */
+  prevent(id: string, caseType: PreventionCaseType, ctx: RequestContext): Stripe.Dispute {
+    const dispute = this.getOpen(id);
+    const charge = this.core.payments.getCharge(String(dispute.charge));
+    const previous = previousOf(dispute, ['status', 'balance_transactions', 'payment_method_details']);
+    dispute.status = 'prevented';
+    dispute.payment_method_details = cardDisputeDetails(charge, caseType);
+    const withdrawn = -dispute.balance_transactions.reduce((total, t) => total + t.amount, 0);
+    if (withdrawn > 0) {
+      this.move(dispute, withdrawn, 'dispute_reversal', `Chargeback reversal for ${charge.id}`);
+      this.core.emit('charge.dispute.funds_reinstated', dispute, ctx);
+    }
+    const refundable = Math.min(dispute.amount, charge.amount - charge.amount_refunded);
+    if (caseType === 'resolution' && refundable > 0) this.core.refunds.issue(charge, refundable, {}, ctx);
+    this.core.emit('charge.dispute.closed', dispute, ctx, previous);
+    return dispute;
+  }
+
+  private getOpen(id: string): Stripe.Dispute {
+    const dispute = this.get(id);
+    if (CLOSED.has(dispute.status)) {
+      throw invalidState(
+        `This dispute is already closed (status ${dispute.status}).`,
+        undefined,
+        'dispute_already_closed',
+      );
+    }
     return dispute;
   }
 

@@ -30,6 +30,7 @@ export { DEFAULT_BALANCE } from './store.js';
 
 export const DEFAULT_API_KEY = 'sk_test_emulator';
 
+export type { PreventionCaseType } from './disputes.js';
 export type { InvoicePaymentSpec } from './invoices.js';
 export type { MoneyControls } from './money-controls.js';
 

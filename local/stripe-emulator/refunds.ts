@@ -69,6 +69,20 @@ export class Refunds {
     if (remaining <= 0) throw chargeAlreadyRefunded(charge.id);
     const amount = params.amount ?? remaining;
     if (amount > remaining) throw refundTooLarge(amount, remaining, charge.currency);
+    return this.issue(charge, amount, params, ctx);
+  }
+
+  /**
+   * Refunds `amount` (at most what is left unrefunded) of `charge` as Stripe does once a refund is accepted. Also
+   * the refund Stripe itself makes when it resolves a dispute before it becomes a chargeback (RDR: disputes.ts),
+   * which the `charge_disputed` check of a refund request does not apply to.
+   */
+  issue(
+    charge: Stripe.Charge,
+    amount: number,
+    params: Pick<RefundParams, 'reason' | 'metadata'>,
+    ctx: RequestContext,
+  ): Stripe.Refund {
     const refund: Stripe.Refund = {
       id: newId('re'),
       object: 'refund',

@@ -191,6 +191,10 @@ async function scenario(stripe: Stripe, controls: MoneyControls): Promise<void> 
   const wonDispute = (await stripe.disputes.list({ charge: won.charge.id })).data[0] as Stripe.Dispute;
   controls.closeDispute(wonDispute.id, 'won');
   record('GET /v1/disputes/{dispute}', await stripe.disputes.retrieve(wonDispute.id));
+  const resolved = await payInvoice(stripe, 2_000, 'pm_card_visa');
+  const preventedDispute = controls.openDispute(resolved.charge.id, { amount: 1_200 });
+  controls.preventDispute(preventedDispute.id, 'resolution');
+  record('GET /v1/disputes/{dispute}', await stripe.disputes.retrieve(preventedDispute.id));
   const declined = await stripe.customers.create({});
   await stripe.invoiceItems.create({ customer: declined.id, amount: 300, currency: 'usd' });
   const open = await stripe.invoices.create({ customer: declined.id, pending_invoice_items_behavior: 'include' });
@@ -286,14 +290,16 @@ describe('every route conforms to the OpenAPI spec and the SDK types', () => {
   it('types the emulator controls with the SDK resource types (compile time)', () => {
     // Assess: these lines only compile if the controls return the SDK's own types.
     const controls = ctx.emulator satisfies MoneyControls;
-    const types: [Stripe.Balance, Stripe.Refund, Stripe.Dispute, Stripe.Invoice] | undefined = undefined as
-      | [
-          ReturnType<typeof controls.accountBalance>,
-          ReturnType<typeof controls.failRefund>,
-          ReturnType<typeof controls.closeDispute>,
-          ReturnType<typeof controls.setSubscriptionDetails>,
-        ]
-      | undefined;
+    const types: [Stripe.Balance, Stripe.Refund, Stripe.Dispute, Stripe.Dispute, Stripe.Invoice] | undefined =
+      undefined as
+        | [
+            ReturnType<typeof controls.accountBalance>,
+            ReturnType<typeof controls.failRefund>,
+            ReturnType<typeof controls.closeDispute>,
+            ReturnType<typeof controls.preventDispute>,
+            ReturnType<typeof controls.setSubscriptionDetails>,
+          ]
+        | undefined;
     expect(types).toBeUndefined();
   });
 });

@@ -134,6 +134,105 @@ describe('disputes', () => {
   });
 });
 
+describe('disputes Stripe prevents', () => {
+  /** The dispute and refund events of one charge and its dispute, oldest first. */
+  const disputeEvents = async (chargeId: string, disputeId: string) =>
+    (await ctx.stripe.events.list({ limit: 100 })).data
+      .filter((e) => e.type.startsWith('charge.dispute.') || e.type === 'charge.refunded')
+      .filter((e) => [chargeId, disputeId].includes(String((e.data.object as { id: string }).id)))
+      .map((e) => e.type)
+      .reverse();
+
+  it('opens a dispute of part of a charge (control), and refuses one of more than the charge', async () => {
+    // Prepare
+    const { charge } = await payInvoice(ctx.stripe, 10_000, 'pm_card_bypassPending');
+    const other = await payInvoice(ctx.stripe, 3_000, 'pm_card_bypassPending');
+    const before = await available();
+
+    // Act
+    const dispute = ctx.emulator.openDispute(charge.id, { amount: 4_000 });
+    const tooMuch = () => ctx.emulator.openDispute(other.charge.id, { amount: 3_001 });
+    const none = () => ctx.emulator.openDispute(other.charge.id, { amount: 0 });
+
+    // Assess
+    expect(dispute).toMatchObject({ charge: charge.id, amount: 4_000, status: 'needs_response' });
+    expect(dispute.payment_method_details).toMatchObject({ type: 'card', card: { case_type: 'chargeback' } });
+    expect(await available()).toBe(before - 4_000);
+    expect(tooMuch).toThrow(/1 to 3000 cents, not 3001/);
+    expect(none).toThrow(/1 to 3000 cents, not 0/);
+    expect((await ctx.stripe.disputes.list({ charge: other.charge.id })).data).toEqual([]);
+  });
+
+  it('resolves an open dispute with a refund (RDR): prevented, funds reinstated, the disputed amount refunded', async () => {
+    // Prepare: 100.00 paid, 40.00 disputed
+    const { charge } = await payInvoice(ctx.stripe, 10_000, 'pm_card_bypassPending');
+    const before = await available();
+    const dispute = ctx.emulator.openDispute(charge.id, { amount: 4_000 });
+
+    // Act
+    const prevented = ctx.emulator.preventDispute(dispute.id, 'resolution');
+    const twice = await caught(ctx.stripe.disputes.close(dispute.id));
+
+    // Assess: no chargeback, a refund of 40.00 instead
+    expect(prevented).toMatchObject({ status: 'prevented', amount: 4_000 });
+    expect(prevented.payment_method_details?.card?.case_type).toBe('resolution');
+    expect(prevented.balance_transactions.map((t) => t.amount)).toEqual([-4_000, 4_000]);
+    expect(await ctx.stripe.charges.retrieve(charge.id)).toMatchObject({ amount_refunded: 4_000, refunded: false });
+    const refunds = (await ctx.stripe.refunds.list({ charge: charge.id })).data;
+    expect(refunds.map((r) => [r.amount, r.status])).toEqual([[4_000, 'succeeded']]);
+    expect(await available()).toBe(before - 4_000);
+    expect(twice).toMatchObject({ statusCode: 400, code: 'dispute_already_closed' });
+    expect(await disputeEvents(charge.id, dispute.id)).toEqual([
+      'charge.dispute.created',
+      'charge.dispute.funds_withdrawn',
+      'charge.dispute.funds_reinstated',
+      'charge.refunded',
+      'charge.dispute.closed',
+    ]);
+    expect((await ctx.stripe.events.list({ type: 'refund.created', limit: 1 })).data[0]?.data.object).toMatchObject({
+      id: refunds[0]?.id,
+    });
+    const [closed] = (await ctx.stripe.events.list({ type: 'charge.dispute.closed', limit: 1 })).data;
+    expect(closed?.data.object).toMatchObject({ id: dispute.id, status: 'prevented' });
+    expect(closed?.data.previous_attributes).toMatchObject({ status: 'needs_response' });
+  });
+
+  it('blocks an open dispute: prevented, funds reinstated, nothing refunded; over HTTP too', async () => {
+    // Prepare
+    const { charge } = await payInvoice(ctx.stripe, 6_000, 'pm_card_bypassPending');
+    const before = await available();
+    const post = (path: string, body: unknown) =>
+      fetch(`${ctx.emulator.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+
+    // Act
+    const opened = (await (await post('/_emulator/disputes', { charge: charge.id, amount: 2_500 })).json()) as {
+      id: string;
+    };
+    const bad = await post('/_emulator/dispute-preventions', { dispute: opened.id, case_type: 'chargeback' });
+    const response = await post('/_emulator/dispute-preventions', { dispute: opened.id, case_type: 'block' });
+    const again = await post('/_emulator/dispute-preventions', { dispute: opened.id, case_type: 'block' });
+
+    // Assess
+    expect(bad.status).toBe(400);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      id: opened.id,
+      amount: 2_500,
+      status: 'prevented',
+      payment_method_details: { card: { case_type: 'block' } },
+    });
+    expect(again.status).toBe(400);
+    expect(await ctx.stripe.charges.retrieve(charge.id)).toMatchObject({ amount_refunded: 0 });
+    expect(await available()).toBe(before);
+    expect(await disputeEvents(charge.id, opened.id)).toEqual([
+      'charge.dispute.created',
+      'charge.dispute.funds_withdrawn',
+      'charge.dispute.funds_reinstated',
+      'charge.dispute.closed',
+    ]);
+  });
+});
+
 describe('credit notes', () => {
   it('credits a paid invoice with a refund (refund_amount) or by lines, with credit_note.created', async () => {
     // Prepare
