@@ -3,7 +3,7 @@
  * previous UTC day by paid date and a reminder of every row still waiting for a person, one financial alert per
  * mismatch kind (domain/reconcile/scheduled-reconcile.ts), the day's mismatch count (reminders not included) as the
  * dimensionless ReconcileMismatches metric (0 on a day that reconciles) and one log line.
- * A Stripe or DynamoDB error fails the invocation (the function's error alarm pages; the schedule retries once). The
+ * A Stripe or DynamoDB error fails the invocation (the function's error alarm pages; Lambda retries a failed run once). The
  * day is the one before the scheduled event's `time` (a retry after midnight reconciles the same day), or before the
  * clock's for any other payload.
  */

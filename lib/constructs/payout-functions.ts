@@ -101,7 +101,7 @@ export class PayoutFunctions extends Construct {
       name: 'reconcile',
       description:
         "Scheduled daily: the previous UTC day's three-way match (paid invoices, ledger rows, transfers); alerts per mismatch kind",
-      // Lists 90 days of paid invoices and a week of transfers at Stripe; a failed run is retried once by the schedule.
+      // Lists 90 days of paid invoices and a week of transfers at Stripe; a failed run is retried once (scheduled-work.ts).
       timeout: Duration.minutes(10),
       memorySize: 1024,
       logRetention,

@@ -376,6 +376,12 @@ describe('lost events: rejected deliveries, silence, the endpoint at Stripe, the
 
     // Assess
     expect(catchUpRule).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    // A failed run is not retried: the next one reads the same window
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdOf(stack, stack.functions.catchUp) },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 15 * 60,
+    });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
@@ -395,6 +401,12 @@ describe('lost events: rejected deliveries, silence, the endpoint at Stripe, the
     expect(reconcileRule?.Targets).toEqual([
       expect.objectContaining({ RetryPolicy: { MaximumEventAgeInSeconds: 6 * 3600, MaximumRetryAttempts: 1 } }),
     ]);
+    // The rule's policy covers delivering the event; a run that fails is retried by Lambda, once
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdOf(stack, stack.functions.reconcile) },
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 6 * 3600,
+    });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
