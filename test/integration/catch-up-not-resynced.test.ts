@@ -1,15 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CatchUpResult } from '../../domain/catch-up/catch-up.js';
 import { createObservability } from '../../functions/commons/observability.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
+import { PrintedMetrics } from '../support/printed-metrics.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-interface EmfLine {
-  _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
-  [key: string]: unknown;
-}
 
 /**
  * The catch-up re-syncs the open rows (FAILED, stuck RECEIVED) of the last 30 days, and a row keeps its createdAt on
@@ -19,7 +15,7 @@ interface EmfLine {
  */
 describe('catch-up: open events older than its re-sync look-back', () => {
   let harness: PayoutHarness;
-  let printed: Record<string, unknown>[];
+  const metrics = new PrintedMetrics();
 
   beforeAll(async () => {
     harness = await PayoutHarness.start('catch-up-not-resynced');
@@ -34,17 +30,10 @@ describe('catch-up: open events older than its re-sync look-back', () => {
     await harness.clearCatchUpState();
     await harness.drain('revenueShare');
     await harness.alerts();
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    printed = [];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
-      if (typeof line === 'string' && line.startsWith('{')) printed.push(JSON.parse(line));
-    });
+    metrics.start();
   });
 
-  afterEach(() => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-  });
+  afterEach(() => metrics.stop());
 
   const runCatchUp = async () =>
     (await harness.catchUpHandler({ settleSeconds: 0, endpoint: {} }, { observability: createObservability('c') })(
@@ -52,12 +41,7 @@ describe('catch-up: open events older than its re-sync look-back', () => {
       lambdaContext('catch-up', 60),
     )) as CatchUpResult;
 
-  /** The values of a dimensionless metric in the EMF lines printed so far. */
-  const metric = (name: string): number[] =>
-    printed
-      .filter((line): line is EmfLine => '_aws' in line && name in line)
-      .filter((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 0)
-      .map((line) => line[name] as number);
+  const metric = (name: string): number[] => metrics.dimensionless(name);
 
   /** An invoice.paid claimed at `at`, left FAILED (or, `failed: false`, RECEIVED with its lease ended then). */
   async function openRowAt(at: Date, { failed = true } = {}): Promise<string> {

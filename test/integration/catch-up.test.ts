@@ -1,18 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ROUTED_EVENT_TYPES } from '#contracts/stripe-events.js';
 import type { CatchUpResult } from '../../domain/catch-up/catch-up.js';
 import { createObservability } from '../../functions/commons/observability.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import type { StripeEventLike } from '../../local/stripe-emulator/index.js';
 import { PayoutHarness } from '../support/payout-harness.js';
+import { PrintedMetrics } from '../support/printed-metrics.js';
 
 /** Nothing listens here: every delivery to it fails (connection refused). */
 const DEAD_WEBHOOK_URL = 'http://127.0.0.1:9/stripe/webhook';
-
-interface EmfLine {
-  _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] };
-  [key: string]: unknown;
-}
 
 /**
  * The scheduled catch-up on the real local services and the Stripe emulator: events the webhook never got (the
@@ -21,7 +17,7 @@ interface EmfLine {
  */
 describe('catch-up', () => {
   let harness: PayoutHarness;
-  let printed: Record<string, unknown>[];
+  const metrics = new PrintedMetrics();
 
   beforeAll(async () => {
     harness = await PayoutHarness.start('catch-up');
@@ -36,18 +32,10 @@ describe('catch-up', () => {
     await harness.clearCatchUpState();
     await harness.drain('revenueShare');
     await harness.alerts();
-    // Metrics print EMF only when enabled; POWERTOOLS_DEV (set for tests) disables them otherwise.
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    printed = [];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
-      if (typeof line === 'string' && line.startsWith('{')) printed.push(JSON.parse(line));
-    });
+    metrics.start();
   });
 
-  afterEach(() => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-  });
+  afterEach(() => metrics.stop());
 
   /** One scheduled invocation; no settle time, so the events just made count. */
   async function runCatchUp(
@@ -61,12 +49,7 @@ describe('catch-up', () => {
     return (await handler({}, lambdaContext('catch-up', 60))) as CatchUpResult;
   }
 
-  /** The value of a dimensionless metric in the EMF lines printed so far. */
-  const metric = (name: string): number[] =>
-    printed
-      .filter((line): line is EmfLine => '_aws' in line && name in line)
-      .filter((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 0)
-      .map((line) => line[name] as number);
+  const metric = (name: string): number[] => metrics.dimensionless(name);
 
   async function paidInvoiceEvent(): Promise<{ event: StripeEventLike; districtId: string }> {
     const district = await harness.addDistrict();

@@ -1,14 +1,10 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createObservability } from '../../functions/commons/observability.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { HARNESS_WEBHOOK_SECRET, PayoutHarness } from '../support/payout-harness.js';
+import { PrintedMetrics } from '../support/printed-metrics.js';
 import { apiGatewayEvent, signedWebhookEvent } from '../support/webhook-requests.js';
-
-interface EmfLine {
-  _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
-  [key: string]: unknown;
-}
 
 /**
  * What the lost-event alarms read from the webhook: one dimensionless WebhookSignatureRejected per delivery refused
@@ -17,7 +13,7 @@ interface EmfLine {
  */
 describe('stripe-webhook: the metrics the lost-event alarms watch', () => {
   let harness: PayoutHarness;
-  let printed: Record<string, unknown>[];
+  const metrics = new PrintedMetrics();
 
   beforeAll(async () => {
     harness = await PayoutHarness.start('webhook-metrics');
@@ -27,28 +23,14 @@ describe('stripe-webhook: the metrics the lost-event alarms watch', () => {
     await harness?.stop();
   });
 
-  beforeEach(() => {
-    // Metrics print EMF only when enabled; POWERTOOLS_DEV (set for tests) disables them otherwise.
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    printed = [];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
-      if (typeof line === 'string' && line.startsWith('{')) printed.push(JSON.parse(line));
-    });
-  });
+  beforeEach(() => metrics.start());
 
-  afterEach(() => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-  });
+  afterEach(() => metrics.stop());
 
   /** A fresh handler per test, so its metrics are built with metrics enabled. */
   const webhook = () => harness.webhookHandler({ observability: createObservability('stripe-webhook') });
 
-  const dimensionless = (name: string): number =>
-    printed
-      .filter((line): line is EmfLine => '_aws' in line && name in line)
-      .filter((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 0)
-      .reduce((sum, line) => sum + (line[name] as number), 0);
+  const dimensionless = (name: string): number => metrics.dimensionless(name).reduce((sum, value) => sum + value, 0);
 
   const auditRows = async () =>
     (await harness.documents.send(new ScanCommand({ TableName: harness.resources.tables.webhookAuditLog }))).Items ??
