@@ -28,6 +28,9 @@ export const runbooks = {
   reconcileNotRun: 'alarm-reconcile-not-run',
 } as const;
 
+/** A dead-lettered message pages again this many days before its queue's retention deletes it. */
+export const DLQ_EXPIRY_WARNING_DAYS = 4;
+
 /** Consecutive catch-up check periods (two runs each) that must all be truncated before it pages. */
 export const CATCH_UP_TRUNCATED_PERIODS = 2;
 
@@ -259,6 +262,22 @@ export class PayoutAlarms extends Construct {
       description:
         `The ${name} dead-letter queue is not empty: a message failed ${queue.definition.maxReceiveCount} times ` +
         'and is no longer processed, so money may be stuck. Read the consumer log for its error, fix it, then redrive.',
+    });
+    const retentionDays = queue.definition.dlqRetentionDays;
+    const expiringAfterDays = retentionDays - DLQ_EXPIRY_WARNING_DAYS;
+    this.add(`${id}DeadLetterExpiring`, {
+      alarmName: `dlq-expiring-${name}`,
+      metric: queue.deadLetterQueue.metricApproximateAgeOfOldestMessage({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.hours(1),
+      }),
+      threshold: Duration.days(expiringAfterDays).toSeconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      runbook: runbooks.dlqNotEmpty,
+      description:
+        `A message has been in the ${name} dead-letter queue for over ${expiringAfterDays} days: SQS deletes it at ` +
+        `${retentionDays}, and nothing else would name its work again (a transfer or mark-paid message leaves its row ` +
+        'PENDING). The dlq-not-empty alarm paged once when it arrived; re-drive it now.',
     });
     this.add(`${id}OldestMessage`, {
       alarmName: `queue-backlog-${name}`,

@@ -89,9 +89,9 @@ describe('on-call paging', () => {
 });
 
 describe('alarms', () => {
-  it('there is one per DLQ, per queue backlog, per function errors and throttles, four for money, four for lost events, three for the scheduled work', () => {
+  it('there are two per DLQ (a message in it, a message about to expire), one per queue backlog, per function errors and throttles, four for money, four for lost events, three for the scheduled work', () => {
     // Assess
-    expect(alarms).toHaveLength(queueKeys.length * 2 + functionNames.length * 2 + 4 + 4 + 3);
+    expect(alarms).toHaveLength(queueKeys.length * 3 + functionNames.length * 2 + 4 + 4 + 3);
   });
 
   it('every alarm pages on-call when it fires and again when it recovers', () => {
@@ -148,6 +148,29 @@ describe('alarms', () => {
       ],
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 0,
+    });
+    expect(alarm.AlarmDescription).toContain('README.md#alarm-dlq-not-empty');
+  });
+
+  it.each(queueKeys)('the %s DLQ pages again 4 days before SQS would delete a dead-lettered message', (key) => {
+    // Act
+    const alarm = alarmNamed(`dlq-expiring-${queues[key].name}`);
+
+    // Assess: the first page fires once, on arrival; the message (and the row it names) is gone at 14 days
+    expect(queues[key].dlqRetentionDays).toBe(14);
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalIdOf(stack, stack.queues.all[key].deadLetterQueue), 'QueueName'] },
+        },
+      ],
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 10 * 86_400,
+      EvaluationPeriods: 1,
     });
     expect(alarm.AlarmDescription).toContain('README.md#alarm-dlq-not-empty');
   });
