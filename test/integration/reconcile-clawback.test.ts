@@ -5,16 +5,11 @@
  * event is processed the day reconciles.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
 import type { LocalApiGateway } from '../../local/api-gateway.js';
-import { lambdaContext } from '../../local/lambda-context.js';
 import type { Io } from '../../ops/output.js';
 import { runOps } from '../../ops/run.js';
 import { PayoutHarness } from '../support/payout-harness.js';
-
-const DAY = 86_400;
-const HOUR = 3_600;
-const dateOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+import { DAY, dateOf, freshDay, HOUR, runReconcileAt } from '../support/reconcile-days.js';
 
 describe('reconcile: money that went back was clawed back', () => {
   let harness: PayoutHarness;
@@ -30,11 +25,7 @@ describe('reconcile: money that went back was clawed back', () => {
     await harness?.stop();
   });
 
-  const runReconcile = async (at: number) =>
-    (await harness.reconcileHandler({ clock: { now: () => new Date(at * 1000) } })(
-      {},
-      lambdaContext('reconcile', 300),
-    )) as ReconcileRunSummary;
+  const runReconcile = (at: number) => runReconcileAt(harness, at);
 
   /** `npm run ops -- reconcile --date <day> --json` against the local platform API and the emulator. */
   async function reconcileCli(date: string, at: number) {
@@ -50,8 +41,7 @@ describe('reconcile: money that went back was clawed back', () => {
 
   it('reports a refund whose money event was never processed, and reconciles once it is', async () => {
     // Prepare: a fresh day; 100.00 paid (share 15.00), transferred and verified, then 40.00 refunded at Stripe
-    const day = (Math.floor(harness.emulator.now() / DAY) + 2) * DAY;
-    harness.emulator.advanceClock(day + 12 * HOUR - harness.emulator.now());
+    const day = freshDay(harness);
     const district = await harness.addDistrict({ shareBps: 1_500 });
     const row = await harness.paidRow(district, 10_000);
     const chargeId = row.sourceCharges?.[0]?.chargeId ?? '';

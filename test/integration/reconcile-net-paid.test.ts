@@ -9,13 +9,8 @@ import type { ClawbackProvider } from '../../domain/ports.js';
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import { stripeClients } from '../../functions/commons/stripe-api-client.js';
 import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
-import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
-import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
-
-const DAY = 86_400;
-const HOUR = 3_600;
-const dateOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+import { DAY, dateOf, freshDay, HOUR, noonOf, runReconcileAt } from '../support/reconcile-days.js';
 
 describe('reconcile: net paid per row', () => {
   let harness: PayoutHarness;
@@ -28,16 +23,11 @@ describe('reconcile: net paid per row', () => {
     await harness?.stop();
   });
 
-  const runReconcile = async (at: number) =>
-    (await harness.reconcileHandler({ clock: { now: () => new Date(at * 1000) } })(
-      {},
-      lambdaContext('reconcile', 300),
-    )) as ReconcileRunSummary;
+  const runReconcile = (at: number) => runReconcileAt(harness, at);
 
   it('agrees after a clawback reversal the ledger records, and reports a reversal it does not as NET_PAID_MISMATCH', async () => {
     // Prepare: a fresh day; 100.00 paid (share 15.00), PAID, then 40.00 refunded: 6.00 reversed by the clawback
-    const day = (Math.floor(harness.emulator.now() / DAY) + 2) * DAY;
-    harness.emulator.advanceClock(day + 12 * HOUR - harness.emulator.now());
+    const day = freshDay(harness);
     const district = await harness.addDistrict({ shareBps: 1_500 });
     const now = harness.emulator.now();
     const message = await harness.invoicePaid(
@@ -85,8 +75,7 @@ describe('reconcile: net paid per row', () => {
 
   it("checks the net of a row refunded days after its payout on the refund's day: a reversal Stripe never made", async () => {
     // Prepare: day D, two invoices of 100.00 (shares 15.00) paid, transferred and verified
-    const dayD = (Math.floor(harness.emulator.now() / DAY) + 2) * DAY;
-    harness.emulator.advanceClock(dayD + 12 * HOUR - harness.emulator.now());
+    const dayD = freshDay(harness);
     const district = await harness.addDistrict({ shareBps: 1_500 });
     const clawedBack = await harness.paidRow(district, 10_000);
     const notReversed = await harness.paidRow(district, 10_000);
@@ -94,7 +83,7 @@ describe('reconcile: net paid per row', () => {
     // second's reversal is answered without Stripe making it (a provider that reports a reversal it never made),
     // and the ledger records it as made
     const dayE = dayD + 3 * DAY;
-    harness.emulator.advanceClock(dayE + 12 * HOUR - harness.emulator.now());
+    noonOf(harness, dayE);
     const refund = async (row: RevenueShare, clawbackProvider?: (context: Context) => ClawbackProvider) => {
       const event = await harness.refundCharge(row.sourceCharges?.[0]?.chargeId ?? '', 4_000);
       await harness.deliverToRevenueShare(event);

@@ -7,14 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferMessage } from '../../domain/model.js';
 import { transferSendOptions } from '../../domain/payouts/messages.js';
-import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-handler.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 import { platformRequest } from '../support/platform-requests.js';
-
-const DAY = 86_400;
-const HOUR = 3_600;
-const dateOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+import { DAY, dateOf, freshDay, HOUR, noonOf, runReconcileAt } from '../support/reconcile-days.js';
 
 describe("reconcile: a checked row's transfers outside the day's listing", () => {
   let harness: PayoutHarness;
@@ -27,17 +23,12 @@ describe("reconcile: a checked row's transfers outside the day's listing", () =>
     await harness?.stop();
   });
 
-  const runReconcile = async (at: number) =>
-    (await harness.reconcileHandler({ clock: { now: () => new Date(at * 1000) } })(
-      {},
-      lambdaContext('reconcile', 300),
-    )) as ReconcileRunSummary;
+  const runReconcile = (at: number) => runReconcileAt(harness, at);
 
   it('checks a split row on the day of its later part with the part made on an earlier day', async () => {
     // Prepare: day D at noon; a share of 15.00 in two parts: 9.00 from the invoice's charge, 6.00 (a part a person
     // approved, paid out of band) from the platform balance, which is empty: part 0 is transferred, part 1 fails
-    const dayD = (Math.floor(harness.emulator.now() / DAY) + 2) * DAY;
-    harness.emulator.advanceClock(dayD + 12 * HOUR - harness.emulator.now());
+    const dayD = freshDay(harness);
     const district = await harness.addDistrict({ shareBps: 1_500 });
     const written = await harness.pendingRow(district, { amountCents: 10_000, shareCents: 1_500 });
     const chargeId = written.sourceCharges?.[0]?.chargeId ?? '';
@@ -60,7 +51,7 @@ describe("reconcile: a checked row's transfers outside the day's listing", () =>
 
     // ... day E: funds arrive, the platform team retries, part 1 is transferred and the row verified
     const dayE = dayD + DAY;
-    harness.emulator.advanceClock(dayE + 12 * HOUR - harness.emulator.now());
+    noonOf(harness, dayE);
     harness.emulator.setBalance(10_000_000_00);
     const retry = await harness.platformApiHandler()(
       platformRequest('POST', '/platform/payout/retry', { body: { revenueShareId: written.revenueShareId } }),

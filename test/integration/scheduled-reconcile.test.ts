@@ -17,10 +17,7 @@ import type { ReconcileRunSummary } from '../../functions/reconcile/reconcile-ha
 import { lambdaContext } from '../../local/lambda-context.js';
 import { queueArn } from '../../local/provision.js';
 import { PayoutHarness } from '../support/payout-harness.js';
-
-const DAY = 86_400;
-const HOUR = 3_600;
-const dateOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+import { DAY, dateOf, freshDay, HOUR } from '../support/reconcile-days.js';
 
 describe('scheduled reconcile: the previous day, one alert per mismatch kind', () => {
   let harness: PayoutHarness;
@@ -44,13 +41,6 @@ describe('scheduled reconcile: the previous day, one alert per mismatch kind', (
   afterAll(async () => {
     await harness?.stop();
   });
-
-  /** Moves the emulator to noon (UTC) of a day after every earlier test's; returns that day's 00:00 (seconds). */
-  function freshDay(): number {
-    const start = (Math.floor(harness.emulator.now() / DAY) + 2) * DAY;
-    harness.emulator.advanceClock(start + 12 * HOUR - harness.emulator.now());
-    return start;
-  }
 
   /** An invoice paid now (emulator time) through a card charge, processed to PAID by the workers. */
   async function paidAndPaidOut(district: District, amount: number): Promise<string> {
@@ -124,7 +114,7 @@ describe('scheduled reconcile: the previous day, one alert per mismatch kind', (
 
   it('a day with a transfer amount that differs at Stripe (twice) and a paid invoice with no row: two alerts, counted', async () => {
     // Prepare: three invoices paid on one day; two rows then record a share their transfer does not have
-    const day = freshDay();
+    const day = freshDay(harness);
     const district = await harness.addDistrict({ shareBps: 1_500 });
     const first = await paidAndPaidOut(district, 10_000);
     const second = await paidAndPaidOut(district, 20_000);
@@ -182,7 +172,7 @@ describe('scheduled reconcile: the previous day, one alert per mismatch kind', (
 
   it("reconciles the day before its clock (or before the scheduled event's time): silent on the days around", async () => {
     // Prepare: a paid invoice with no ledger row, on its own day
-    const day = freshDay();
+    const day = freshDay(harness);
     const now = harness.emulator.now();
     const rowless = harness.emulator.buildInvoice(
       { amount_paid: 7_000, created: now - 60, status_transitions: { paid_at: now } },
@@ -212,7 +202,7 @@ describe('scheduled reconcile: the previous day, one alert per mismatch kind', (
 
   it('a day that reconciles raises no alert', async () => {
     // Prepare: two invoices paid and paid out as they should be
-    const day = freshDay();
+    const day = freshDay(harness);
     const district = await harness.addDistrict({ shareBps: 2_000 });
     const invoices = [await paidAndPaidOut(district, 12_345), await paidAndPaidOut(district, 800)];
     await harness.alerts();
