@@ -6,6 +6,10 @@
  *   again when the dispute is won, keep it reversed when it is lost.
  * REVERSE_ON_LOSS: leave the share with the district while the dispute is open, reverse it only when it is lost.
  *
+ * Under both, a dispute Stripe prevented (stopped before it became a chargeback: resolved, as by Visa RDR, or blocked)
+ * counts nothing, as a won one: no money went back through it. When RDR resolved it with a refund, that refund is the
+ * charge's own (amount_refunded) and counts as a refund, once.
+ *
  * Settable per district (District.disputePolicy); a district without one has the default.
  */
 
@@ -16,20 +20,22 @@ export const DEFAULT_DISPUTE_POLICY: DisputePolicy = 'REVERSE_ON_DISPUTE';
 /** Stripe's dispute statuses, grouped by what they mean for the money. */
 const WON = new Set(['won', 'warning_closed']);
 const LOST = new Set(['lost']);
+const PREVENTED = new Set(['prevented']);
 
 export interface DisputeSnapshot {
   disputeId: string;
   /** The disputed amount (cents). */
   amountCents: number;
-  /** Stripe's dispute status: warning_needs_response, needs_response, under_review, won, lost, ... */
+  /** Stripe's dispute status: warning_needs_response, needs_response, under_review, won, lost, prevented, ... */
   status: string;
 }
 
-export type DisputeOutcome = 'open' | 'won' | 'lost';
+export type DisputeOutcome = 'open' | 'won' | 'lost' | 'prevented';
 
 export function disputeOutcome(status: string): DisputeOutcome {
   if (WON.has(status)) return 'won';
   if (LOST.has(status)) return 'lost';
+  if (PREVENTED.has(status)) return 'prevented';
   return 'open';
 }
 

@@ -43,7 +43,7 @@ export interface MoneyMovement {
   idempotencyKey?: string;
   chargeId?: string;
   disputeId?: string;
-  /** The dispute step that caused it: created, funds_withdrawn, funds_reinstated, won, lost. */
+  /** The dispute step that caused it: created, funds_withdrawn, funds_reinstated, won, lost, prevented. */
   disputeStep?: string;
   /** NETTED: the row whose debt it settled; OWED_RECOVERED: the row whose payout settled it. */
   counterpartRowId?: string;

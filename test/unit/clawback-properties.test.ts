@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ChargeSnapshot, partTargetCents } from '../../domain/clawback/charge-state.js';
 import { clawbackTargetCents, keptShareCents } from '../../domain/clawback/clawback-rule.js';
-import { DISPUTE_POLICIES, type DisputePolicy, disputedCentsCounted } from '../../domain/clawback/dispute-policy.js';
+import {
+  DISPUTE_POLICIES,
+  type DisputePolicy,
+  disputedCentsCounted,
+  disputeOutcome,
+} from '../../domain/clawback/dispute-policy.js';
 import { type MoneyMovement, partTotals, rowMoneyTotals } from '../../domain/clawback/money-movements.js';
 import { planNetting } from '../../domain/clawback/netting.js';
 import { movementOf, planClawback, refusedReversal } from '../../domain/clawback/plan-clawback.js';
@@ -67,14 +72,16 @@ describe('the clawback rule', () => {
 });
 
 describe('the dispute policy', () => {
-  it('counts an open dispute only under REVERSE_ON_DISPUTE, a lost one always, a won one never', () => {
+  it('counts an open dispute only under REVERSE_ON_DISPUTE, a lost one always, a won or prevented one never', () => {
     const open = { disputeId: 'dp_1', amountCents: 700, status: 'needs_response' };
     expect(disputedCentsCounted(open, 'REVERSE_ON_DISPUTE')).toBe(700);
     expect(disputedCentsCounted(open, 'REVERSE_ON_LOSS')).toBe(0);
     for (const policy of DISPUTE_POLICIES) {
       expect(disputedCentsCounted({ ...open, status: 'lost' }, policy)).toBe(700);
       expect(disputedCentsCounted({ ...open, status: 'won' }, policy)).toBe(0);
+      expect(disputedCentsCounted({ ...open, status: 'prevented' }, policy)).toBe(0);
     }
+    expect(disputeOutcome('prevented')).toBe('prevented');
   });
 });
 
@@ -122,6 +129,7 @@ type Op =
   | { op: 'failRefund'; index: number }
   | { op: 'dispute'; cents: number }
   | { op: 'close'; outcome: 'won' | 'lost' }
+  | { op: 'prevent'; refund: boolean }
   | { op: 'transfer' }
   | { op: 'process'; crashAfterStripe: boolean }
   | { op: 'drain' }
@@ -132,6 +140,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('failRefund' as const), index: fc.nat(5) }),
   fc.record({ op: fc.constant('dispute' as const), cents: fc.integer({ min: 1, max: 20_000 }) }),
   fc.record({ op: fc.constant('close' as const), outcome: fc.constantFrom<'won' | 'lost'>('won', 'lost') }),
+  fc.record({ op: fc.constant('prevent' as const), refund: fc.boolean() }),
   fc.record({ op: fc.constant('transfer' as const) }),
   fc.record({ op: fc.constant('process' as const), crashAfterStripe: fc.boolean() }),
   fc.record({ op: fc.constant('process' as const), crashAfterStripe: fc.constant(false) }),
@@ -161,7 +170,9 @@ describe('clawback of one charge: any sequence of refunds, disputes, redeliverie
             nextId: 1,
           };
           let movements: MoneyMovement[] = [];
-          const disputed = () => s.disputes.reduce((t, d) => t + (d.status === 'won' ? 0 : d.amount), 0);
+          const disputed = () =>
+            s.disputes.reduce((t, d) => t + (d.status === 'won' || d.status === 'prevented' ? 0 : d.amount), 0);
+          const isClosed = (d: { status: string }) => ['won', 'lost', 'prevented'].includes(d.status);
           const refundedNow = () => snapshot(s).refundedCents;
 
           /** One delivery of a money event: the worker reads the charge now and runs the plan to the target. */
@@ -242,7 +253,7 @@ describe('clawback of one charge: any sequence of refunds, disputes, redeliverie
             switch (op.op) {
               case 'refund': {
                 const left = amount - refundedNow() - disputed();
-                if (left > 0 && !s.disputes.some((d) => d.status !== 'won' && d.status !== 'lost')) {
+                if (left > 0 && s.disputes.every(isClosed)) {
                   // Mostly partial refunds (a fifth of the charge or less), so one transfer sees many reversals
                   s.refunds.push({
                     amount: Math.min(left, 1 + (op.cents % Math.max(1, Math.ceil(amount / 5)))),
@@ -258,7 +269,7 @@ describe('clawback of one charge: any sequence of refunds, disputes, redeliverie
               }
               case 'dispute': {
                 const left = amount - refundedNow() - disputed();
-                if (left > 0 && s.disputes.every((d) => d.status === 'won' || d.status === 'lost')) {
+                if (left > 0 && s.disputes.every(isClosed)) {
                   s.disputes.push({
                     id: `dp_${s.disputes.length + 1}`,
                     amount: Math.min(left, op.cents),
@@ -270,6 +281,15 @@ describe('clawback of one charge: any sequence of refunds, disputes, redeliverie
               case 'close': {
                 const open = s.disputes.find((d) => d.status === 'needs_response');
                 if (open) open.status = op.outcome;
+                break;
+              }
+              case 'prevent': {
+                // Stripe stops the dispute before it becomes a chargeback; resolved by RDR, it refunds the amount
+                const open = s.disputes.find((d) => d.status === 'needs_response');
+                if (!open) break;
+                open.status = 'prevented';
+                const refundable = Math.min(open.amount, amount - refundedNow());
+                if (op.refund && refundable > 0) s.refunds.push({ amount: refundable, failed: false });
                 break;
               }
               case 'transfer': {
@@ -343,8 +363,10 @@ describe('clawback of one charge: any sequence of refunds, disputes, redeliverie
           const target = partTargetCents(share, bps, snapshot(s), policy);
           const row = rowMoneyTotals(share, [], movements);
           expect(row.reversedCents).toBe(target);
-          const gone =
-            snapshot(s).refundedCents + snapshot(s).disputes.reduce((t, d) => t + disputedCentsCounted(d, policy), 0);
+          // What went back, as the model counts it: refunds, lost disputes, open ones under REVERSE_ON_DISPUTE
+          const counted = (d: { amount: number; status: string }) =>
+            d.status === 'lost' || (d.status === 'needs_response' && policy === 'REVERSE_ON_DISPUTE') ? d.amount : 0;
+          const gone = refundedNow() + s.disputes.reduce((t, d) => t + counted(d), 0);
           expect(row.netPaidCents).toBe(gone === 0 ? share : Math.min(share, keptShareCents(amount, gone, bps)));
         },
       ),
