@@ -42,14 +42,9 @@ describe('a re-payment Stripe refuses', () => {
     await harness.drainAll();
     const written = await harness.paidRow(district, 10_000);
     const chargeId = written.sourceCharges?.[0]?.chargeId ?? '';
-    const seen = harness.emulator.events().length;
-    await harness.deliverToRevenueShare(await harness.refundCharge(chargeId, 4_000));
+    const { event: refunded, refundId } = await harness.refund(chargeId, 4_000);
+    await harness.deliverToRevenueShare(refunded);
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
-    const refund = harness.emulator
-      .events()
-      .slice(seen)
-      .find((e) => e.type === 'refund.created');
-    const refundId = String((refund?.data.object as { id?: string } | undefined)?.id ?? '');
     expect(refundId).toMatch(/^re_/);
     await harness.alerts();
 

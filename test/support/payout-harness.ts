@@ -239,14 +239,19 @@ export class PayoutHarness {
 
   /** Refunds a charge at the emulator (all of it, or `amount`) and returns the charge.refunded event it raised. */
   async refundCharge(chargeId: string, amount?: number): Promise<StripeEventLike> {
+    return (await this.refund(chargeId, amount)).event;
+  }
+
+  /** refundCharge, with the refund's id too (a test fails the refund later: emulator.failRefund). */
+  async refund(chargeId: string, amount?: number): Promise<{ event: StripeEventLike; refundId: string }> {
     const seen = this.emulator.events().length;
-    await this.stripe.refunds.create({ charge: chargeId, ...(amount === undefined ? {} : { amount }) });
+    const refund = await this.stripe.refunds.create({ charge: chargeId, ...(amount === undefined ? {} : { amount }) });
     const event = this.emulator
       .events()
       .slice(seen)
       .find((e) => e.type === 'charge.refunded');
     if (!event) throw new Error(`refunding ${chargeId} raised no charge.refunded`);
-    return event;
+    return { event, refundId: refund.id };
   }
 
   /**
