@@ -69,9 +69,10 @@ export class ScheduledWork extends Construct {
     });
 
     // The targets' retry policies cover EventBridge handing the event to Lambda. A run that fails is retried by
-    // Lambda's asynchronous invocation (twice by default, for up to 6 hours): the reconcile once, within the same
-    // 6 hours; a failed catch-up not at all, since the next run one interval later reads the same window.
-    catchUp.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(settings.intervalMinutes) });
+    // Lambda's asynchronous invocation (twice by default, for up to 6 hours): each run once, the catch-up within
+    // one interval (a short lookback may not cover a failed run's window from the next one; claims make an overlap
+    // harmless), the reconcile within the same 6 hours.
+    catchUp.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.minutes(settings.intervalMinutes) });
     props.reconcile.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.hours(6) });
   }
 }

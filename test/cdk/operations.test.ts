@@ -399,10 +399,10 @@ describe('lost events: rejected deliveries, silence, the endpoint at Stripe, the
 
     // Assess
     expect(catchUpRule).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
-    // A failed run is not retried: the next one reads the same window
+    // A failed run is retried once, within one interval
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: logicalIdOf(stack, stack.functions.catchUp) },
-      MaximumRetryAttempts: 0,
+      MaximumRetryAttempts: 1,
       MaximumEventAgeInSeconds: 15 * 60,
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
