@@ -12,6 +12,9 @@ export const MONEY_EVENT_TYPES = [
   'charge.dispute.funds_withdrawn',
   'charge.dispute.funds_reinstated',
   'charge.dispute.closed',
+  // Stripe documents closed for won, lost and warning_closed only; a status it changes otherwise (prevented
+  // included) comes as updated, so the charge is read again on that too.
+  'charge.dispute.updated',
   'credit_note.created',
 ] as const;
 

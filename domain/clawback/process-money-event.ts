@@ -169,7 +169,8 @@ function disputeCauseOf(event: StoredEvent): DisputeCause | undefined {
   if (!event.type.startsWith('charge.dispute.')) return undefined;
   const disputeId = stringField(event.object, 'id') ?? 'dispute';
   const step = event.type.slice('charge.dispute.'.length);
-  return { disputeId, step: step === 'closed' ? (stringField(event.object, 'status') ?? 'closed') : step };
+  const byStatus = step === 'closed' || step === 'updated';
+  return { disputeId, step: byStatus ? (stringField(event.object, 'status') ?? step) : step };
 }
 
 type Step = (row: RevenueShare, deps: ClawbackDeps) => Promise<RevenueShare>;

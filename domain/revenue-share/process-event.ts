@@ -65,6 +65,7 @@ export async function processEvent(message: ProcessEventMessage, deps: ProcessEv
       case 'charge.dispute.funds_withdrawn':
       case 'charge.dispute.funds_reinstated':
       case 'charge.dispute.closed':
+      case 'charge.dispute.updated':
       case 'credit_note.created':
         return await processMoneyEvent(event, moneyDeps(deps));
       default:

@@ -105,4 +105,28 @@ describe('a dispute Stripe prevents', () => {
       ['REPAYMENT', 600, disputeId],
     ]);
   });
+
+  it('made prevented with only a charge.dispute.updated to say so: the share is paid again all the same', async () => {
+    // Prepare: the prevention happens at Stripe, but of its events only an update of the dispute arrives
+    const { row, disputeId } = await partlyDisputed();
+    harness.emulator.preventDispute(disputeId, 'block');
+    const dispute = await harness.stripe.disputes.retrieve(disputeId);
+    expect(dispute.status).toBe('prevented');
+    const updated = harness.emulator.createEvent('charge.dispute.updated', { ...dispute } as Record<string, unknown>);
+
+    // Act
+    await harness.deliverToRevenueShare(updated);
+    await harness.deliverToRevenueShare(updated, 1);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+
+    // Assess
+    expect((await harness.auditLog.get(updated.id))?.status).toBe('PROCESSED');
+    expect(netTransferred()).toBe(1_500);
+    const now = await harness.ledger.get(row.revenueShareId);
+    expect(now).toMatchObject({ payoutStatus: 'PAID', reversedCents: 0, netPaidCents: 1_500 });
+    expect(now?.moneyHistory?.map((m) => [m.kind, m.amountCents, m.disputeStep])).toEqual([
+      ['REVERSAL', 600, 'created'],
+      ['REPAYMENT', 600, 'prevented'],
+    ]);
+  });
 });

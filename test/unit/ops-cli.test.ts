@@ -1039,6 +1039,7 @@ describe('reconcile', () => {
         'charge.dispute.funds_withdrawn',
         'charge.dispute.funds_reinstated',
         'charge.dispute.closed',
+        'charge.dispute.updated',
       ],
       created: { gte: Date.parse('2026-12-01T00:00:00Z') / 1000, lt: Date.parse('2026-12-02T00:00:00Z') / 1000 },
     });
