@@ -28,7 +28,7 @@ import { chargePartPlans } from './charge-part-plans.js';
 import type { ChargeSnapshot } from './charge-state.js';
 import type { ClawbackIntent } from './clawback-intent.js';
 import { CLAWBACK_KEY_METADATA_KEY, type DisputeCause, repaymentTransferGroupOf } from './clawback-keys.js';
-import { DEFAULT_DISPUTE_POLICY, type DisputePolicy } from './dispute-policy.js';
+import { DEFAULT_DISPUTE_POLICY, type DisputePolicy, disputeOutcome } from './dispute-policy.js';
 import { chargeIdOfMoneyEvent } from './money-event-charge.js';
 import { clawbackStatus, type MoneyMovement, withRefusedRepayment } from './money-movements.js';
 import { type MovementContext, movementOf, refusedRepayment, refusedReversal } from './plan-clawback.js';
@@ -69,7 +69,10 @@ export async function processMoneyEvent(event: StoredEvent, deps: MoneyEventDeps
   if (!found) throw new PermanentEventError(`no ledger row was paid by charge ${chargeId} (${event.type} ${event.id})`);
   const context = { districtId: found.districtId, invoiceId: found.invoiceId };
   const { row, policy, refusedRepayments } = await bringChargeToTarget(found, chargeId, deps, event.id, dispute);
-  if (dispute?.step === 'created') {
+  // A dispute Stripe reports already closed (prevented before it became a chargeback) opened nothing to warn of.
+  const createdOpen =
+    dispute?.step === 'created' && disputeOutcome(stringField(event.object, 'status') ?? '') === 'open';
+  if (createdOpen && dispute) {
     await raiseAlert(deps.alerts, deps.clock, {
       kind: 'DISPUTE_OPENED',
       severity: 'warning',

@@ -106,6 +106,26 @@ describe('a dispute Stripe prevents', () => {
     ]);
   });
 
+  it('reported already prevented when created: no DISPUTE_OPENED warning, and nothing taken back', async () => {
+    // Prepare: a dispute Stripe stopped before it became a chargeback, whose creation arrives after the fact
+    const row = await harness.paidRow(district, 10_000);
+    const disputeId = harness.emulator.openDispute(chargeOf(row), { amount: 4_000 }).id;
+    harness.emulator.preventDispute(disputeId, 'block');
+    const dispute = await harness.stripe.disputes.retrieve(disputeId);
+    const created = harness.emulator.createEvent('charge.dispute.created', { ...dispute } as Record<string, unknown>);
+    await harness.alerts();
+
+    // Act
+    await harness.deliverToRevenueShare(created);
+    await harness.runQueue('revenueShare', harness.revenueShareHandler());
+
+    // Assess
+    expect((await harness.auditLog.get(created.id))?.status).toBe('PROCESSED');
+    expect((await harness.alerts()).map((alert) => alert.kind)).not.toContain('DISPUTE_OPENED');
+    expect(netTransferred()).toBe(1_500);
+    expect(await harness.ledger.get(row.revenueShareId)).toMatchObject({ payoutStatus: 'PAID', netPaidCents: 1_500 });
+  });
+
   it('made prevented with only a charge.dispute.updated to say so: the share is paid again all the same', async () => {
     // Prepare: the prevention happens at Stripe, but of its events only an update of the dispute arrives
     const { row, disputeId } = await partlyDisputed();
