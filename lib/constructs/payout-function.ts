@@ -15,6 +15,9 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The AWS SDK's default credential chain, and what the bundles use instead (see functions/commons/lambda-credentials.ts). */
 export const SDK_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS = join('functions', 'commons', 'lambda-credentials.ts');
+/** The AWS SDK's event-stream support, and what the bundles use instead (see functions/commons/no-event-streams.ts). */
+export const SDK_EVENT_STREAMS = '@smithy/core/event-streams';
+export const NO_EVENT_STREAMS = join('functions', 'commons', 'no-event-streams.ts');
 
 /** Where every function's code lives: `functions/<name>/handler.ts`, exporting `handler`. */
 export const functionEntry = (name: FunctionName): string => join('functions', name, 'handler.ts');
@@ -90,8 +93,12 @@ export class PayoutFunction extends NodejsFunction {
         bundleAwsSDK: true,
         logLevel: LogLevel.WARNING,
         // Lambda's credentials are in the environment: the SDK's default chain is replaced by that one link
-        // (functions/commons/lambda-credentials.ts), which keeps about 95 KB of unused providers out of every bundle.
-        esbuildArgs: { [`--alias:${SDK_CREDENTIAL_CHAIN}`]: join(PROJECT_ROOT, LAMBDA_CREDENTIALS) },
+        // (functions/commons/lambda-credentials.ts), which keeps about 95 KB of unused providers out of every bundle;
+        // no client here streams events, so the SDK's event-stream support (20 KB) is left out too.
+        esbuildArgs: {
+          [`--alias:${SDK_CREDENTIAL_CHAIN}`]: join(PROJECT_ROOT, LAMBDA_CREDENTIALS),
+          [`--alias:${SDK_EVENT_STREAMS}`]: join(PROJECT_ROOT, NO_EVENT_STREAMS),
+        },
       },
     });
     this.functionKey = props.name;

@@ -185,5 +185,14 @@ describe('synth as `npm run synth` does it: functions bundled, CDK template chec
       sources.some((s) => s.endsWith('functions/commons/stripe-http.ts')),
     );
     expect(withClient).toHaveLength(6);
+    // Nor the AWS SDK's parts that cannot run on Lambda here (README, Cold start): the default credential chain
+    // and the event-stream support, aliased to functions/commons/lambda-credentials.ts and no-event-streams.ts
+    for (const sources of sourcesOf) {
+      expect(sources.filter((source) => /credential-provider-(ini|sso|process|web-identity)\//.test(source))).toEqual(
+        [],
+      );
+      expect(sources.filter((source) => source.includes('submodules/event-streams/'))).toEqual([]);
+      expect(sources.some((source) => source.endsWith('functions/commons/no-event-streams.ts'))).toBe(true);
+    }
   });
 });
