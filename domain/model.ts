@@ -66,8 +66,9 @@ export interface SourceCharge {
   amountCents: number;
   /**
    * A legacy charge made without a payment intent. Stripe finds a charge's invoice payments only through its payment
-   * intent (and a basil charge names no invoice), so a refund or dispute of this charge cannot be traced to its row:
-   * a row funded by one is never paid automatically (it waits for review).
+   * intent (and a basil charge names no invoice), so a refund or dispute of this charge is traced to its row only by
+   * the ledger's pointer item for the charge (written with the row): a row funded by one is never paid automatically
+   * (it waits for review).
    */
   withoutPaymentIntent?: true;
 }

@@ -203,7 +203,8 @@ export interface LedgerQuery {
 export interface LedgerStore {
   /**
    * The row, put only if absent (one per revenueShareId, derived from the invoice: one row per invoice, whichever
-   * district), with the guard items that find it by charge.
+   * district). A row funded by a charge without a payment intent is preceded by its pointer item `charge#<id>`
+   * (findByChargeId); any other row is written alone.
    */
   create(row: RevenueShare): Promise<CreateLedgerRowOutcome>;
   /** Strongly consistent read. */
@@ -217,6 +218,12 @@ export interface LedgerStore {
   recordTransfer(request: RecordTransferRequest): Promise<RecordTransferOutcome>;
   /** The row that records a transfer id, found through its guard item. */
   findByTransferId(stripeTransferId: string): Promise<RevenueShare | undefined>;
+  /**
+   * The rows a charge made without a payment intent funded, found through the pointer item `charge#<id>` that
+   * `create` puts before such a row (Stripe leads from that charge to no invoice). A pointer whose row was never
+   * written finds nothing; the caller checks each row's source charges name the charge.
+   */
+  findByChargeId(chargeId: string): Promise<RevenueShare[]>;
   list(query: LedgerQuery): Promise<RevenueShare[]>;
 }
 

@@ -4,13 +4,17 @@
  * items: pk = `transfer#<tr_id>`, revenueShareId, stripeTransferId, recordedAt. Guards carry no districtId, so they stay
  * out of the indexes and out of listings. A row waiting for a person (ATTENTION_STATUSES) also carries
  * `attentionStatus` (= its payoutStatus), the key of the sparse byAttentionStatusCreatedAt index; every write that
- * sets payoutStatus sets or removes it with it. A refunded
- * charge's row is found through Stripe (domain/clawback/row-paid-by.ts), so a row is written with no guard.
+ * sets payoutStatus sets or removes it with it. A refunded charge's row is found through Stripe
+ * (domain/clawback/row-paid-by.ts), so a row is written with no guard, unless a charge that funds it was made without a
+ * payment intent (Stripe leads from that charge to no invoice): then the pointer item pk = `charge#<ch_id>`, chargeId,
+ * revenueShareIds (a string set) is written first. Pointers, like guards, carry no districtId and no payoutStatus.
  * Lost conditions come back as typed outcomes, never as errors; anything else (throttling, timeouts) is thrown.
  *
  * No write here is a transaction (DynamoDB bills a transaction's items twice); each is one conditional write, in an
  * order that makes every crash between two of them harmless:
- *   create: the row alone (put if absent). The row's put decides one row per invoice and one district per invoice.
+ *   create: the row (put if absent). The row's put decides one row per invoice and one district per invoice. A row
+ *   funded by a charge without a payment intent first adds its id to that charge's pointer (idempotent); a crash in
+ *   between leaves a pointer to a row that does not exist, which findByChargeId reads as no row, as before the row.
  *   recordTransfer: the guard `transfer#<id>` (put if absent or already naming this row; another row's ->
  *   transfer_id_taken), then the row's conditional update (same version, the part without a transfer -> else
  *   row_changed). A crash in between leaves a guard naming this row's own transfer (its idempotency key derives from
@@ -53,12 +57,16 @@ import type {
 } from '../../domain/ports.js';
 
 export const TRANSFER_GUARD_PREFIX = 'transfer#';
+export const CHARGE_POINTER_PREFIX = 'charge#';
 const DEFAULT_LIST_LIMIT = 100;
 const LAST_ERROR_MAX_LENGTH = 1_000;
 const [BY_DISTRICT, BY_ATTENTION_STATUS, BY_OWING_DISTRICT] = tables.revenueShares.globalSecondaryIndexes;
 
 export const transferGuardKey = (stripeTransferId: string): string => `${TRANSFER_GUARD_PREFIX}${stripeTransferId}`;
-export const isGuardKey = (pk: string): boolean => pk.startsWith(TRANSFER_GUARD_PREFIX);
+export const chargePointerKey = (chargeId: string): string => `${CHARGE_POINTER_PREFIX}${chargeId}`;
+/** A transfer guard or a charge pointer: an item of the ledger table that is not a ledger row. */
+export const isGuardKey = (pk: string): boolean =>
+  pk.startsWith(TRANSFER_GUARD_PREFIX) || pk.startsWith(CHARGE_POINTER_PREFIX);
 
 export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
   constructor(
@@ -67,6 +75,9 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
   ) {}
 
   async create(row: RevenueShare): Promise<CreateLedgerRowOutcome> {
+    for (const charge of row.sourceCharges ?? []) {
+      if (charge.withoutPaymentIntent) await this.pointChargeAt(charge.chargeId, row.revenueShareId);
+    }
     try {
       await this.client.send(
         new PutCommand({
@@ -260,6 +271,28 @@ export class DynamoDbLedgerStore implements LedgerStore, DebtLedger {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return (error.Item as Record<string, AttributeValue> | undefined)?.revenueShareId?.S ?? '(unknown)';
     }
+  }
+
+  /** Adds the row to the charge's pointer item (a set, so writing it again changes nothing). */
+  private async pointChargeAt(chargeId: string, revenueShareId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: chargePointerKey(chargeId) },
+        UpdateExpression: 'SET chargeId = :charge ADD revenueShareIds :row',
+        ExpressionAttributeValues: { ':charge': chargeId, ':row': new Set([revenueShareId]) },
+      }),
+    );
+  }
+
+  async findByChargeId(chargeId: string): Promise<RevenueShare[]> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: chargePointerKey(chargeId) }, ConsistentRead: true }),
+    );
+    const ids = Item?.revenueShareIds instanceof Set ? [...Item.revenueShareIds].map(String) : [];
+    // A pointer is put before its row: a row not written yet is no row.
+    const rows = await Promise.all(ids.map((id) => this.get(id)));
+    return rows.filter((row): row is RevenueShare => row !== undefined);
   }
 
   /** Rows of the district that owe, through the sparse byOwingDistrict index, each read again consistently. */

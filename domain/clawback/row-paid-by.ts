@@ -1,9 +1,10 @@
 /**
- * The ledger row a charge paid, found through Stripe rather than a guard item written with every row: the invoices
- * the charge's payment intent paid (its paid invoice payments; a charge without an intent paid none), each invoice's
- * row (its id derives from the invoice alone), and of those the one whose source charges name the charge. A charge
- * that paid two rows' invoices is for a person to sort out: the money event FAILS (with an alert) rather than clawing
- * back from a guess.
+ * The ledger row a charge paid. A charge made by a payment intent is found through Stripe rather than a guard item
+ * written with every row: the invoices the intent paid (its paid invoice payments), each invoice's row (its id derives
+ * from the invoice alone), and of those the one whose source charges name the charge. Stripe leads from a charge made
+ * without a payment intent to no invoice, so such a row is found through the ledger's pointer item for that charge
+ * (written only for such rows), again kept only if its source charges name the charge. A charge that paid two rows'
+ * invoices is for a person to sort out: the money event FAILS (with an alert) rather than clawing back from a guess.
  */
 import type { RevenueShare } from '../model.js';
 import type { ClawbackProvider, LedgerStore } from '../ports.js';
@@ -16,7 +17,8 @@ export type ChargeRef = Pick<ChargeSnapshot, 'chargeId' | 'paymentIntentId'>;
 
 export interface RowLookupDeps {
   provider: Pick<ClawbackProvider, 'invoicesPaidWith'>;
-  ledger: Pick<LedgerStore, 'get'>;
+  /** Without findByChargeId (reconcile's readers), a charge without a payment intent finds no row. */
+  ledger: Pick<LedgerStore, 'get'> & Partial<Pick<LedgerStore, 'findByChargeId'>>;
 }
 
 export async function rowPaidBy(charge: ChargeRef, deps: RowLookupDeps): Promise<RevenueShare | undefined> {
@@ -31,10 +33,19 @@ export async function rowPaidBy(charge: ChargeRef, deps: RowLookupDeps): Promise
 /** Every ledger row the charge paid: none, one, or (a person's to sort out) several. Reconcile reports several. */
 export async function rowsPaidBy(charge: ChargeRef, deps: RowLookupDeps): Promise<RevenueShare[]> {
   const { chargeId, paymentIntentId } = charge;
-  if (paymentIntentId === undefined) return [];
-  const invoiceIds = [...new Set(await deps.provider.invoicesPaidWith(paymentIntentId))];
-  const rows = await Promise.all(invoiceIds.map((invoiceId) => deps.ledger.get(deriveRevenueShareId(invoiceId))));
+  const rows: Array<RevenueShare | undefined> =
+    paymentIntentId === undefined
+      ? ((await deps.ledger.findByChargeId?.(chargeId)) ?? [])
+      : await rowsOfInvoices(await deps.provider.invoicesPaidWith(paymentIntentId), deps);
   return rows.filter(
     (row): row is RevenueShare => row?.sourceCharges?.some((charge) => charge.chargeId === chargeId) === true,
   );
+}
+
+async function rowsOfInvoices(
+  invoiceIds: readonly string[],
+  deps: RowLookupDeps,
+): Promise<Array<RevenueShare | undefined>> {
+  const unique = [...new Set(invoiceIds)];
+  return await Promise.all(unique.map((invoiceId) => deps.ledger.get(deriveRevenueShareId(invoiceId))));
 }

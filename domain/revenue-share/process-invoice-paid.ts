@@ -9,7 +9,8 @@
  * Money that did not come through a Stripe charge (paid out of band, partly out of band, a $0 invoice) is never
  * paid automatically unless the district opted in (autoPayOutOfBand): the row is NEEDS_REVIEW with its reason, and
  * an alert asks a person to approve or close it. Money that came through a charge without a payment intent is never
- * paid automatically either, whatever the opt-in: its refunds and disputes cannot be traced back to the row.
+ * paid automatically either, whatever the opt-in: Stripe cannot trace its refunds and disputes back to the row (the
+ * ledger does, through a pointer item for the charge, but reconcile does not check those clawbacks).
  */
 import { DEFAULT_DISPUTE_POLICY } from '../clawback/dispute-policy.js';
 import { totalsChanges } from '../clawback/row-totals.js';
@@ -249,7 +250,8 @@ function payoutOf(
 
 /**
  * Why a row funded by a charge without a payment intent waits: clawbacks find a charge's row through its payment
- * intent (domain/clawback/row-paid-by.ts), so a refund or dispute of this one would leave the district's share paid.
+ * intent at Stripe (domain/clawback/row-paid-by.ts); this one's row only through the ledger's pointer for the charge,
+ * which reconcile's check of clawbacks does not read.
  */
 function withoutPaymentIntentReason(
   untraceable: readonly SourceCharge[],
@@ -260,9 +262,9 @@ function withoutPaymentIntentReason(
   const named = untraceable.map((charge) => `${charge.chargeId} (${charge.amountCents} ${currency})`).join(', ');
   const [subject, verb] = untraceable.length === 1 ? ['charge', 'was'] : ['charges', 'were'];
   return (
-    `charge_without_payment_intent: ${subject} ${named} ${verb} made without a payment intent, so a refund or ` +
-    'dispute of it cannot be traced to this row automatically: if one comes, its money event FAILS with an alert ' +
-    'for a person to claw the share back' +
+    `charge_without_payment_intent: ${subject} ${named} ${verb} made without a payment intent, so Stripe leads ` +
+    'from it to no invoice: a refund or dispute of it is clawed back through the ledger alone (its charge pointer), ' +
+    'which reconcile does not check' +
     (outOfBandCents > 0 ? `; ${outOfBandCents} of ${amountCents} ${currency} was paid outside Stripe` : '')
   );
 }

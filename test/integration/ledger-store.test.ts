@@ -201,6 +201,40 @@ describe('DynamoDB ledger and district stores on DynamoDB Local', () => {
     );
   });
 
+  it('finds a row funded by a charge without a payment intent through its pointer, which no listing shows', async () => {
+    // Prepare: a row waiting for review (in the attention index too), funded by such a charge
+    const other = await harness.addDistrict({ stripeAccountId: 'acct_pointer_test' });
+    const chargeId = `ch_nopi_${Date.now()}`;
+    const row = await harness.pendingRow(other, {
+      payoutStatus: 'NEEDS_REVIEW',
+      sourceCharges: [{ chargeId, amountCents: 10_000, withoutPaymentIntent: true }],
+    });
+    // A crash between a pointer and its row leaves a pointer to no row.
+    await harness.documents.send(
+      new PutCommand({
+        TableName: table(),
+        Item: { pk: 'charge#ch_orphan', chargeId: 'ch_orphan', revenueShareIds: new Set(['rs_never_written']) },
+      }),
+    );
+
+    // Act
+    const found = await harness.ledger.findByChargeId(chargeId);
+    const listings = [
+      await harness.ledger.list({ districtId: other.districtId }),
+      await harness.ledger.list({ payoutStatus: 'NEEDS_REVIEW', limit: 1_000 }),
+      await harness.ledger.list({ limit: 10_000 }),
+    ];
+
+    // Assess
+    expect(found).toEqual([row]);
+    expect(await harness.ledger.findByChargeId('ch_orphan')).toEqual([]);
+    expect(await harness.ledger.findByChargeId('ch_no_pointer')).toEqual([]);
+    expect(await harness.ledger.get(`charge#${chargeId}`)).toBeUndefined();
+    expect(listings[0]?.map((r) => r.revenueShareId)).toEqual([row.revenueShareId]);
+    for (const listed of listings) expect(listed.every((r) => r.revenueShareId.startsWith('rs_'))).toBe(true);
+    expect(listings[1]?.map((r) => r.revenueShareId)).toContain(row.revenueShareId);
+  });
+
   it('lists a status of a district newest first, exactly `limit` rows, reading on past pages of other statuses', async () => {
     // Prepare: one PENDING row, then 101 newer PAID rows and one newer PENDING row (over a page of index keys)
     const other = await harness.addDistrict({ stripeAccountId: 'acct_filter_test' });

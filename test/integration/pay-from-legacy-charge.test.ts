@@ -1,9 +1,9 @@
 /**
  * Money rules 7 and 9 for an invoice paid by a legacy charge made without a payment intent (its invoice payment is
- * `payment: { type: 'charge' }`): Stripe leads from a charge to its invoice only through the payment intent, so a
- * refund or dispute of this charge could never be clawed back from the district. The row is not paid automatically,
- * whatever the district's opt-ins: it waits for a person, who can approve it; the approved transfer is still funded
- * by that charge (source_transaction).
+ * `payment: { type: 'charge' }`): Stripe leads from a charge to its invoice only through the payment intent, so the
+ * ledger writes a pointer item for this charge with the row, and a refund or dispute of it is clawed back through
+ * that. The row is not paid automatically, whatever the district's opt-ins: it waits for a person, who can approve
+ * it; the approved transfer is still funded by that charge (source_transaction).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { District, RevenueShare } from '../../domain/model.js';
@@ -64,9 +64,9 @@ describe('an invoice paid by a charge without a payment intent', () => {
     // Assess
     expect((await harness.stripe.charges.retrieve(chargeId)).payment_intent).toBeNull();
     const reason =
-      `charge_without_payment_intent: charge ${chargeId} (10000 usd) was made without a payment intent, so a ` +
-      'refund or dispute of it cannot be traced to this row automatically: if one comes, its money event FAILS ' +
-      'with an alert for a person to claw the share back';
+      `charge_without_payment_intent: charge ${chargeId} (10000 usd) was made without a payment intent, so Stripe ` +
+      'leads from it to no invoice: a refund or dispute of it is clawed back through the ledger alone (its charge ' +
+      'pointer), which reconcile does not check';
     const row = await rowOf(invoiceId);
     expect(row).toMatchObject({
       payoutStatus: 'NEEDS_REVIEW',
@@ -107,17 +107,37 @@ describe('an invoice paid by a charge without a payment intent', () => {
     });
   });
 
-  it('fails a refund of the charge with an alert, as the reason warns', async () => {
+  it('claws back the share of a partial refund of that charge once paid, found through its pointer item', async () => {
     // Prepare
-    const { chargeId } = await paidByLegacyCharge(5_000);
+    const { invoiceId, chargeId } = await paidByLegacyCharge(8_000);
+    const waiting = await rowOf(invoiceId);
+    await approve(waiting.revenueShareId);
+    await harness.runQueue('transfer', harness.transferHandler());
+    await harness.runQueue('markPaid', harness.markPaidHandler());
+    expect((await rowOf(invoiceId)).payoutStatus).toBe('PAID');
+    harness.emulator.advanceClock(3 * 86_400); // the charge's funds, and so the district's, become available
     await harness.alerts();
 
     // Act
     const refunded = await harness.deliverToRevenueShare(await harness.refundCharge(chargeId, 2_000));
     await harness.runQueue('revenueShare', harness.revenueShareHandler());
 
-    // Assess
-    expect((await harness.auditLog.get(refunded.stripeEventId))?.status).toBe('FAILED');
-    expect(await harness.alerts()).toEqual([expect.objectContaining({ kind: 'EVENT_FAILED' })]);
+    // Assess: 15% of the 2000 refunded (300) is reversed from the 1200 paid.
+    expect((await harness.auditLog.get(refunded.stripeEventId))?.status).toBe('PROCESSED');
+    expect(await harness.alerts()).not.toContainEqual(expect.objectContaining({ kind: 'EVENT_FAILED' }));
+    const transfers = harness.transfersTo(district.stripeAccountId);
+    expect(transfers.map((t) => [t.amount, t.amount_reversed])).toEqual([[1_200, 300]]);
+    expect(await rowOf(invoiceId)).toMatchObject({
+      payoutStatus: 'PARTIALLY_REVERSED',
+      reversedCents: 300,
+      netPaidCents: 900,
+    });
+    // The pointer names the row and carries no key of the district or attention indexes.
+    const pointer = (await harness.chargePointerItems()).find((item) => item.chargeId === chargeId);
+    expect(pointer).toEqual({
+      pk: `charge#${chargeId}`,
+      chargeId,
+      revenueShareIds: new Set([waiting.revenueShareId]),
+    });
   });
 });

@@ -426,12 +426,20 @@ export class PayoutHarness {
     return this.drain<FinancialAlert>('alerts');
   }
 
-  /** Ledger rows as stored (read with a Scan, not through the adapter under test); guard items excluded. */
+  /** Ledger rows as stored (read with a Scan, not through the adapter under test); guard and pointer items excluded. */
   async ledgerItems(): Promise<Array<Record<string, unknown>>> {
     const { Items = [] } = await this.documents.send(
       new ScanCommand({ TableName: this.resources.tables.revenueShares, ConsistentRead: true }),
     );
-    return Items.filter((item) => !String(item.pk).startsWith('transfer#'));
+    return Items.filter((item) => !/^(transfer|charge)#/.test(String(item.pk)));
+  }
+
+  /** The `charge#` pointer items (rows funded by charges made without a payment intent), as stored. */
+  async chargePointerItems(): Promise<Array<Record<string, unknown>>> {
+    const { Items = [] } = await this.documents.send(
+      new ScanCommand({ TableName: this.resources.tables.revenueShares, ConsistentRead: true }),
+    );
+    return Items.filter((item) => String(item.pk).startsWith('charge#'));
   }
 
   async guardItems(): Promise<Array<Record<string, unknown>>> {

@@ -1,7 +1,7 @@
 /**
- * invoice.paid for an invoice paid (wholly or partly) by a legacy charge without a payment intent: a refund or
- * dispute of that charge cannot be traced to the row (row-paid-by.ts goes through the payment intent), so the row is
- * never paid automatically, whatever the district's opt-ins; it waits for a person with a reason naming the charge.
+ * invoice.paid for an invoice paid (wholly or partly) by a legacy charge without a payment intent: Stripe cannot
+ * trace a refund or dispute of that charge to the row (only the ledger's pointer for the charge does, and reconcile
+ * does not check those clawbacks), so the row is never paid automatically, whatever the district's opt-ins; it waits for a person with a reason naming the charge.
  */
 import { describe, expect, it } from 'vitest';
 import type { District, FinancialAlert, SourceCharge, TransferMessage } from '../../domain/model.js';
@@ -68,9 +68,9 @@ describe('invoice.paid with a charge made without a payment intent', () => {
 
     // Assess
     const reason =
-      'charge_without_payment_intent: charge ch_legacy (10000 usd) was made without a payment intent, so a refund ' +
-      'or dispute of it cannot be traced to this row automatically: if one comes, its money event FAILS with an ' +
-      'alert for a person to claw the share back';
+      'charge_without_payment_intent: charge ch_legacy (10000 usd) was made without a payment intent, so Stripe ' +
+      'leads from it to no invoice: a refund or dispute of it is clawed back through the ledger alone (its charge ' +
+      'pointer), which reconcile does not check';
     expect(result).toMatchObject({ payoutStatus: 'NEEDS_REVIEW', transferQueued: false });
     expect(row).toMatchObject({
       payoutStatus: 'NEEDS_REVIEW',
@@ -97,9 +97,9 @@ describe('invoice.paid with a charge made without a payment intent', () => {
     // Assess
     expect(row).toMatchObject({ payoutStatus: 'NEEDS_REVIEW', transferAttempt: 0, collectedCents: 8_000 });
     expect(row?.reviewReason).toBe(
-      'charge_without_payment_intent: charge ch_legacy (3000 usd) was made without a payment intent, so a refund ' +
-        'or dispute of it cannot be traced to this row automatically: if one comes, its money event FAILS with an ' +
-        'alert for a person to claw the share back; 2000 of 10000 usd was paid outside Stripe',
+      'charge_without_payment_intent: charge ch_legacy (3000 usd) was made without a payment intent, so Stripe ' +
+        'leads from it to no invoice: a refund or dispute of it is clawed back through the ledger alone (its charge ' +
+        'pointer), which reconcile does not check; 2000 of 10000 usd was paid outside Stripe',
     );
     expect(queued).toEqual([]);
   });

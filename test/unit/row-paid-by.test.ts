@@ -43,6 +43,19 @@ describe('rowPaidBy: the ledger row a charge paid, found through Stripe', () => 
     expect(await rowPaidBy(charge('ch_1'), lookup({ pi_1: ['in_1'] }, []))).toBeUndefined();
   });
 
+  it('finds the row of a charge without a payment intent through its pointer, when its source charges name it', async () => {
+    const row = rowOf('in_1', ['ch_1']);
+    const pointers: Record<string, RevenueShare[]> = { ch_1: [row], ch_2: [rowOf('in_2', ['ch_3'])] };
+    const deps = {
+      provider: { invoicesPaidWith: async () => ['in_1', 'in_2'] },
+      ledger: { get: async () => undefined, findByChargeId: async (chargeId: string) => pointers[chargeId] ?? [] },
+    };
+    expect(await rowPaidBy(charge('ch_1', null), deps)).toBe(row);
+    // A pointer to a row funded by other charges, or no pointer: no row (Stripe is not asked).
+    expect(await rowPaidBy(charge('ch_2', null), deps)).toBeUndefined();
+    expect(await rowPaidBy(charge('ch_4', null), deps)).toBeUndefined();
+  });
+
   it('refuses to guess between two rows a charge paid: a permanent failure naming both', async () => {
     const deps = lookup({ pi_1: ['in_1', 'in_2'] }, [rowOf('in_1', ['ch_1']), rowOf('in_2', ['ch_1'])]);
     const found = rowPaidBy(charge('ch_1'), deps);

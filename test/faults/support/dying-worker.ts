@@ -44,6 +44,7 @@ export function workerDeaths(options: {
       get: (id) => ledger.get(id),
       update: (update) => ledger.update(update),
       findByTransferId: (id) => ledger.findByTransferId(id),
+      findByChargeId: (id) => ledger.findByChargeId(id),
       list: (query) => ledger.list(query),
       recordTransfer: async (request) => {
         const deaths = perRow.get(request.revenueShareId) ?? 0;

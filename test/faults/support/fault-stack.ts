@@ -288,8 +288,9 @@ export class FaultStack {
   async ledger(): Promise<{ rows: RevenueShare[]; guards: Array<Record<string, unknown>> }> {
     const items = await this.scan(this.tables.revenueShares);
     const isGuard = (item: Record<string, unknown>) => String(item.pk).startsWith('transfer#');
+    const isRow = (item: Record<string, unknown>) => !/^(transfer|charge)#/.test(String(item.pk));
     return {
-      rows: items.filter((item) => !isGuard(item)) as unknown as RevenueShare[],
+      rows: items.filter(isRow) as unknown as RevenueShare[],
       guards: items.filter(isGuard),
     };
   }

@@ -29,8 +29,15 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
   readonly rows = new Map<string, RevenueShare>();
   /** transfer id -> the row that owns it (the guard items). */
   readonly guards = new Map<string, string>();
+  /** charge id -> the rows it funded, for charges made without a payment intent (the pointer items). */
+  readonly chargePointers = new Map<string, Set<string>>();
 
   async create(row: RevenueShare): Promise<CreateLedgerRowOutcome> {
+    for (const charge of row.sourceCharges ?? []) {
+      if (!charge.withoutPaymentIntent) continue;
+      const rows = this.chargePointers.get(charge.chargeId) ?? new Set<string>();
+      this.chargePointers.set(charge.chargeId, rows.add(row.revenueShareId));
+    }
     const existing = this.rows.get(row.revenueShareId);
     if (existing && existing.districtId !== row.districtId) {
       return {
@@ -98,6 +105,11 @@ export class MemoryLedger implements LedgerStore, DebtLedger {
   async findByTransferId(stripeTransferId: string): Promise<RevenueShare | undefined> {
     const owner = this.guards.get(stripeTransferId);
     return owner ? this.get(owner) : undefined;
+  }
+
+  async findByChargeId(chargeId: string): Promise<RevenueShare[]> {
+    const rows = await Promise.all([...(this.chargePointers.get(chargeId) ?? [])].map((id) => this.get(id)));
+    return rows.filter((row): row is RevenueShare => row !== undefined);
   }
 
   async listOwing(districtId: string): Promise<RevenueShare[]> {
