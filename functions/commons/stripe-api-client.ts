@@ -12,8 +12,8 @@ import { STRIPE_API_HOST, type StripeEndpoint, StripeHttp } from './stripe-http.
 import type { RateLimitRetryPolicy } from './stripe-rate-limit.js';
 
 /** Within the client, with the same idempotency key; beyond that the queue retries the message. */
-const MAX_NETWORK_RETRIES = 2;
-const TIMEOUT_MILLISECONDS = 10_000;
+export const MAX_NETWORK_RETRIES = 2;
+export const TIMEOUT_MILLISECONDS = 10_000;
 
 export interface StripeClientOptions {
   /** Local runs only: the Stripe API emulator (http://127.0.0.1:PORT). Unset: Stripe itself. */

@@ -6,13 +6,15 @@
  */
 import Stripe from 'stripe';
 import { STRIPE_API_VERSION } from '#contracts/environment.js';
-import { endpointOf, type StripeClientOptions } from './stripe-api-client.js';
+import {
+  endpointOf,
+  MAX_NETWORK_RETRIES,
+  type StripeClientOptions,
+  TIMEOUT_MILLISECONDS,
+} from './stripe-api-client.js';
 import { type RateLimitRetryPolicy, waitOutRateLimits } from './stripe-rate-limit.js';
 
 export type { StripeClientOptions } from './stripe-api-client.js';
-
-const MAX_NETWORK_RETRIES = 2;
-const TIMEOUT_MILLISECONDS = 10_000;
 
 type HttpClient = NonNullable<ConstructorParameters<typeof Stripe>[1]>['httpClient'] & object;
 type HttpResponse = Awaited<ReturnType<HttpClient['makeRequest']>>;
