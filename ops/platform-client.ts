@@ -39,8 +39,8 @@ export interface RetryResult {
 
 /** Who moves a payout to its district's current account and why; sent only when given. */
 export interface MoveInput {
-  by?: string;
-  reason?: string;
+  by?: string | undefined;
+  reason?: string | undefined;
 }
 
 /** A person's decision on a NEEDS_REVIEW payout: who and why. */

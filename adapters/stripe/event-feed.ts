@@ -76,8 +76,7 @@ export class StripeEventFeed implements EventFeed {
   }
 }
 
-const isUnknownCursor = (error: unknown): boolean =>
-  isResourceMissing(error) && (error as { param?: string }).param === 'starting_after';
+const isUnknownCursor = (error: unknown): boolean => isResourceMissing(error) && error.param === 'starting_after';
 
 const toState = (endpoint: Stripe.WebhookEndpoint): WebhookEndpointState => ({
   id: endpoint.id,

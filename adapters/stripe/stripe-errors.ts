@@ -88,7 +88,7 @@ export const isStripeError = (error: unknown): error is StripeErrorFields =>
   (error as unknown as { type: string }).type.startsWith('Stripe');
 
 /** Stripe has no such object (a 404 `resource_missing`, or a 400 naming an unknown id in a parameter). */
-export const isResourceMissing = (error: unknown): boolean =>
+export const isResourceMissing = (error: unknown): error is StripeErrorFields =>
   isStripeError(error) && error.type === 'StripeInvalidRequestError' && error.code === 'resource_missing';
 
 /** For a log line or an error message: Stripe's code (or the error's type) and message. */

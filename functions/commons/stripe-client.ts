@@ -20,7 +20,6 @@ type HttpClient = NonNullable<ConstructorParameters<typeof Stripe>[1]>['httpClie
 type HttpResponse = Awaited<ReturnType<HttpClient['makeRequest']>>;
 
 export function createStripeClient(apiKey: string, options: StripeClientOptions = {}): Stripe {
-  const endpoint = endpointOf(options.baseUrl);
   return new Stripe(apiKey, {
     apiVersion: STRIPE_API_VERSION,
     maxNetworkRetries: options.maxNetworkRetries ?? MAX_NETWORK_RETRIES,
@@ -28,7 +27,7 @@ export function createStripeClient(apiKey: string, options: StripeClientOptions 
     ...(options.rateLimitRetry === false
       ? {}
       : { httpClient: rateLimitRetryingHttpClient(Stripe.createNodeHttpClient(), options.rateLimitRetry) }),
-    ...(options.baseUrl ? { host: endpoint.host, port: endpoint.port, protocol: endpoint.protocol } : {}),
+    ...(options.baseUrl ? endpointOf(options.baseUrl) : {}),
   });
 }
 

@@ -2,7 +2,7 @@ import { PAYOUT_STATUSES } from '../../domain/model.js';
 import { type Command, EXIT_OK, limitOption, type OptionValues, oneOf, stringOption, UsageError } from '../command.js';
 import { formatBps, formatMoney, printJson, renderFields, renderTable } from '../output.js';
 import { MAX_LIST_LIMIT, type RevenueShareDetail } from '../platform-client.js';
-import { moneyHistoryTable, moneyTotalFields } from './row-money.js';
+import { moneyAndCents, moneyHistoryTable, moneyTotalFields } from './row-money.js';
 
 export const payoutsList: Command = {
   words: ['payouts', 'list'],
@@ -66,10 +66,7 @@ export const payoutsRetry: Command = {
   async run({ client, io, json }, { args: [revenueShareId = ''], values }) {
     const by = stringOption(values, 'by');
     const reason = stringOption(values, 'reason');
-    const result = await client.retryPayout(revenueShareId, {
-      ...(by === undefined ? {} : { by }),
-      ...(reason === undefined ? {} : { reason }),
-    });
+    const result = await client.retryPayout(revenueShareId, { by, reason });
     if (json) {
       printJson(io, result);
       return EXIT_OK;
@@ -146,8 +143,8 @@ function describeRow(row: RevenueShareDetail): string {
     ['districtId', row.districtId],
     ['invoiceId', row.invoiceId],
     ['stripeEventId', row.stripeEventId],
-    ['invoice amount', `${formatMoney(row.amountCents, row.currency)} (${row.amountCents})`],
-    ['share', `${formatMoney(row.shareCents, row.currency)} (${row.shareCents}) at ${formatBps(row.shareBps)}`],
+    ['invoice amount', moneyAndCents(row.amountCents, row.currency)],
+    ['share', `${moneyAndCents(row.shareCents, row.currency)} at ${formatBps(row.shareBps)}`],
     ['payoutStatus', row.payoutStatus],
     ['destination', row.destinationAccountId],
     ['stripeTransferId', row.stripeTransferId ?? '-'],
