@@ -94,20 +94,24 @@ export function moneySources(charges: readonly SourceCharge[], outOfBandCents: n
 
 export const partsOf = (row: Pick<RevenueShare, 'transferParts'>): TransferPart[] => row.transferParts ?? [];
 
-/** True when the row has a plan and every part's transfer is recorded. */
 /** A part held back to 0 (its charge refunded, or its share netted) before any transfer of it was recorded. */
 export const heldBackUntransferred = (part: TransferPart): boolean =>
   part.amountCents === 0 && part.plannedCents !== undefined && !part.stripeTransferId;
 
+/** True when the row has a plan and every part's transfer is recorded. */
 export const allPartsTransferred = (row: Pick<RevenueShare, 'transferParts'>): boolean => {
   const parts = partsOf(row);
   // A part of 0 (refunded before the transfer, or netted) has nothing to transfer: it is done without one.
   return parts.length > 0 && parts.every((part) => part.stripeTransferId !== undefined || part.amountCents === 0);
 };
 
+/** The transfer ids the row's parts record (none for a row without parts). */
+export const partTransferIds = (row: Pick<RevenueShare, 'transferParts'>): string[] =>
+  partsOf(row).flatMap((part) => (part.stripeTransferId ? [part.stripeTransferId] : []));
+
 /** The recorded transfer ids of a row (its parts', or the single stripeTransferId of a row without parts). */
 export function recordedTransferIds(row: Pick<RevenueShare, 'transferParts' | 'stripeTransferId'>): string[] {
-  const ids = partsOf(row).flatMap((part) => (part.stripeTransferId ? [part.stripeTransferId] : []));
+  const ids = partTransferIds(row);
   if (ids.length === 0 && row.stripeTransferId) return [row.stripeTransferId];
   return ids;
 }

@@ -12,7 +12,7 @@
  * before puts the row back on that account (domain/payouts/moved-row.ts). So a move never pays a row twice.
  */
 import type { DestinationChange, District, RevenueShare } from '../model.js';
-import { partsOf } from '../payouts/transfer-plan.js';
+import { partsOf, partTransferIds } from '../payouts/transfer-plan.js';
 import { ConflictError } from './errors.js';
 
 /** Who moves the row and why, as the operator names themselves; either may be absent on a retry that moves nothing. */
@@ -73,7 +73,7 @@ function moneySentTo(row: RevenueShare): string[] {
   if (row.stripeTransferId && !parts.some((part) => part.stripeTransferId === row.stripeTransferId)) {
     sent.push(row.stripeTransferId);
   }
-  const recorded = new Set(parts.flatMap((part) => (part.stripeTransferId ? [part.stripeTransferId] : [])));
+  const recorded = new Set(partTransferIds(row));
   for (const movement of row.moneyHistory ?? []) {
     const stripeId = movement.stripeId ?? movement.transferId;
     const recordsTransfer =

@@ -4,6 +4,7 @@
  */
 import type { RevenueShare } from '../model.js';
 import { transferPartOf } from '../payouts/transfer-keys.js';
+import { partTransferIds, recordedTransferIds } from '../payouts/transfer-plan.js';
 
 /** A paid invoice as Stripe lists it (the fields the match reads). */
 export interface PaidInvoice {
@@ -221,9 +222,7 @@ export const hasClawback = (row: LedgerRow): boolean =>
 
 /** Every transfer the ledger records for the row: its parts' (or its single transfer) and its re-payments. */
 export function ledgerTransferIds(row: LedgerRow): string[] {
-  const parts = (row.transferParts ?? []).flatMap((p) => (p.stripeTransferId ? [p.stripeTransferId] : []));
-  const own = parts.length > 0 ? parts : row.stripeTransferId ? [row.stripeTransferId] : [];
-  return [...own, ...repaymentIds(row)];
+  return [...recordedTransferIds(row), ...repaymentIds(row)];
 }
 
 /**
@@ -231,9 +230,7 @@ export function ledgerTransferIds(row: LedgerRow): string[] {
  * (a split row) or its one stripeTransferId. Not its re-payments, which only its net covers.
  */
 function comparedTransferIds(row: LedgerRow): string[] {
-  if ((row.transferParts?.length ?? 0) > 1) {
-    return (row.transferParts ?? []).flatMap((p) => (p.stripeTransferId ? [p.stripeTransferId] : []));
-  }
+  if ((row.transferParts?.length ?? 0) > 1) return partTransferIds(row);
   return row.stripeTransferId ? [row.stripeTransferId] : [];
 }
 
@@ -377,7 +374,7 @@ function comparePartsWithTransfers(
   const ids = { invoiceId: row.invoiceId, revenueShareId: row.revenueShareId };
   const parts = row.transferParts ?? [];
   const waiting = row.payoutStatus === 'NEEDS_REVIEW' || row.payoutStatus === 'CLOSED';
-  const recorded = new Set(parts.flatMap((p) => (p.stripeTransferId ? [p.stripeTransferId] : [])));
+  const recorded = new Set(partTransferIds(row));
   const unrecorded = transfers.filter((t) => !recorded.has(t.id));
   const naming = (index: number) => unrecorded.filter((t) => transferPartOf(t.metadata ?? {}) === index);
   // Transfer id -> the part it is the not-yet-recorded transfer of.
