@@ -8,7 +8,7 @@
  * anything more of the row to the old account; a retry then refuses to move it again (money went there), so a person
  * decides. Transfers to several accounts, or to one the row never paid, are not guessed at: the attempt fails.
  */
-import type { RevenueShare } from '../model.js';
+import type { DestinationChange, RevenueShare } from '../model.js';
 import type { AlertSink, Clock, LedgerStore, ProviderTransfer } from '../ports.js';
 import { raiseAlert } from './raise-alert.js';
 
@@ -57,11 +57,7 @@ export async function backToAccountPaid(
   const outcome = await deps.ledger.update({
     revenueShareId: row.revenueShareId,
     expectedVersion: row.version,
-    changes: {
-      destinationAccountId: account,
-      destinationChanges: [...(row.destinationChanges ?? []), change],
-      updatedAt: now,
-    },
+    changes: { ...destinationChangeFields(row, change), updatedAt: now },
   });
   // Someone changed the row meanwhile: retry and decide again on what it is now.
   if (!outcome.updated) throw new Error(`ledger row ${row.revenueShareId} changed while it was moved back`);
@@ -78,3 +74,9 @@ export async function backToAccountPaid(
   });
   return { row: outcome.row };
 }
+
+/** The row's fields once it moves to `change.to`: that account, and the change added to its history. */
+export const destinationChangeFields = (row: Pick<RevenueShare, 'destinationChanges'>, change: DestinationChange) => ({
+  destinationAccountId: change.to,
+  destinationChanges: [...(row.destinationChanges ?? []), change],
+});

@@ -14,6 +14,7 @@
  * update, when no money went to the old one and the request says who moves it and why (domain/platform/account-move.ts).
  */
 import type { DestinationChange, RevenueShare, TransferMessage } from '../model.js';
+import { destinationChangeFields } from '../payouts/moved-row.js';
 import { allPartsTransferred, partsOf } from '../payouts/transfer-plan.js';
 import { assertTransition } from '../payouts/transitions.js';
 import type { Clock, DistrictStore, LedgerStore, MessageQueue } from '../ports.js';
@@ -64,10 +65,7 @@ export async function retryPayout(
       payoutStatus: 'PENDING',
       transferAttempt,
       updatedAt: now.toISOString(),
-      ...(change && {
-        destinationAccountId: change.to,
-        destinationChanges: [...(row.destinationChanges ?? []), change],
-      }),
+      ...(change && destinationChangeFields(row, change)),
     },
   });
   if (!outcome.updated) {
