@@ -376,8 +376,16 @@ async function transfersAlreadyMade(
   if (!always && unchanged && row.transferAttempt === 1 && !idempotencyKeyMayBeGone(row.createdAt, deps.clock.now())) {
     return [];
   }
-  const found = await deps.payments.findTransfersByGroup(transferGroupOf(row.revenueShareId));
-  return found.filter((transfer) => transfer.metadata.revenueShareId === row.revenueShareId);
+  return await rowTransfersInGroup(deps.payments, row.revenueShareId);
+}
+
+/** The transfers of the row's transfer group that name the row (a group is the row's, but metadata says for sure). */
+export async function rowTransfersInGroup(
+  payments: Pick<PaymentProvider, 'findTransfersByGroup'>,
+  revenueShareId: string,
+): Promise<ProviderTransfer[]> {
+  const found = await payments.findTransfersByGroup(transferGroupOf(revenueShareId));
+  return found.filter((transfer) => transfer.metadata.revenueShareId === revenueShareId);
 }
 
 /**

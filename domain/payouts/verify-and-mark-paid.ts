@@ -26,9 +26,9 @@ import {
   MissingTransferIdError,
   UnrecordedReversalError,
 } from './errors.js';
-import { rowContext } from './execute-transfer.js';
+import { rowContext, rowTransfersInGroup } from './execute-transfer.js';
 import { raiseAlert } from './raise-alert.js';
-import { transferGroupOf, transferPartOf } from './transfer-keys.js';
+import { transferPartOf } from './transfer-keys.js';
 import { heldBackUntransferred, partsOf, recordedTransferIds } from './transfer-plan.js';
 import { planMismatches, reversalCheck, transferFieldMismatches } from './transfer-verification.js';
 import { assertTransition } from './transitions.js';
@@ -201,9 +201,8 @@ async function assertNoTransferForHeldBackPart(row: RevenueShare, deps: VerifyAn
       .map((part) => part.index),
   );
   if (heldBack.size === 0) return;
-  const made = (await deps.payments.findTransfersByGroup(transferGroupOf(row.revenueShareId))).filter(
-    (transfer) =>
-      transfer.metadata.revenueShareId === row.revenueShareId && heldBack.has(transferPartOf(transfer.metadata) ?? -1),
+  const made = (await rowTransfersInGroup(deps.payments, row.revenueShareId)).filter((transfer) =>
+    heldBack.has(transferPartOf(transfer.metadata) ?? -1),
   );
   if (made.length > 0) {
     throw new HeldBackPartTransferredError(
