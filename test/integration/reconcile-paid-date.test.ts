@@ -11,9 +11,7 @@ import type { LocalApiGateway } from '../../local/api-gateway.js';
 import type { Io } from '../../ops/output.js';
 import { runOps } from '../../ops/run.js';
 import { PayoutHarness } from '../support/payout-harness.js';
-
-const DAY = 86_400;
-const dateOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+import { DAY, dateOf } from '../support/reconcile-days.js';
 
 describe('reconcile by paid date, across a day boundary', () => {
   let harness: PayoutHarness;
