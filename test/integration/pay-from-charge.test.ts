@@ -9,8 +9,7 @@ import type { District, ProcessEventMessage, RevenueShare } from '../../domain/m
 import { deriveRevenueShareId } from '../../domain/revenue-share/revenue-share-id.js';
 import type { LocalApiGateway } from '../../local/api-gateway.js';
 import { lambdaContext } from '../../local/lambda-context.js';
-import type { Io } from '../../ops/output.js';
-import { runOps } from '../../ops/run.js';
+import { runOpsAgainst } from '../support/ops-cli.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 import { platformRequest } from '../support/platform-requests.js';
 
@@ -77,13 +76,7 @@ describe('paying from the charge that collected the money', () => {
       lambdaContext('platform-api', 20),
     );
 
-  async function ops(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), errRaw: () => undefined, errIsTty: false };
-    const code = await runOps([...args, '--api', gateway.url], { io, env: {} });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const ops = (...args: string[]) => runOpsAgainst(gateway.url, args);
 
   describe('a card payment whose funds are pending', () => {
     it('pays the share with a transfer funded by the invoice charge while the platform has nothing available', async () => {

@@ -10,8 +10,7 @@ import { PaymentProviderError } from '../../domain/ports.js';
 import { stripePaymentsFromContext } from '../../functions/commons/stripe-payments.js';
 import type { LocalApiGateway } from '../../local/api-gateway.js';
 import { lambdaContext } from '../../local/lambda-context.js';
-import type { Io } from '../../ops/output.js';
-import { runOps } from '../../ops/run.js';
+import { runOpsAgainst } from '../support/ops-cli.js';
 import { PayoutHarness } from '../support/payout-harness.js';
 import { type PlatformRequestInit, platformRequest } from '../support/platform-requests.js';
 import { aroundCalls } from '../support/stripe-call-hooks.js';
@@ -31,13 +30,7 @@ describe('payouts retry of a row whose district changed its account', () => {
   });
 
   /** The operator CLI against the platform API behind the local gateway. */
-  async function ops(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), errRaw: () => undefined, errIsTty: false };
-    const code = await runOps([...args, '--api', gateway.url], { io, env: {} });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const ops = (...args: string[]) => runOpsAgainst(gateway.url, args);
 
   beforeEach(async () => {
     await harness.drainAll();
